@@ -1,0 +1,114 @@
+"""Opening a Spanwise database: SQLite set-up, migrations, backups before upgrades."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from db.errors import DatabaseProblem
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", "db:migrations")
+    return config
+
+
+def head_revision() -> str:
+    """The schema revision this version of Spanwise writes."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def create_sqlite_engine(path: Path) -> Engine:
+    """An engine with WAL, foreign keys and a busy timeout on every connection."""
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def backup_file(path: Path, reason: str) -> Path:
+    """Copy a database consistently (SQLite's backup API) to a timestamped file beside it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def open_engine(path: Path) -> tuple[Engine, bool]:
+    """Open (creating if needed) and upgrade a database; returns the engine and 'was created'.
+
+    An older database is backed up before it is upgraded; a newer one is refused untouched.
+    """
+    path = Path(path)
+    created = not path.exists() or path.stat().st_size == 0
+    if not created:
+        _check_is_sqlite(path)
+    elif not path.parent.exists():
+        raise DatabaseProblem(f"{path}: folder {path.parent} does not exist")
+    engine = create_sqlite_engine(path)
+    try:
+        current = _current_revision(engine)
+        head = head_revision()
+        if current != head:
+            script = ScriptDirectory.from_config(_alembic_config())
+            if current is not None and current not in {s.revision for s in script.walk_revisions()}:
+                engine.dispose()
+                raise DatabaseProblem(
+                    f"{path} was written by a newer Spanwise (schema {current}); "
+                    "update Spanwise to open it"
+                )
+            if current is not None:
+                backup_file(path, f"before-upgrade-{current}")
+            with engine.begin() as connection:
+                config = _alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseProblem(f"{path}: cannot open the database ({exc.orig})") from exc
+    except DatabaseError as exc:
+        engine.dispose()
+        raise DatabaseProblem(f"{path} is not a Spanwise database ({exc.orig})") from exc
+    return engine, created
+
+
+def _check_is_sqlite(path: Path) -> None:
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header != b"SQLite format 3\x00":
+        raise DatabaseProblem(f"{path} is not an SQLite database")

@@ -1,0 +1,129 @@
+"""Reading article text files: strict decoding, and refusals that name the problem."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.errors import ImportRefused
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A decoded article, ready to become a Document."""
+
+    path: Path
+    title: str
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return text_sha256(self.text)
+
+
+def text_sha256(text: str) -> str:
+    """The document's identity: SHA-256 of its text as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Decode UTF-8 (BOM optional) or BOM-marked UTF-16; refuse anything else clearly."""
+    if not data:
+        raise ImportRefused(f"{name}: the file is empty")
+    if len(data) > MAX_TEXT_BYTES:
+        raise _too_large(name, len(data))
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise ImportRefused(f"unknown encoding '{encoding}'") from exc
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ImportRefused(
+                f"{name}: not valid {encoding} at byte {exc.start} ({exc.reason})"
+            ) from exc
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportRefused(
+                f"{name}: not valid UTF-16 at byte {exc.start} ({exc.reason})"
+            ) from exc
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
+            hint = " (it may be UTF-16 without a BOM)" if b"\x00" in data[:64] else ""
+            raise ImportRefused(
+                f"{name}: not valid UTF-8 at byte {offset}{hint}; "
+                "re-save it as UTF-8 or pass --encoding"
+            ) from exc
+    _check_is_text(text, name)
+    return text
+
+
+def _too_large(name: str, size: int) -> ImportRefused:
+    return ImportRefused(
+        f"{name}: the file is {size / 1048576:.1f} MB; the limit is "
+        f"{MAX_TEXT_BYTES // 1048576} MB per document"
+    )
+
+
+def _check_is_text(text: str, name: str) -> None:
+    if not text.strip():
+        raise ImportRefused(f"{name}: the file holds only white space")
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ImportRefused(f"{name}: looks binary (NUL character at offset {nul})")
+    controls = sum(
+        1 for ch in text[:65536] if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\x0b\x0c"
+    )
+    if controls > 8:
+        raise ImportRefused(f"{name}: looks binary ({controls} control characters)")
+    surrogate = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+    if surrogate is not None:
+        raise ImportRefused(f"{name}: holds an unpaired surrogate at offset {surrogate}")
+
+
+def title_for(path: Path, text: str) -> str:
+    """The first non-empty line, shortened, or the file name."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= 120 else line[:119] + "…"
+    return path.stem
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named directly, and the .txt/.md files of named folders (sorted)."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+            )
+        elif path.exists():
+            yield path
+        else:
+            raise ImportRefused(f"{path}: no such file or folder")
+
+
+def read_text_file(path: Path, encoding: str | None = None) -> TextFile:
+    """Read and decode one article file."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise _too_large(str(path), size)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
+    text = decode_text(data, str(path), encoding)
+    return TextFile(path, title_for(path, text), text)

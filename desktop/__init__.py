@@ -1,0 +1,1 @@
+"""Spanwise's Qt application and command line: a thin shell over db/."""

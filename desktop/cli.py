@@ -1,0 +1,158 @@
+"""The `spanwise` command: the window, and import/export/docs without it.
+
+Exit codes: 0 on success, 2 on bad input (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from db import __version__
+from db.errors import SpanwiseError
+from db.spanwise_json import (
+    export_json,
+    import_export,
+    load_export_file,
+    looks_like_spanwise,
+    save_export,
+    write_export,
+)
+from db.store import Store
+from desktop.session import current_annotator, default_database_path, open_store
+
+
+class UsageError(SpanwiseError):
+    """Bad arguments: reported like any other user error."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="spanwise",
+        description="Annotate quotes, speakers and events in news articles, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"spanwise {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"database file (default: $SPANWISE_DB or {default_database_path()})",
+    )
+    parser.add_argument("--annotator", help="who is annotating (default: the last one, or you)")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    gui = commands.add_parser("gui", help="open the window (the default)")
+    gui.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help="render the window with the first document to a PNG and exit",
+    )
+
+    imp = commands.add_parser(
+        "import", help="import text files, folders of them, or Spanwise JSON exports"
+    )
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.add_argument("--encoding", help="decode text files with this encoding instead of UTF-8")
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="let imported annotations replace differing ones with the same id",
+    )
+
+    exp = commands.add_parser("export", help="export annotations as Spanwise JSON")
+    exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    exp.add_argument(
+        "--annotator", dest="only_annotator", help="only this annotator's annotations"
+    )
+    exp.add_argument("--document", help="only the document with this id")
+
+    commands.add_parser("docs", help="list documents: id, title, status, annotation count")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(list(sys.argv[1:] if argv is None else argv))
+    except SpanwiseError as exc:
+        print(f"spanwise: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `spanwise export | head`: the reader has gone, nothing to say
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("spanwise: interrupted", file=sys.stderr)
+        return 130
+
+
+def run(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "gui"
+    if command == "gui":
+        from desktop.app import run_gui  # Qt is loaded only for the window
+
+        return run_gui(args.db, args.annotator, args.screenshot)
+    store = open_store(args.db)
+    try:
+        if command == "import":
+            return _import(store, args)
+        if command == "export":
+            return _export(store, args)
+        return _docs(store, args)
+    finally:
+        store.close()
+
+
+def _import(store: Store, args: argparse.Namespace) -> int:
+    json_paths = [p for p in args.paths if p.suffix.lower() == ".json"]
+    text_paths = [p for p in args.paths if p.suffix.lower() != ".json"]
+    for path in json_paths:
+        data = load_export_file(path)
+        if not looks_like_spanwise(data):
+            raise SpanwiseError(f"{path}: not a Spanwise export (no \"format\": \"spanwise\")")
+        summary = import_export(store, data, str(path), replace=args.replace)
+        print(f"{path}: {summary.describe()}")
+        for message in summary.messages:
+            print(f"  {message}")
+    if text_paths:
+        summary = store.import_texts(text_paths, encoding=args.encoding)
+        print(f"imported {summary.describe()}")
+        for message in summary.messages:
+            print(f"  {message}")
+    return 0
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
+    data = export_json(store, args.only_annotator, args.document)
+    if args.output is None:
+        stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        write_export(data, stdout)
+        stdout.detach()
+    else:
+        save_export(data, args.output)
+        count = sum(len(d["annotations"]) for d in data["documents"])
+        print(
+            f"exported {len(data['documents'])} document(s), {count} annotation(s) "
+            f"to {args.output}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _docs(store: Store, args: argparse.Namespace) -> int:
+    annotator = current_annotator(store, args.annotator)
+    for doc in store.documents(annotator):
+        print(f"{doc.id}\t{doc.title}\t{doc.status}\t{doc.annotation_count}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
