@@ -70,9 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export", help="export annotations as Spanwise JSON")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
-    exp.add_argument(
-        "--annotator", dest="only_annotator", help="only this annotator's annotations"
-    )
+    exp.add_argument("--annotator", dest="only_annotator", help="only this annotator's annotations")
     exp.add_argument("--document", help="only the document with this id")
 
     commands.add_parser("docs", help="list documents: id, title, status, annotation count")
@@ -117,7 +115,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     for path in json_paths:
         data = load_export_file(path)
         if not looks_like_spanwise(data):
-            raise SpanwiseError(f"{path}: not a Spanwise export (no \"format\": \"spanwise\")")
+            raise SpanwiseError(f'{path}: not a Spanwise export (no "format": "spanwise")')
         summary = import_export(store, data, str(path), replace=args.replace)
         print(f"{path}: {summary.describe()}")
         for message in summary.messages:

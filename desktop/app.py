@@ -1,0 +1,79 @@
+"""Starting the window: the QApplication, the database, the annotator, the screenshot mode."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from db import __version__
+from db.errors import SpanwiseError
+from db.store import default_annotator_name
+from desktop.dialogs import Dialogs
+from desktop.main_window import MainWindow
+from desktop.session import ANNOTATOR_SETTING, current_annotator, open_store
+
+
+def ensure_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Spanwise")
+    app.setOrganizationName("Spanwise")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def create_window(database: str, annotator: str, settings: QSettings | None = None) -> MainWindow:
+    """The main window on a database file (created if missing), without an event loop."""
+    ensure_app()
+    store = open_store(Path(database))
+    return MainWindow(store, current_annotator(store, annotator), settings)
+
+
+class WindowKeeper:
+    """Holds the open window, and replaces it when the user switches database."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        window.databaseSwitchRequested.connect(self.switch)
+
+    def switch(self, path: str) -> None:
+        old = self.window
+        try:
+            store = open_store(Path(path))
+        except SpanwiseError as exc:
+            old.dialogs.error(old, "Cannot open database", str(exc))
+            return
+        new = MainWindow(store, current_annotator(store, old.annotator), old.settings, old.dialogs)
+        new.databaseSwitchRequested.connect(self.switch)
+        self.window = new
+        new.show()
+        old.close()
+        old.store.close()
+        old.deleteLater()
+
+
+def run_gui(database: Path | None, annotator: str | None, screenshot: Path | None) -> int:
+    app = ensure_app()
+    store = open_store(database)
+    if annotator is None and screenshot is None and store.setting(ANNOTATOR_SETTING) is None:
+        annotator = Dialogs().ask_annotator(None, default_annotator_name())
+    window = MainWindow(store, current_annotator(store, annotator))
+    if screenshot is not None:
+        window.show()
+        app.processEvents()
+        window.article.refresh_highlights()
+        if not window.grab().save(str(screenshot)):
+            raise SpanwiseError(f"{screenshot}: cannot write the screenshot")
+        window.close()
+        store.close()
+        return 0
+    keeper = WindowKeeper(window)
+    window.show()
+    code = app.exec()
+    keeper.window.store.close()
+    return code

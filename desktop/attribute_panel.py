@@ -1,0 +1,131 @@
+"""Edits the attributes and note of the current annotation; each change is one undo step."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.records import AnnotationData
+from db.schema import LabelDef
+from desktop.item_models import one_line
+from desktop.open_document import OpenDocument
+
+_NONE = "—"
+
+
+class NoteEdit(QPlainTextEdit):
+    """A plain-text note that reports when the user leaves it."""
+
+    editingFinished = Signal()
+
+    def focusOutEvent(self, event: Any) -> None:
+        super().focusOutEvent(event)
+        self.editingFinished.emit()
+
+
+class AttributePanel(QWidget):
+    """Shows the current annotation's label, attributes and note."""
+
+    # (before, after, what) -> the window turns it into an undo command
+    editRequested = Signal(object, object, str)
+
+    def __init__(self, doc: OpenDocument, labels: list[LabelDef], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("attributePanel")
+        self.setAccessibleName("Annotation attributes")
+        self.doc = doc
+        self.labels = {label.name: label for label in labels}
+        self._record: AnnotationData | None = None
+        self._editors: dict[str, QComboBox | QLineEdit] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.summary = QLabel("No annotation selected")
+        self.summary.setObjectName("attributeSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.note = NoteEdit()
+        self.note.setObjectName("noteEdit")
+        self.note.setAccessibleName("Note")
+        self.note.setPlaceholderText("Note (saved when you leave the field)")
+        self.note.setMaximumHeight(70)
+        self.note.setTabChangesFocus(True)
+        self.note.editingFinished.connect(self._note_finished)
+        layout.addWidget(self.note)
+        doc.currentChanged.connect(self.show_record)
+        self.show_record(None)
+
+    def editor(self, name: str) -> QComboBox | QLineEdit:
+        return self._editors[name]
+
+    def show_record(self, record: AnnotationData | None) -> None:
+        self._record = record
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self._editors.clear()
+        self.note.setEnabled(record is not None)
+        if record is None:
+            self.summary.setText("No annotation selected")
+            self.note.setPlainText("")
+            return
+        text = one_line(self.doc.text[record.start : record.end], 100)
+        self.summary.setText(f"{record.label}: “{text}”  ({record.start}–{record.end})")
+        label = self.labels.get(record.label)
+        for name, values in (label.attributes if label else {}).items():
+            editor: QComboBox | QLineEdit
+            if values:
+                combo = QComboBox()
+                combo.addItems([_NONE, *values])
+                current = record.attributes.get(name)
+                combo.setCurrentIndex(values.index(current) + 1 if current in values else 0)
+                combo.activated.connect(lambda _i, n=name: self._value_chosen(n))
+                editor = combo
+            else:
+                line = QLineEdit(str(record.attributes.get(name, "")))
+                line.editingFinished.connect(lambda n=name: self._value_chosen(n))
+                editor = line
+            editor.setObjectName(f"attribute:{name}")
+            editor.setAccessibleName(f"{record.label} {name}")
+            self._editors[name] = editor
+            self.form.addRow(f"{name}:", editor)
+        if self.note.toPlainText() != (record.note or ""):
+            self.note.setPlainText(record.note or "")
+
+    def _value(self, name: str) -> str | None:
+        editor = self._editors[name]
+        value = editor.currentText() if isinstance(editor, QComboBox) else editor.text().strip()
+        return None if value in ("", _NONE) else value
+
+    def _value_chosen(self, name: str) -> None:
+        record = self._record
+        if record is None or name not in self._editors:
+            return
+        value = self._value(name)
+        if record.attributes.get(name) == value:
+            return
+        attributes = {k: v for k, v in record.attributes.items() if k != name}
+        if value is not None:
+            attributes[name] = value
+        after = dataclasses.replace(record, attributes=attributes)
+        self.editRequested.emit(record, after, f"Set {name}")
+
+    def _note_finished(self) -> None:
+        record = self._record
+        if record is None:
+            return
+        note = self.note.toPlainText().strip() or None
+        if note != record.note:
+            self.editRequested.emit(record, dataclasses.replace(record, note=note), "Edit note")

@@ -1,0 +1,51 @@
+"""Every question the window asks the user, in one replaceable object.
+
+Modal dialogs would block a headless test forever; tests give the window a stand-in that
+answers at once (see tests/desktop/conftest.py).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+class Dialogs:
+    """Asks with real Qt dialogs."""
+
+    def open_files(self, parent: QWidget, title: str, filters: str) -> list[str]:
+        files, _ = QFileDialog.getOpenFileNames(parent, title, "", filters)
+        return files
+
+    def open_folder(self, parent: QWidget, title: str) -> str | None:
+        return QFileDialog.getExistingDirectory(parent, title) or None
+
+    def save_file(self, parent: QWidget, title: str, suggested: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
+
+    def choose_database(self, parent: QWidget) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            parent,
+            "Open or create a database",
+            "",
+            "Spanwise databases (*.db *.sqlite);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return path or None
+
+    def ask_annotator(self, parent: QWidget | None, default: str) -> str | None:
+        name, ok = QInputDialog.getText(
+            parent, "Who is annotating?", "Your annotator name:", text=default
+        )
+        return name.strip() or None if ok else None
+
+    def error(self, parent: QWidget | None, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    def info(self, parent: QWidget | None, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()

@@ -1,0 +1,718 @@
+"""The main window: document list, article, annotation list, and every action on them."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QProgressDialog,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import SpanwiseError
+from db.records import AnnotationData, now_iso
+from db.spans import snap_span, word_at
+from db.spanwise_json import export_json, import_export, load_export_file, save_export
+from db.store import Store, new_id
+from desktop.article_view import ArticleView
+from desktop.attribute_panel import AttributePanel
+from desktop.commands import (
+    AddAnnotation,
+    DeleteAnnotation,
+    SetStatus,
+    StoreCommand,
+    UpdateAnnotation,
+)
+from desktop.dialogs import Dialogs
+from desktop.find_bar import FindBar
+from desktop.item_models import AnnotationTableModel, DocumentListModel
+from desktop.open_document import OpenDocument
+
+_ID_ROLE = Qt.ItemDataRole.UserRole
+TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
+JSON_FILTER = "Spanwise JSON (*.json);;All files (*)"
+
+
+class ImportCancelled(SpanwiseError):
+    """The user pressed Cancel; the transaction rolls back."""
+
+
+def shortcut_text(action: QAction) -> str:
+    return ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+
+
+def _swatch(colour: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+class MainWindow(QMainWindow):
+    """One database, one annotator; the open document is `self.doc`."""
+
+    databaseSwitchRequested = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        annotator: str,
+        settings: QSettings | None = None,
+        dialogs: Dialogs | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("Spanwise")
+        self.store = store
+        self.annotator = annotator
+        self.settings = settings or QSettings("Spanwise", "Spanwise")
+        self.dialogs = dialogs or Dialogs()
+        self.labels = store.labels()
+        self.doc = OpenDocument(store, annotator, self)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setObjectName("undoStack")
+        self.actions_by_name: dict[str, QAction] = {}
+
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._connect()
+        self.refresh_documents()
+        self._restore_settings()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.document_model = DocumentListModel()
+        self.document_list = QTreeView()
+        self.document_list.setObjectName("documentList")
+        self.document_list.setAccessibleName("Documents")
+        self.document_list.setModel(self.document_model)
+        self.document_list.setRootIsDecorated(False)
+        self.document_list.setUniformRowHeights(True)
+        self.document_list.setAllColumnsShowFocus(True)
+        header = self.document_list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.article = ArticleView(self.doc, self.labels)
+        self.find_bar = FindBar(self.article)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.find_bar)
+        centre_layout.addWidget(self.article)
+
+        self.annotation_model = AnnotationTableModel(self.doc, self.labels)
+        self.annotation_list = QTableView()
+        self.annotation_list.setObjectName("annotationList")
+        self.annotation_list.setAccessibleName("Annotations")
+        self.annotation_list.setModel(self.annotation_model)
+        self.annotation_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.annotation_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.annotation_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.annotation_list.verticalHeader().setVisible(False)
+        self.annotation_list.setWordWrap(False)
+        self.annotation_list.setTabKeyNavigation(False)
+        self.annotation_list.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch
+        )
+        self.attribute_panel = AttributePanel(self.doc, self.labels)
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("rightSplitter")
+        right.addWidget(self.annotation_list)
+        right.addWidget(self.attribute_panel)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.document_list)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([260, 760, 420])
+        self.setCentralWidget(self.splitter)
+
+        self.save_label = QLabel()
+        self.save_label.setObjectName("saveStatus")
+        self.save_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("annotationCount")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.save_label)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.save_label.setText("All changes saved")
+        self.resize(1440, 860)
+
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot: Callable[[], Any],
+        shortcuts: list[QKeySequence | str] | None = None,
+        tip: str | None = None,
+        widgets: list[QWidget] | None = None,
+    ) -> QAction:
+        """Create a named action; with `widgets` its shortcut works only where they have focus."""
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        keys = ", ".join(
+            k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+        )
+        action.setToolTip(f"{tip or text.replace('&', '')}" + (f" ({keys})" if keys else ""))
+        action.setStatusTip(tip or text.replace("&", ""))
+        action.triggered.connect(lambda _checked=False: slot())
+        if widgets:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            for widget in widgets:
+                widget.addAction(action)
+        else:
+            self.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        text_widgets: list[QWidget] = [self.article, self.annotation_list]
+        a("importText", "&Import text files…", self.import_text_files, ["Ctrl+O"])
+        a("importFolder", "Import a &folder…", self.import_folder, ["Ctrl+Shift+O"])
+        a("importAnnotations", "Import &annotations (JSON)…", self.import_annotations, ["Ctrl+I"])
+        a("exportAll", "&Export database as JSON…", self.export_all, ["Ctrl+E"])
+        a("exportDocument", "Export &current document…", self.export_document, ["Ctrl+Shift+E"])
+        a("switchDatabase", "&Switch or create database…", self.switch_database)
+        a("quit", "&Quit", self.close, [QKeySequence.StandardKey.Quit, "Ctrl+Q"])
+
+        undo = a("undo", "&Undo", self.undo, [QKeySequence.StandardKey.Undo])
+        redo = a("redo", "&Redo", self.redo, ["Ctrl+Shift+Z", QKeySequence.StandardKey.Redo])
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        a(
+            "deleteAnnotation",
+            "&Delete annotation",
+            self.delete_current,
+            ["Delete"],
+            widgets=text_widgets,
+        )
+        a("find", "&Find in article…", self.find_bar.open, [QKeySequence.StandardKey.Find])
+        a("findNext", "Find next", self.find_bar.find_next, ["F3"])
+        a(
+            "findPrevious",
+            "Find previous",
+            lambda: self.find_bar.find_next(backwards=True),
+            ["Shift+F3"],
+        )
+        a(
+            "nextAnnotation",
+            "&Next annotation",
+            lambda: self.step_annotation(False),
+            ["Tab"],
+            widgets=text_widgets,
+        )
+        a(
+            "previousAnnotation",
+            "&Previous annotation",
+            lambda: self.step_annotation(True),
+            ["Shift+Tab", "Backtab"],
+            widgets=text_widgets,
+        )
+        a(
+            "clearSelection",
+            "Clear selection",
+            self.clear_selection,
+            ["Esc"],
+            widgets=[self.article],
+        )
+        a(
+            "markDone",
+            "Mark &done and go to next",
+            self.mark_done_and_next,
+            ["Ctrl+Return", "Ctrl+Enter"],
+        )
+        a("nextDocument", "Next document", lambda: self.step_document(1), ["Ctrl+PgDown"])
+        a("previousDocument", "Previous document", lambda: self.step_document(-1), ["Ctrl+PgUp"])
+        a("zoomIn", "Zoom &in", lambda: self.article.zoomIn(1), [QKeySequence.StandardKey.ZoomIn])
+        a(
+            "zoomOut",
+            "Zoom &out",
+            lambda: self.article.zoomOut(1),
+            [QKeySequence.StandardKey.ZoomOut],
+        )
+        a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
+
+        for label in self.labels:
+            keys = [label.shortcut] if label.shortcut else []
+            action = a(
+                f"label:{label.name}",
+                label.name,
+                lambda name=label.name: self.apply_label(name),
+                keys,
+                tip=f"Label the selection as {label.name} (hold Alt for the exact selection)",
+            )
+            action.setIcon(_swatch(label.colour))
+            if label.shortcut:
+                a(
+                    f"labelExact:{label.name}",
+                    f"{label.name} (exact selection)",
+                    lambda name=label.name: self.apply_label(name, whole_words=False),
+                    [f"Alt+{label.shortcut}"],
+                )
+
+    def _build_menus_and_toolbar(self) -> None:
+        acts = self.actions_by_name
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.setObjectName("fileMenu")
+        for name in ("importText", "importFolder", "importAnnotations"):
+            file_menu.addAction(acts[name])
+        file_menu.addSeparator()
+        file_menu.addAction(acts["exportAll"])
+        file_menu.addAction(acts["exportDocument"])
+        file_menu.addSeparator()
+        file_menu.addAction(acts["switchDatabase"])
+        file_menu.addSeparator()
+        file_menu.addAction(acts["quit"])
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.setObjectName("editMenu")
+        for name in (
+            "undo",
+            "redo",
+            None,
+            "deleteAnnotation",
+            None,
+            "find",
+            "findNext",
+            "findPrevious",
+        ):
+            edit_menu.addAction(acts[name]) if name else edit_menu.addSeparator()
+        annotate_menu = menu.addMenu("&Annotate")
+        annotate_menu.setObjectName("annotateMenu")
+        for label in self.labels:
+            annotate_menu.addAction(acts[f"label:{label.name}"])
+        annotate_menu.addSeparator()
+        for name in ("nextAnnotation", "previousAnnotation", "clearSelection"):
+            annotate_menu.addAction(acts[name])
+        document_menu = menu.addMenu("&Document")
+        document_menu.setObjectName("documentMenu")
+        for name in ("markDone", "nextDocument", "previousDocument"):
+            document_menu.addAction(acts[name])
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(acts["zoomIn"])
+        view_menu.addAction(acts["zoomOut"])
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(acts["shortcuts"])
+
+        toolbar = QToolBar("Labels")
+        toolbar.setObjectName("labelToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(acts["undo"])
+        toolbar.addAction(acts["redo"])
+        toolbar.addSeparator()
+        for label in self.labels:
+            toolbar.addAction(acts[f"label:{label.name}"])
+            button = toolbar.widgetForAction(acts[f"label:{label.name}"])
+            button.setObjectName(f"labelButton:{label.name}")
+            button.setAccessibleName(f"Label {label.name}")
+        toolbar.addSeparator()
+        toolbar.addAction(acts["markDone"])
+        self.addToolBar(toolbar)
+
+    def _connect(self) -> None:
+        self.document_list.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._document_chosen(current.row())
+        )
+        self.annotation_list.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._annotation_row_chosen(current.row())
+        )
+        self.annotation_list.clicked.connect(lambda index: self._annotation_row_chosen(index.row()))
+        self.article.annotationClicked.connect(self._annotation_clicked)
+        self.attribute_panel.editRequested.connect(self._edit_requested)
+        self.doc.currentChanged.connect(self._sync_list_selection)
+        self.doc.reset.connect(self._update_counts)
+        self.doc.added.connect(self._update_counts)
+        self.doc.removed.connect(self._update_counts)
+        self.undo_stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.actions_by_name["undo"].setText(f"&Undo {text}".strip())
+        )
+        self.undo_stack.redoTextChanged.connect(
+            lambda text: self.actions_by_name["redo"].setText(f"&Redo {text}".strip())
+        )
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def _settings_key(self) -> str:
+        digest = hashlib.sha1(str(self.store.path.resolve()).encode()).hexdigest()[:12]
+        return f"lastDocument/{digest}"
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        last = self.settings.value(self._settings_key())
+        row = self.document_model.row_of(str(last)) if last else -1
+        self.open_row(row if row >= 0 else 0)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        if self.doc.document_id:
+            self.settings.setValue(self._settings_key(), self.doc.document_id)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        super().closeEvent(event)
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def refresh_documents(self) -> None:
+        self.document_model.set_documents(self.store.documents(self.annotator))
+
+    def open_row(self, row: int) -> None:
+        if not 0 <= row < self.document_model.rowCount():
+            self.doc.open(None)
+            self._update_title()
+            return
+        self.document_list.selectionModel().setCurrentIndex(
+            self.document_model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._document_chosen(row)
+
+    def open_document(self, document_id: str) -> None:
+        self.open_row(self.document_model.row_of(document_id))
+
+    def _document_chosen(self, row: int) -> None:
+        if not 0 <= row < self.document_model.rowCount():
+            return
+        document_id = self.document_model.document(row).id
+        if document_id == self.doc.document_id:
+            return
+        self.doc.set_current(None)
+        self.doc.open(document_id)
+        self.article.place_cursor(0)
+        self._update_title()
+        self.settings.setValue(self._settings_key(), document_id)
+
+    def step_document(self, step: int) -> None:
+        row = self.document_model.row_of(self.doc.document_id) + step
+        if 0 <= row < self.document_model.rowCount():
+            self.open_row(row)
+
+    def mark_done_and_next(self) -> None:
+        document_id = self.doc.document_id
+        if document_id is None:
+            return
+        before = self.store.status(document_id, self.annotator)
+        if before != "done":
+            self._push(SetStatus(self.doc, document_id, before, "done"))
+        rows = self.document_model.rows()
+        start = self.document_model.row_of(document_id)
+        ordered = rows[start + 1 :] + rows[:start]
+        target = next((r for r in ordered if r.status != "done"), None)
+        if target is None:
+            self.show_message("Document done. Every document is done.")
+            return
+        self.open_document(target.id)
+        self.show_message(f"Document done. Opened the next one not done: {target.title}")
+
+    def _update_title(self) -> None:
+        title = self.doc.document.title if self.doc.document else "no document"
+        if len(title) > 60:
+            title = title[:59] + "…"
+        self.setWindowTitle(f"{title} — {self.annotator} — Spanwise ({self.store.path.name})")
+
+    def _update_counts(self, *_args: object) -> None:
+        count = len(self.doc)
+        self.count_label.setText(f"{count} annotation{'s' if count != 1 else ''}")
+
+    # -- annotating ---------------------------------------------------------------------------
+
+    def apply_label(self, label: str, whole_words: bool = True) -> None:
+        """Label the selection (snapped to words unless exact), or relabel the current one."""
+        if self.doc.document is None:
+            return
+        span = self.article.selected_span()
+        if span is None:
+            current = self.doc.current
+            if current is not None and current.label != label:
+                after = dataclasses.replace(current, label=label, attributes={})
+                self._push(UpdateAnnotation(self.doc, current, after, f"Relabel as {label}"))
+                return
+            if current is not None:
+                return
+            span = word_at(self.doc.text, self.article.cursor_offset())
+            if span[0] == span[1]:
+                self.show_message("Select some text first, then press a label key.")
+                return
+        start, end = snap_span(self.doc.text, span[0], span[1], whole_words)
+        if start >= end:
+            self.show_message("The selection holds only white space; nothing labelled.")
+            return
+        stamp = now_iso()
+        record = AnnotationData(
+            id=new_id(),
+            document_id=self.doc.document.id,
+            annotator=self.annotator,
+            label=label,
+            start=start,
+            end=end,
+            created=stamp,
+            modified=stamp,
+        )
+        if self._push(AddAnnotation(self.doc, record)):
+            self.article.place_cursor(end)
+
+    def delete_current(self) -> None:
+        record = self.doc.current
+        if record is None:
+            self.show_message("No annotation selected.")
+            return
+        self._push(DeleteAnnotation(self.doc, record))
+
+    def step_annotation(self, backwards: bool) -> None:
+        current = self.doc.current
+        if current is not None:
+            index = self.doc.index_of(current.id) + (-1 if backwards else 1)
+            records = self.doc.records()
+            target = records[index % len(records)] if records else None
+        else:
+            target = self.doc.next_after(self.article.cursor_offset(), backwards)
+        if target is not None:
+            self.select_annotation(target)
+
+    def select_annotation(self, record: AnnotationData | None) -> None:
+        self.doc.set_current(record)
+        if record is not None:
+            self.article.show_annotation(record)
+
+    def clear_selection(self) -> None:
+        cursor = self.article.textCursor()
+        cursor.clearSelection()
+        self.article.setTextCursor(cursor)
+        self.doc.set_current(None)
+
+    def _annotation_clicked(self, record: AnnotationData | None) -> None:
+        self.doc.set_current(record)
+
+    def _annotation_row_chosen(self, row: int) -> None:
+        if 0 <= row < self.annotation_model.rowCount():
+            record = self.annotation_model.record(row)
+            if self.doc.current is None or self.doc.current.id != record.id:
+                self.select_annotation(record)
+
+    def _sync_list_selection(self, record: AnnotationData | None) -> None:
+        selection = self.annotation_list.selectionModel()
+        if record is None:
+            selection.clearSelection()
+            return
+        row = self.annotation_model.row_of(record.id)
+        if row < 0:
+            return
+        index = self.annotation_model.index(row, 0)
+        if selection.currentIndex().row() != row:
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self.annotation_list.scrollTo(index)
+
+    def _edit_requested(self, before: AnnotationData, after: AnnotationData, what: str) -> None:
+        self._push(UpdateAnnotation(self.doc, before, after, what))
+
+    # -- undo ---------------------------------------------------------------------------------
+
+    def _push(self, command: StoreCommand) -> bool:
+        """Run a command; it is on disk when this returns True."""
+        self.undo_stack.push(command)
+        if command.failure:
+            self._report_failure(command.failure)
+            return False
+        self._after_edit(command.text())
+        return True
+
+    def _step_stack(self, backwards: bool) -> None:
+        stack = self.undo_stack
+        index = stack.index() - 1 if backwards else stack.index()
+        if not 0 <= index < stack.count():
+            return
+        command = stack.command(index)
+        document_id = getattr(command, "document_id", None)
+        if document_id and document_id != self.doc.document_id:
+            self.open_document(document_id)  # show the user what is being undone
+        if backwards:
+            stack.undo()
+        else:
+            stack.redo()
+        failure = getattr(command, "failure", None)
+        if failure:
+            self._report_failure(failure)
+        else:
+            self._after_edit(("Undone: " if backwards else "Redone: ") + command.text())
+
+    def undo(self) -> None:
+        self._step_stack(backwards=True)
+
+    def redo(self) -> None:
+        self._step_stack(backwards=False)
+
+    def _after_edit(self, description: str) -> None:
+        self.save_label.setText(f"All changes saved ({now_iso()[11:19]} UTC)")
+        self.show_message(f"Saved: {description}")
+        self.refresh_documents()
+
+    def _report_failure(self, message: str) -> None:
+        self.save_label.setText("Last change NOT saved")
+        self.dialogs.error(self, "Could not save", message)
+
+    def show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    # -- import and export --------------------------------------------------------------------
+
+    def _with_progress(self, title: str, work: Callable[[Callable[[int, int], None]], Any]) -> Any:
+        dialog = QProgressDialog(title, "Cancel", 0, 100, self)
+        dialog.setObjectName("progressDialog")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        dialog.setAutoClose(True)
+
+        def progress(done: int, total: int) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(done)
+            QApplication.processEvents()
+            if dialog.wasCanceled():
+                raise ImportCancelled(f"{title} cancelled; nothing was changed")
+
+        try:
+            return work(progress)
+        finally:
+            dialog.reset()
+            dialog.deleteLater()
+
+    def import_text_files(self) -> None:
+        paths = self.dialogs.open_files(self, "Import text files", TEXT_FILTER)
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_folder(self) -> None:
+        folder = self.dialogs.open_folder(self, "Import a folder of text files")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> bool:
+        """Import text files or folders, all or nothing; reports the outcome."""
+        try:
+            summary = self._with_progress(
+                "Importing text files…", lambda p: self.store.import_texts(paths, progress=p)
+            )
+        except SpanwiseError as exc:
+            self.dialogs.error(self, "Import refused", f"{exc}\n\nNothing was imported.")
+            return False
+        self.refresh_documents()
+        if self.doc.document is None:
+            self.open_row(0)
+        self.show_message(f"Imported {summary.describe()}.")
+        return True
+
+    def import_annotations(self) -> None:
+        paths = self.dialogs.open_files(self, "Import annotations", JSON_FILTER)
+        if not paths:
+            return
+        try:
+            for path in paths:
+                data = load_export_file(Path(path))
+                summary = self._with_progress(
+                    "Importing annotations…",
+                    lambda p, d=data, n=path: import_export(self.store, d, n, progress=p),
+                )
+                self.show_message(f"{Path(path).name}: {summary.describe()}.")
+        except SpanwiseError as exc:
+            self.dialogs.error(self, "Import refused", f"{exc}\n\nNothing was imported.")
+            return
+        self.refresh_documents()
+        self.doc.reload()
+
+    def export_all(self) -> None:
+        self._export(None, "spanwise-export.json")
+
+    def export_document(self) -> None:
+        if self.doc.document is None:
+            self.show_message("No document is open.")
+            return
+        self._export(self.doc.document.id, f"{Path(self.doc.document.source).stem}.json")
+
+    def _export(self, document_id: str | None, suggested: str) -> None:
+        path = self.dialogs.save_file(self, "Export as Spanwise JSON", suggested, JSON_FILTER)
+        if not path:
+            return
+        try:
+            data = self._with_progress(
+                "Exporting…", lambda _p: export_json(self.store, None, document_id)
+            )
+            save_export(data, Path(path))
+        except (SpanwiseError, OSError) as exc:
+            self.dialogs.error(self, "Export failed", str(exc))
+            return
+        count = sum(len(d["annotations"]) for d in data["documents"])
+        self.show_message(
+            f"Exported {len(data['documents'])} document(s), {count} annotation(s) to {path}"
+        )
+
+    def switch_database(self) -> None:
+        path = self.dialogs.choose_database(self)
+        if path:
+            self.databaseSwitchRequested.emit(path)
+
+    # -- help ---------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        table = QTableWidget(0, 2, self)
+        table.setWindowFlag(Qt.WindowType.Window)
+        table.setObjectName("shortcutTable")
+        table.setAccessibleName("Keyboard shortcuts")
+        table.setWindowTitle("Keyboard shortcuts — Spanwise")
+        table.setHorizontalHeaderLabels(["Action", "Keys"])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for action in self.actions_by_name.values():
+            keys = shortcut_text(action)
+            if keys:
+                row = table.rowCount()
+                table.insertRow(row)
+                table.setItem(row, 0, QTableWidgetItem(action.text().replace("&", "")))
+                table.setItem(row, 1, QTableWidgetItem(keys))
+        table.resizeColumnsToContents()
+        table.resize(520, 560)
+        table.show()
