@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from db import __version__
 from db.errors import SpanwiseError
-from db.store import default_annotator_name
+from db.store import Store, default_annotator_name
 from desktop.dialogs import Dialogs
 from desktop.main_window import MainWindow
 from desktop.session import ANNOTATOR_SETTING, current_annotator, open_store
@@ -60,20 +61,30 @@ class WindowKeeper:
 def run_gui(database: Path | None, annotator: str | None, screenshot: Path | None) -> int:
     app = ensure_app()
     store = open_store(database)
-    if annotator is None and screenshot is None and store.setting(ANNOTATOR_SETTING) is None:
+    if screenshot is not None:
+        return _screenshot(app, store, annotator, screenshot)
+    if annotator is None and store.setting(ANNOTATOR_SETTING) is None:
         annotator = Dialogs().ask_annotator(None, default_annotator_name())
     window = MainWindow(store, current_annotator(store, annotator))
-    if screenshot is not None:
-        window.show()
-        app.processEvents()
-        window.article.refresh_highlights()
-        if not window.grab().save(str(screenshot)):
-            raise SpanwiseError(f"{screenshot}: cannot write the screenshot")
-        window.close()
-        store.close()
-        return 0
     keeper = WindowKeeper(window)
     window.show()
     code = app.exec()
     keeper.window.store.close()
     return code
+
+
+def _screenshot(app: QApplication, store: Store, annotator: str | None, target: Path) -> int:
+    """Render the window at a fixed size, untouched by (and not touching) the user's settings."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(store, current_annotator(store, annotator), settings)
+        window.resize(1440, 860)
+        window.show()
+        app.processEvents()
+        window.article.refresh_highlights()
+        saved = window.grab().save(str(target))
+        window.close()
+    store.close()
+    if not saved:
+        raise SpanwiseError(f"{target}: cannot write the screenshot")
+    return 0

@@ -134,9 +134,19 @@ class MainWindow(QMainWindow):
         self.annotation_list.verticalHeader().setVisible(False)
         self.annotation_list.setWordWrap(False)
         self.annotation_list.setTabKeyNavigation(False)
-        self.annotation_list.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.Stretch
-        )
+        columns = self.annotation_list.horizontalHeader()
+        for column, mode in enumerate(
+            (
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.Interactive,
+                QHeaderView.ResizeMode.ResizeToContents,
+            )
+        ):
+            columns.setSectionResizeMode(column, mode)
+        rows = self.annotation_list.verticalHeader()
+        rows.setMinimumSectionSize(self.fontMetrics().height() + 4)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.attribute_panel = AttributePanel(self.doc, self.labels)
 
         right = QSplitter(Qt.Orientation.Vertical)
@@ -154,7 +164,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([260, 760, 420])
+        self.splitter.setSizes([300, 700, 440])
         self.setCentralWidget(self.splitter)
 
         self.save_label = QLabel()

@@ -1,0 +1,85 @@
+"""Window fixtures: a real MainWindow on a temporary database, with dialogs that answer at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
+
+from desktop.app import create_window
+from desktop.dialogs import Dialogs
+from desktop.main_window import MainWindow
+from seeds import seed_paths
+
+
+class AnsweringDialogs(Dialogs):
+    """Answers the window's questions from queues and records what it reported."""
+
+    def __init__(self) -> None:
+        self.files: list[list[str]] = []
+        self.folders: list[str | None] = []
+        self.save_paths: list[str | None] = []
+        self.errors: list[tuple[str, str]] = []
+
+    def open_files(self, parent: QWidget, title: str, filters: str) -> list[str]:
+        return self.files.pop(0) if self.files else []
+
+    def open_folder(self, parent: QWidget, title: str) -> str | None:
+        return self.folders.pop(0) if self.folders else None
+
+    def save_file(self, parent: QWidget, title: str, suggested: str, filters: str) -> str | None:
+        return self.save_paths.pop(0) if self.save_paths else None
+
+    def error(self, parent: QWidget | None, title: str, message: str) -> None:
+        self.errors.append((title, message))
+
+    def info(self, parent: QWidget | None, title: str, message: str) -> None:
+        pass
+
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path: Path) -> Iterator[WindowFactory]:
+    """Build windows on tmp_path databases; texts are imported first when given."""
+    windows: list[MainWindow] = []
+
+    def make(
+        texts: dict[str, str] | None = None,
+        seed: bool = False,
+        database: Path | None = None,
+        annotator: str = "ana",
+    ) -> MainWindow:
+        db_path = database or tmp_path / "spanwise.db"
+        folder = tmp_path / "texts"
+        folder.mkdir(exist_ok=True)
+        paths: list[Path] = list(seed_paths()) if seed else []
+        for name, text in (texts or {}).items():
+            path = folder / name
+            path.write_bytes(text.encode("utf-8"))
+            paths.append(path)
+        if paths:
+            from db.store import Store
+
+            store = Store(db_path)
+            store.import_texts(paths)
+            store.close()
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = create_window(str(db_path), annotator, settings)
+        window.dialogs = AnsweringDialogs()
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        window.article.setFocus()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        window.store.close()

@@ -1,0 +1,79 @@
+"""What the user sees: literal text, tooltips, highlights of what is on screen, screenshots."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QToolTip
+
+HTML_TEXT = 'Click <a href="x">here</a> &amp; <b>bold</b> <img src="y.png"> now.'
+
+
+def test_html_looking_text_is_shown_literally_everywhere(make_window, qtbot):
+    window = make_window({"<b>title<i>.txt": HTML_TEXT})
+    assert window.article.document().toRawText() == HTML_TEXT
+    window.article.select_span(6, 26)
+    window.actions_by_name["label:Quote"].trigger()
+    record = window.doc.records()[0]
+    cell = window.annotation_model.index(0, 1)
+    assert window.annotation_model.data(cell) == '<a href="x">here</a>'
+    tip = window.annotation_model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;a href=&quot;x&quot;&gt;" in tip  # escaped, so shown as typed
+    assert window.attribute_panel.summary.textFormat() == Qt.TextFormat.PlainText
+    assert '<a href="x">here</a>' in window.attribute_panel.summary.text()
+    assert window.document_model.data(window.document_model.index(0, 0)) == HTML_TEXT[:80]
+    assert record.label == "Quote"
+
+
+def test_hovering_a_highlight_shows_label_and_attributes(make_window, qtbot):
+    window = make_window({"a.txt": "“We will win,” the President said."})
+    window.article.select_span(0, 14)
+    window.actions_by_name["label:Quote"].trigger()
+    record = window.doc.records()[0]
+    window.store.update_annotation(record.id, attributes={"kind": "direct"})
+    window.doc.reload()
+    view = window.article
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(4)
+    point = view.cursorRect(cursor).center() + QPoint(2, 0)
+    event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    view.viewportEvent(event)
+    assert QToolTip.isVisible()
+    assert "Quote (kind=direct)" in QToolTip.text()
+    QToolTip.hideText()
+
+
+def test_only_the_visible_part_is_decorated_and_scrolling_keeps_up(make_window, qtbot):
+    sentence = "Officials said the convoy moved north before dawn. "
+    text = sentence * 4000  # ~200 kB
+    window = make_window({"big.txt": text})
+    store, doc_id = window.store, window.doc.document_id
+    for i in range(0, len(text) - 10, 97):
+        store.add_annotation(doc_id, "ana", "Event", i, i + 8)
+    window.doc.reload()
+    total = len(window.doc)
+    decorated = window.article.decorated_ids()
+    assert 0 < len(decorated) < total / 10
+    scrollbar = window.article.verticalScrollBar()
+    scrollbar.setValue(scrollbar.maximum())
+    last = window.doc.records()[-1]
+    assert last.id in window.article.decorated_ids()
+    assert window.doc.records()[0].id not in window.article.decorated_ids()
+
+
+def test_screenshot_command_renders_the_window(tmp_path):
+    db = tmp_path / "shot.db"
+    png = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "--db", str(db), "gui", "--screenshot", str(png)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 10_000
