@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from db.errors import DatabaseProblem
@@ -36,13 +36,13 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
 
 def create_sqlite_engine(path: Path) -> Engine:
-    """An engine with WAL, foreign keys and a busy timeout on every connection."""
+    """An engine with foreign keys and a busy timeout on every connection (WAL is set once,
+    in the file, by `open_engine` after the file has been found to be ours)."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _on_connect)
     return engine
@@ -72,39 +72,51 @@ def _current_revision(engine: Engine) -> str | None:
 def open_engine(path: Path) -> tuple[Engine, bool]:
     """Open (creating if needed) and upgrade a database; returns the engine and 'was created'.
 
-    An older database is backed up before it is upgraded; a newer one is refused untouched.
+    Nothing is written to a file that is not a Spanwise database or that a newer Spanwise
+    made; an older one is backed up before it is upgraded.
     """
     path = Path(path)
+    if path.is_dir():
+        raise DatabaseProblem(f"{path} is a folder; give a database file")
     created = not path.exists() or path.stat().st_size == 0
     if not created:
         _check_is_sqlite(path)
-    elif not path.parent.exists():
+    elif not path.parent.is_dir():
         raise DatabaseProblem(f"{path}: folder {path.parent} does not exist")
     engine = create_sqlite_engine(path)
     try:
-        current = _current_revision(engine)
-        head = head_revision()
-        if current != head:
-            script = ScriptDirectory.from_config(_alembic_config())
-            if current is not None and current not in {s.revision for s in script.walk_revisions()}:
-                engine.dispose()
-                raise DatabaseProblem(
-                    f"{path} was written by a newer Spanwise (schema {current}); "
-                    "update Spanwise to open it"
-                )
-            if current is not None:
-                backup_file(path, f"before-upgrade-{current}")
-            with engine.begin() as connection:
-                config = _alembic_config()
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+        _check_and_upgrade(engine, path, created)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode = WAL")
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseProblem(f"{path}: cannot open the database ({exc.orig})") from exc
     except DatabaseError as exc:
         engine.dispose()
         raise DatabaseProblem(f"{path} is not a Spanwise database ({exc.orig})") from exc
+    except DatabaseProblem:
+        engine.dispose()
+        raise
     return engine, created
+
+
+def _check_and_upgrade(engine: Engine, path: Path, created: bool) -> None:
+    current = _current_revision(engine)
+    if current is None and not created and inspect(engine).get_table_names():
+        raise DatabaseProblem(f"{path} is an SQLite database of another program, not Spanwise's")
+    if current == head_revision():
+        return
+    script = ScriptDirectory.from_config(_alembic_config())
+    if current is not None and current not in {s.revision for s in script.walk_revisions()}:
+        raise DatabaseProblem(
+            f"{path} was written by a newer Spanwise (schema {current}); update Spanwise to open it"
+        )
+    if current is not None:
+        backup_file(path, f"before-upgrade-{current}")
+    with engine.begin() as connection:
+        config = _alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def _check_is_sqlite(path: Path) -> None:

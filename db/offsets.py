@@ -23,6 +23,9 @@ class PositionMap:
         # A shift applies to every code-point offset strictly greater than its position.
         positions: list[int] = []
         deltas: list[int] = []
+        if text.startswith("\ufeff"):
+            positions.append(0)
+            deltas.append(-1)
         for match in _SHIFTS.finditer(text):
             if match.group() == "\r\n":
                 positions.append(match.start() + 1)

@@ -23,6 +23,17 @@ class LabelDef:
     attributes: dict[str, list[str]] = field(default_factory=dict)
     description: str = ""
 
+    def check_attributes(self, attributes: dict[str, Any]) -> None:
+        """Refuse a value outside an attribute's list (free-text attributes take any string)."""
+        for key, value in attributes.items():
+            if value is not None and not isinstance(value, str):
+                raise SpanwiseError(f"{self.name}.{key} must be a string, not {value!r}")
+            allowed = self.attributes.get(key)
+            if allowed and value not in allowed and value not in (None, ""):
+                raise SpanwiseError(
+                    f"{self.name}.{key} must be one of {', '.join(allowed)}, not '{value}'"
+                )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,

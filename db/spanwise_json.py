@@ -76,9 +76,13 @@ def write_export(data: dict[str, Any], handle: IO[str]) -> None:
 def save_export(data: dict[str, Any], path: Path) -> None:
     """Write an export next to its final name first, so a crash never leaves half a file."""
     partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="\n") as handle:
-        write_export(data, handle)
-    partial.replace(path)
+    try:
+        with partial.open("w", encoding="utf-8", newline="\n") as handle:
+            write_export(data, handle)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise SpanwiseError(f"{path}: cannot write the export ({exc.strerror})") from exc
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -160,7 +164,7 @@ def parse_export(data: dict[str, Any], name: str) -> tuple[list[LabelDef], list[
         labels = parse_labels(check.field(data, "labels", list, "labels"), name)
     except SpanwiseError as exc:
         raise ImportRefused(str(exc)) from exc
-    label_names = {label.name for label in labels}
+    labels_by_name = {label.name: label for label in labels}
     documents_raw = check.field(data, "documents", list, "documents")
     seen_annotation_ids: set[str] = set()
     seen_document_ids: set[str] = set()
@@ -192,17 +196,19 @@ def parse_export(data: dict[str, Any], name: str) -> tuple[list[LabelDef], list[
                 raise check.fail(where, f"'{key}' are not supported by this version yet")
         annotations = []
         for a_index, item in enumerate(check.field(raw, "annotations", list, where)):
-            annotations.append(
-                _parse_annotation(check, item, f"{where}, annotations[{a_index}]", doc_id, text)
-            )
-            if annotations[-1].id in seen_annotation_ids:
-                raise check.fail(f"{where}, annotations[{a_index}]", "duplicate id")
-            seen_annotation_ids.add(annotations[-1].id)
-            if annotations[-1].label not in label_names:
-                raise check.fail(
-                    f"{where}, annotations[{a_index}]",
-                    f"label '{annotations[-1].label}' is not in 'labels'",
-                )
+            at = f"{where}, annotations[{a_index}]"
+            record = _parse_annotation(check, item, at, doc_id, text)
+            if record.id in seen_annotation_ids:
+                raise check.fail(at, f"duplicate id '{record.id}'")
+            seen_annotation_ids.add(record.id)
+            label = labels_by_name.get(record.label)
+            if label is None:
+                raise check.fail(at, f"label '{record.label}' is not in 'labels'")
+            try:
+                label.check_attributes(record.attributes)
+            except SpanwiseError as exc:
+                raise check.fail(at, f"'attributes': {exc}") from exc
+            annotations.append(record)
         documents.append(
             ExportedDocument(
                 DocumentData(

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.database import open_engine
-from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
+from db.errors import InvalidAnnotation, SpanwiseError
 from db.models import Annotation, Annotator, Document, DocumentStatus, Label, Setting
 from db.records import (
     STATUSES,
@@ -30,7 +29,7 @@ from db.records import (
     now_iso,
 )
 from db.schema import LabelDef, load_schema
-from db.textfiles import TextFile, expand_paths, read_text_file, text_sha256
+from db.textfiles import TextFile, read_text_files, text_sha256
 
 Progress = Callable[[int, int], None]
 
@@ -173,6 +172,8 @@ class Store:
         if status not in STATUSES:
             raise SpanwiseError(f"status must be one of {', '.join(STATUSES)}")
         with self._session() as session, session.begin():
+            if session.get(Document, document_id) is None:
+                raise SpanwiseError(f"no document with id {document_id}")
             _set_status(session, document_id, _annotator_id(session, annotator), status)
 
     def status(self, document_id: str, annotator: str) -> str:
@@ -183,54 +184,6 @@ class Store:
                 .where(DocumentStatus.document_id == document_id, Annotator.name == annotator)
             )
             return value or "new"
-
-    def import_texts(
-        self,
-        paths: Iterable[str | Path],
-        encoding: str | None = None,
-        progress: Progress | None = None,
-    ) -> ImportSummary:
-        """Import article files and folders, all or nothing.
-
-        Every file is read and checked before anything is written; a text already present
-        (same SHA-256) is counted as matched, not duplicated.
-        """
-        files = list(expand_paths(Path(p) for p in paths))
-        if not files:
-            raise ImportRefused("no .txt or .md files to import")
-        decoded: list[TextFile] = []
-        for index, path in enumerate(files):
-            decoded.append(read_text_file(path, encoding))
-            if progress:
-                progress(index + 1, 2 * len(files))
-        summary = ImportSummary()
-        with self._session() as session, session.begin():
-            known = set(session.scalars(select(Document.sha256)))
-            position = _next_position(session)
-            for index, item in enumerate(decoded):
-                sha = item.sha256
-                if sha in known:
-                    summary.documents_matched += 1
-                    summary.messages.append(f"{item.path}: already in the database")
-                else:
-                    known.add(sha)
-                    session.add(
-                        Document(
-                            id=_document_id(session, sha),
-                            title=item.title,
-                            source=item.path.name,
-                            text=item.text,
-                            sha256=sha,
-                            imported_at=now_iso(),
-                            position=position,
-                        )
-                    )
-                    session.flush()
-                    position += 1
-                    summary.documents_new += 1
-                if progress:
-                    progress(len(files) + index + 1, 2 * len(files))
-        return summary
 
     # -- annotations --------------------------------------------------------------------------
 
@@ -280,6 +233,8 @@ class Store:
             document = session.get(Document, record.document_id)
             if document is None:
                 raise InvalidAnnotation(f"no document with id {record.document_id}")
+            if session.get(Annotation, record.id) is not None:
+                raise InvalidAnnotation(f"an annotation with id {record.id} exists already")
             label = _label_by_name(session, record.label)
             _check_span(document.text, record.start, record.end)
             _check_attributes(_label_def(label), record.attributes)
@@ -301,10 +256,6 @@ class Store:
             status = session.get(DocumentStatus, (record.document_id, annotator_id))
             if status is None or status.status == "new":
                 _set_status(session, record.document_id, annotator_id, "in progress")
-            try:
-                session.flush()
-            except IntegrityError as exc:
-                raise InvalidAnnotation(f"an annotation with id {record.id} exists") from exc
         return record
 
     def update_annotation(
@@ -324,8 +275,8 @@ class Store:
             if label is not None:
                 row.label = _label_by_name(session, label)
             if attributes is not None:
-                _check_attributes(_label_def(row.label), attributes)
                 row.attributes = dict(attributes)
+            _check_attributes(_label_def(row.label), row.attributes)
             if note is not None or clear_note:
                 row.note = note or None
             row.modified = now_iso()
@@ -397,6 +348,16 @@ class Store:
                 for d in documents
             ]
 
+    def import_texts(
+        self,
+        paths: Iterable[str | Path],
+        encoding: str | None = None,
+        progress: Progress | None = None,
+    ) -> ImportSummary:
+        """Import article files and folders, all or nothing (every file is read and checked
+        before anything is written)."""
+        return self.import_batch(read_text_files(paths, encoding), [], progress=progress)
+
     def import_documents(
         self,
         labels: Sequence[LabelDef],
@@ -404,54 +365,63 @@ class Store:
         replace: bool = False,
         progress: Progress | None = None,
     ) -> ImportSummary:
-        """Add exported documents and annotations in one transaction (all or nothing).
+        """Add exported documents and annotations in one transaction (all or nothing)."""
+        return self.import_batch([], [(labels, documents)], replace, progress)
 
-        Documents are matched by the SHA-256 of their text; an annotation whose id exists
-        with the same content is unchanged, with other content a conflict (kept unless
-        `replace`).
+    def import_batch(
+        self,
+        texts: Sequence[TextFile],
+        exports: Sequence[tuple[Sequence[LabelDef], Sequence[ExportedDocument]]],
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportSummary:
+        """Add checked text files and parsed exports in one transaction: all or nothing.
+
+        Documents are matched by the SHA-256 of their text, so nothing is duplicated; an
+        imported annotation whose id exists with the same content is unchanged, with other
+        content a conflict (kept as it was unless `replace`).
         """
         summary = ImportSummary()
+        total = len(texts) + sum(len(documents) for _labels, documents in exports)
+        done = 0
+
+        def step() -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done, total)
+
         with self._session() as session, session.begin():
-            known_labels = set(session.scalars(select(Label.name)))
-            position = len(known_labels)
-            for label in labels:
-                if label.name not in known_labels:
-                    session.add(_label_row(label, position))
-                    known_labels.add(label.name)
-                    position += 1
-            session.flush()
-            label_ids = dict(session.execute(select(Label.name, Label.id)).tuples().all())
             by_sha = dict(session.execute(select(Document.sha256, Document.id)).tuples().all())
-            doc_position = _next_position(session)
-            for index, item in enumerate(documents):
-                doc = item.document
-                local_id = by_sha.get(doc.sha256)
-                if local_id is None:
-                    local_id = doc.id if session.get(Document, doc.id) is None else None
-                    local_id = local_id or _document_id(session, doc.sha256)
-                    session.add(
-                        Document(
-                            id=local_id,
-                            title=doc.title,
-                            source=doc.source,
-                            text=doc.text,
-                            sha256=doc.sha256,
-                            imported_at=doc.imported_at or now_iso(),
-                            position=doc_position,
-                        )
-                    )
-                    session.flush()
-                    by_sha[doc.sha256] = local_id
-                    doc_position += 1
-                    summary.documents_new += 1
-                else:
+            position = _next_position(session)
+            for item in texts:
+                if item.sha256 in by_sha:
                     summary.documents_matched += 1
-                for name, status in item.statuses.items():
-                    _set_status(session, local_id, _annotator_id(session, name), status)
-                for record in item.annotations:
-                    self._import_annotation(session, record, local_id, label_ids, replace, summary)
-                if progress:
-                    progress(index + 1, len(documents))
+                    summary.messages.append(f"{item.path}: already in the database")
+                else:
+                    data = DocumentData("", item.title, item.path.name, item.text, item.sha256, "")
+                    by_sha[item.sha256] = _add_document(session, data, position)
+                    position += 1
+                    summary.documents_new += 1
+                step()
+            for labels, documents in exports:
+                label_ids = _add_labels(session, labels)
+                for exported in documents:
+                    doc = exported.document
+                    local_id = by_sha.get(doc.sha256)
+                    if local_id is None:
+                        local_id = by_sha[doc.sha256] = _add_document(session, doc, position)
+                        position += 1
+                        summary.documents_new += 1
+                    else:
+                        summary.documents_matched += 1
+                    for name, status in exported.statuses.items():
+                        _set_status(session, local_id, _annotator_id(session, name), status)
+                    for record in exported.annotations:
+                        self._import_annotation(
+                            session, record, local_id, label_ids, replace, summary
+                        )
+                    step()
         return summary
 
     @staticmethod
@@ -550,6 +520,38 @@ def _set_status(session: Session, document_id: str, annotator_id: int, status: s
         row.status = status
 
 
+def _add_labels(session: Session, labels: Sequence[LabelDef]) -> dict[str, int]:
+    """Add the labels the database lacks; returns every label's id by name."""
+    known = set(session.scalars(select(Label.name)))
+    position = len(known)
+    for label in labels:
+        if label.name not in known:
+            session.add(_label_row(label, position))
+            known.add(label.name)
+            position += 1
+    session.flush()
+    return dict(session.execute(select(Label.name, Label.id)).tuples().all())
+
+
+def _add_document(session: Session, doc: DocumentData, position: int) -> str:
+    """Insert a document, keeping its id when it is free; returns the id used."""
+    document_id = doc.id if doc.id and session.get(Document, doc.id) is None else None
+    document_id = document_id or _document_id(session, doc.sha256)
+    session.add(
+        Document(
+            id=document_id,
+            title=doc.title,
+            source=doc.source,
+            text=doc.text,
+            sha256=doc.sha256,
+            imported_at=doc.imported_at or now_iso(),
+            position=position,
+        )
+    )
+    session.flush()
+    return document_id
+
+
 def _next_position(session: Session) -> int:
     return (session.scalar(select(func.max(Document.position))) or 0) + 1
 
@@ -564,19 +566,17 @@ def _document_id(session: Session, sha256: str) -> str:
 
 
 def _check_span(text: str, start: int, end: int) -> None:
-    if not (isinstance(start, int) and isinstance(end, int)):
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
         raise InvalidAnnotation("start and end must be whole numbers")
     if not 0 <= start < end <= len(text):
         raise InvalidAnnotation(f"span {start}-{end} is outside the text (0-{len(text)}) or empty")
 
 
 def _check_attributes(label: LabelDef, attributes: dict[str, Any]) -> None:
-    for key, value in attributes.items():
-        allowed = label.attributes.get(key)
-        if allowed and value not in allowed and value not in (None, ""):
-            raise InvalidAnnotation(
-                f"{label.name}.{key} must be one of {', '.join(allowed)}, not '{value}'"
-            )
+    try:
+        label.check_attributes(attributes)
+    except SpanwiseError as exc:
+        raise InvalidAnnotation(str(exc)) from exc
 
 
 def _annotation_data(row: Annotation) -> AnnotationData:

@@ -43,7 +43,7 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
         try:
             codecs.lookup(encoding)
         except LookupError as exc:
-            raise ImportRefused(f"unknown encoding '{encoding}'") from exc
+            raise ImportRefused(f"{name}: unknown encoding '{encoding}'") from exc
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
@@ -127,3 +127,11 @@ def read_text_file(path: Path, encoding: str | None = None) -> TextFile:
         raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
     text = decode_text(data, str(path), encoding)
     return TextFile(path, title_for(path, text), text)
+
+
+def read_text_files(paths: Iterable[str | Path], encoding: str | None = None) -> list[TextFile]:
+    """Read every file named (folders expanded) before anything is imported."""
+    files = list(expand_paths(Path(p) for p in paths))
+    if not files:
+        raise ImportRefused("no .txt or .md files to import")
+    return [read_text_file(path, encoding) for path in files]

@@ -12,15 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db import __version__
+from db.batch_import import import_paths
 from db.errors import SpanwiseError
-from db.spanwise_json import (
-    export_json,
-    import_export,
-    load_export_file,
-    looks_like_spanwise,
-    save_export,
-    write_export,
-)
+from db.spanwise_json import export_json, save_export, write_export
 from db.store import Store
 from desktop.session import current_annotator, default_database_path, open_store
 
@@ -110,21 +104,10 @@ def run(argv: list[str]) -> int:
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
-    json_paths = [p for p in args.paths if p.suffix.lower() == ".json"]
-    text_paths = [p for p in args.paths if p.suffix.lower() != ".json"]
-    for path in json_paths:
-        data = load_export_file(path)
-        if not looks_like_spanwise(data):
-            raise SpanwiseError(f'{path}: not a Spanwise export (no "format": "spanwise")')
-        summary = import_export(store, data, str(path), replace=args.replace)
-        print(f"{path}: {summary.describe()}")
-        for message in summary.messages:
-            print(f"  {message}")
-    if text_paths:
-        summary = store.import_texts(text_paths, encoding=args.encoding)
-        print(f"imported {summary.describe()}")
-        for message in summary.messages:
-            print(f"  {message}")
+    summary = import_paths(store, args.paths, encoding=args.encoding, replace=args.replace)
+    print(f"imported {summary.describe()}")
+    for message in summary.messages:
+        print(f"  {message}")
     return 0
 
 

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.batch_import import import_paths
 from db.errors import SpanwiseError
 from db.records import AnnotationData, now_iso
 from db.spans import snap_span, word_at
-from db.spanwise_json import export_json, import_export, load_export_file, save_export
+from db.spanwise_json import export_json, save_export
 from db.store import Store, new_id
 from desktop.article_view import ArticleView
 from desktop.attribute_panel import AttributePanel
@@ -642,11 +643,11 @@ class MainWindow(QMainWindow):
         if folder:
             self.import_paths([Path(folder)])
 
-    def import_paths(self, paths: list[Path]) -> bool:
-        """Import text files or folders, all or nothing; reports the outcome."""
+    def import_paths(self, paths: list[Path], title: str = "Importing…") -> bool:
+        """Import text files, folders or exports, all or nothing; reports the outcome."""
         try:
             summary = self._with_progress(
-                "Importing text files…", lambda p: self.store.import_texts(paths, progress=p)
+                title, lambda progress: import_paths(self.store, paths, progress=progress)
             )
         except SpanwiseError as exc:
             self.dialogs.error(self, "Import refused", f"{exc}\n\nNothing was imported.")
@@ -654,26 +655,15 @@ class MainWindow(QMainWindow):
         self.refresh_documents()
         if self.doc.document is None:
             self.open_row(0)
+        else:
+            self.doc.reload()
         self.show_message(f"Imported {summary.describe()}.")
         return True
 
     def import_annotations(self) -> None:
         paths = self.dialogs.open_files(self, "Import annotations", JSON_FILTER)
-        if not paths:
-            return
-        try:
-            for path in paths:
-                data = load_export_file(Path(path))
-                summary = self._with_progress(
-                    "Importing annotations…",
-                    lambda p, d=data, n=path: import_export(self.store, d, n, progress=p),
-                )
-                self.show_message(f"{Path(path).name}: {summary.describe()}.")
-        except SpanwiseError as exc:
-            self.dialogs.error(self, "Import refused", f"{exc}\n\nNothing was imported.")
-            return
-        self.refresh_documents()
-        self.doc.reload()
+        if paths:
+            self.import_paths([Path(p) for p in paths], "Importing annotations…")
 
     def export_all(self) -> None:
         self._export(None, "spanwise-export.json")

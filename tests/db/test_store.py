@@ -229,12 +229,6 @@ def test_invalid_update_changes_nothing(store: Store, seed_doc: str) -> None:
     assert store.annotation(record.id) == record
 
 
-@pytest.mark.xfail(
-    reason="Store.put_annotation: session.get(DocumentStatus) autoflushes the duplicate "
-    "Annotation before the try/except, so a raw sqlalchemy IntegrityError escapes instead "
-    "of InvalidAnnotation",
-    strict=True,
-)
 def test_putting_an_existing_annotation_again_is_refused_clearly(
     store: Store, seed_doc: str
 ) -> None:
@@ -267,11 +261,6 @@ def test_unknown_status_is_refused(store: Store, seed_doc: str) -> None:
     assert store.status(seed_doc, "alice") == "new"
 
 
-@pytest.mark.xfail(
-    reason="Store.set_status on a document id that does not exist lets the foreign-key "
-    "IntegrityError escape instead of a SpanwiseError naming the id",
-    strict=True,
-)
 def test_status_of_unknown_document_is_a_clear_error(store: Store) -> None:
     with pytest.raises(SpanwiseError, match="nope"):
         store.set_status("nope", "alice", "done")
