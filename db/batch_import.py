@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.errors import ImportRefused
-from db.records import ImportSummary
-from db.schema import LabelDef
+from db.records import ExportedDocument, ImportSummary
+from db.schema import Schema
 from db.spanwise_json import load_export_file, looks_like_spanwise, parse_export
-from db.store import ExportedDocument, Progress, Store
+from db.store import Progress, Store
 from db.textfiles import TextFile, read_text_files
 
 
@@ -20,9 +20,7 @@ class ImportPlan:
     """Everything an import will write, already decoded and checked."""
 
     texts: list[TextFile] = field(default_factory=list)
-    exports: list[tuple[Sequence[LabelDef], Sequence[ExportedDocument]]] = field(
-        default_factory=list
-    )
+    exports: list[tuple[Schema, Sequence[ExportedDocument]]] = field(default_factory=list)
 
 
 def plan_import(paths: Iterable[str | Path], encoding: str | None = None) -> ImportPlan:

@@ -32,6 +32,22 @@ class Label(Base):
     # attribute name -> list of allowed values (empty list: free text)
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Mentions with this label can belong to an entity (coreference).
+    forms_entities: Mapped[bool] = mapped_column(default=False)
+
+
+class RelationType(Base):
+    """A kind of link the schema allows: name, source labels, target labels, how many."""
+
+    __tablename__ = "relation_type"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    from_labels: Mapped[list[str]] = mapped_column(JSON)
+    to_labels: Mapped[list[str]] = mapped_column(JSON)
+    max_per_source: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
 
 
 class Document(Base):
@@ -78,9 +94,56 @@ class Annotation(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created: Mapped[str] = mapped_column(String(32))
     modified: Mapped[str] = mapped_column(String(32))
+    # [[start, end], ...] for a discontinuous annotation; NULL for one continuous span
+    fragments: Mapped[list[list[int]] | None] = mapped_column(JSON)
 
     label: Mapped[Label] = relationship(lazy="joined")
     annotator: Mapped[Annotator] = relationship(lazy="joined")
+
+
+class Relation(Base):
+    """A typed link from one annotation to another (speaker, cue, agent, time...)."""
+
+    __tablename__ = "relation"
+    __table_args__ = (Index("ix_relation_document", "document_id", "annotator_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"))
+    type: Mapped[str] = mapped_column(String(100))
+    source_id: Mapped[str] = mapped_column(ForeignKey("annotation.id"), index=True)
+    target_id: Mapped[str] = mapped_column(ForeignKey("annotation.id"), index=True)
+
+    annotator: Mapped[Annotator] = relationship(lazy="joined")
+
+
+class Entity(Base):
+    """A person or organisation that several mentions refer to."""
+
+    __tablename__ = "entity"
+    __table_args__ = (Index("ix_entity_document", "document_id", "annotator_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"))
+    name: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(100))
+
+    annotator: Mapped[Annotator] = relationship(lazy="joined")
+
+
+class EntityMention(Base):
+    """Membership of a mention in an entity; a mention belongs to at most one entity."""
+
+    __tablename__ = "entity_mention"
+
+    entity_id: Mapped[str] = mapped_column(
+        ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotation_id: Mapped[str] = mapped_column(
+        ForeignKey("annotation.id"), primary_key=True, unique=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Setting(Base):

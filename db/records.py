@@ -14,9 +14,17 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+Fragments = tuple[tuple[int, int], ...]
+
+
 @dataclass(frozen=True)
 class AnnotationData:
-    """One annotation; start/end are code points into the document text, end exclusive."""
+    """One annotation; start/end are code points into the document text, end exclusive.
+
+    A discontinuous annotation (a quote interrupted by its attribution) has `fragments`,
+    sorted and not overlapping; start/end are then the first fragment's start and the last
+    one's end. A continuous one has no fragments.
+    """
 
     id: str
     document_id: str
@@ -28,9 +36,15 @@ class AnnotationData:
     note: str | None = None
     created: str = ""
     modified: str = ""
+    fragments: Fragments = ()
 
-    def same_content(self, other: AnnotationData) -> bool:
-        """Equal in everything a user edits (times aside)."""
+    @property
+    def spans(self) -> Fragments:
+        """The pieces of text this annotation covers."""
+        return self.fragments or ((self.start, self.end),)
+
+    def content(self) -> tuple[Any, ...]:
+        """Everything a user edits (times aside), for comparing two versions."""
         return (
             self.document_id,
             self.annotator,
@@ -39,15 +53,41 @@ class AnnotationData:
             self.end,
             self.attributes,
             self.note,
-        ) == (
-            other.document_id,
-            other.annotator,
-            other.label,
-            other.start,
-            other.end,
-            other.attributes,
-            other.note,
+            self.fragments,
         )
+
+    def same_content(self, other: AnnotationData) -> bool:
+        return self.content() == other.content()
+
+
+@dataclass(frozen=True)
+class RelationData:
+    """A typed link between two annotations of one document: speaker, cue, event roles."""
+
+    id: str
+    document_id: str
+    annotator: str
+    type: str
+    source: str
+    target: str
+
+    def content(self) -> tuple[str, ...]:
+        return (self.document_id, self.annotator, self.type, self.source, self.target)
+
+
+@dataclass(frozen=True)
+class EntityData:
+    """Mentions that refer to one person or organisation ("Zelensky", "He", "The President")."""
+
+    id: str
+    document_id: str
+    annotator: str
+    name: str
+    label: str
+    mentions: tuple[str, ...] = ()
+
+    def content(self) -> tuple[Any, ...]:
+        return (self.document_id, self.annotator, self.name, self.label, self.mentions)
 
 
 @dataclass(frozen=True)
@@ -73,6 +113,17 @@ class DocumentData:
     imported_at: str
 
 
+@dataclass(frozen=True)
+class ExportedDocument:
+    """A document as it travels in an export: text, statuses, annotations, links, entities."""
+
+    document: DocumentData
+    statuses: dict[str, str]
+    annotations: list[AnnotationData]
+    relations: list[RelationData] = field(default_factory=list)
+    entities: list[EntityData] = field(default_factory=list)
+
+
 @dataclass
 class ImportSummary:
     """What an import did, for the status bar and the command line."""
@@ -83,6 +134,9 @@ class ImportSummary:
     annotations_unchanged: int = 0
     annotations_conflicting: int = 0
     annotations_replaced: int = 0
+    links_added: int = 0
+    entities_added: int = 0
+    other_conflicting: int = 0  # links and entities
     messages: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
@@ -95,4 +149,12 @@ class ImportSummary:
             parts.append(f"{self.annotations_conflicting} conflicting (kept as they were)")
         if self.annotations_replaced:
             parts.append(f"{self.annotations_replaced} replaced")
+        if self.links_added:
+            parts.append(f"{self.links_added} link(s) added")
+        if self.entities_added:
+            parts.append(
+                f"{self.entities_added} entit{'y' if self.entities_added == 1 else 'ies'} added"
+            )
+        if self.other_conflicting:
+            parts.append(f"{self.other_conflicting} conflicting link(s)/entities kept as they were")
         return ", ".join(parts)

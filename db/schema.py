@@ -1,9 +1,11 @@
-"""Label schemas: the labels a database offers, read from a JSON file and checked."""
+"""Label schemas: the labels, link types and entity types a database offers, read from a JSON
+file and checked, with the line of the first mistake."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +13,7 @@ from db.errors import SpanwiseError
 from resources import resource
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_ENTITY_TYPES = ("person", "organisation", "group", "other")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class LabelDef:
     shortcut: str | None = None
     attributes: dict[str, list[str]] = field(default_factory=dict)
     description: str = ""
+    forms_entities: bool = False
 
     def check_attributes(self, attributes: dict[str, Any]) -> None:
         """Refuse a value outside an attribute's list (free-text attributes take any string)."""
@@ -41,7 +45,44 @@ class LabelDef:
             "shortcut": self.shortcut,
             "attributes": {key: list(values) for key, values in self.attributes.items()},
             "description": self.description,
+            "entities": self.forms_entities,
         }
+
+
+@dataclass(frozen=True)
+class RelationTypeDef:
+    """A link the schema allows, e.g. `speaker`: Quote -> Speaker, at most one per quote."""
+
+    name: str
+    from_labels: tuple[str, ...]
+    to_labels: tuple[str, ...]
+    max_per_source: int | None = None
+    description: str = ""
+
+    def allows(self, source_label: str, target_label: str) -> bool:
+        return source_label in self.from_labels and target_label in self.to_labels
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "from": list(self.from_labels),
+            "to": list(self.to_labels),
+            "max": self.max_per_source,
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class Schema:
+    labels: tuple[LabelDef, ...]
+    relation_types: tuple[RelationTypeDef, ...] = ()
+    entity_types: tuple[str, ...] = DEFAULT_ENTITY_TYPES
+
+    def label(self, name: str) -> LabelDef | None:
+        return next((label for label in self.labels if label.name == name), None)
+
+    def relation_type(self, name: str) -> RelationTypeDef | None:
+        return next((r for r in self.relation_types if r.name == name), None)
 
 
 def parse_labels(entries: Any, where: str) -> list[LabelDef]:
@@ -75,18 +116,94 @@ def parse_labels(entries: Any, where: str) -> list[LabelDef]:
         description = entry.get("description", "")
         if not isinstance(description, str):
             raise SpanwiseError(f"{at}.description must be a string")
-        labels.append(LabelDef(name, colour, shortcut, dict(attributes), description))
+        forms_entities = entry.get("entities", False)
+        if not isinstance(forms_entities, bool):
+            raise SpanwiseError(f"{at}.entities must be true or false")
+        labels.append(
+            LabelDef(name, colour, shortcut, dict(attributes), description, forms_entities)
+        )
     return labels
 
 
-def load_schema(text: str | None = None, where: str = "news.json") -> list[LabelDef]:
-    """Labels from a schema file's text; the bundled news schema by default."""
+def parse_relation_types(
+    entries: Any, labels: Sequence[LabelDef], where: str, source: str | None = None
+) -> list[RelationTypeDef]:
+    """Validate link types; a label they name must exist (the error gives the file's line)."""
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise SpanwiseError(f"{where}: 'relations' must be a list")
+    known = {label.name for label in labels}
+    result: list[RelationTypeDef] = []
+    for index, entry in enumerate(entries):
+        at = f"{where}: relations[{index}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise SpanwiseError(f"{at} must be an object with a 'name'")
+        name = entry["name"]
+        if name in {r.name for r in result}:
+            raise SpanwiseError(f"{at}: relation '{name}' is defined twice")
+        ends: dict[str, tuple[str, ...]] = {}
+        for key in ("from", "to"):
+            value = entry.get(key)
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, str) for v in value)
+            ):
+                raise SpanwiseError(f"{at}.{key} must be a non-empty list of label names")
+            for label in value:
+                if label not in known:
+                    line = _line_of(source, name, label) if source else None
+                    place = f" (line {line})" if line else ""
+                    raise SpanwiseError(
+                        f"{where}{place}: relation '{name}' {key} unknown label '{label}'"
+                    )
+            ends[key] = tuple(value)
+        maximum = entry.get("max")
+        if maximum is not None and (not isinstance(maximum, int) or maximum < 1):
+            raise SpanwiseError(f"{at}.max must be a positive whole number or null")
+        description = entry.get("description", "")
+        if not isinstance(description, str):
+            raise SpanwiseError(f"{at}.description must be a string")
+        result.append(RelationTypeDef(name, ends["from"], ends["to"], maximum, description))
+    return result
+
+
+def parse_entity_types(entries: Any, where: str) -> tuple[str, ...]:
+    if entries is None:
+        return DEFAULT_ENTITY_TYPES
+    if (
+        not isinstance(entries, list)
+        or not entries
+        or not all(isinstance(e, str) and e for e in entries)
+    ):
+        raise SpanwiseError(f"{where}: 'entity_types' must be a non-empty list of names")
+    return tuple(entries)
+
+
+def _line_of(source: str, relation: str, label: str) -> int | None:
+    """The line of a relation's bad label in the schema file, for the error message."""
+    start = source.find('"relations"')
+    start = source.find(json.dumps(relation), max(start, 0))
+    found = source.find(json.dumps(label), max(start, 0))
+    return source.count("\n", 0, found) + 1 if found >= 0 else None
+
+
+def parse_schema(data: Any, where: str, source: str | None = None) -> Schema:
+    if not isinstance(data, dict):
+        raise SpanwiseError(f"{where}: a schema is a JSON object with 'labels'")
+    labels = parse_labels(data.get("labels"), where)
+    relation_types = parse_relation_types(data.get("relations"), labels, where, source)
+    entity_types = parse_entity_types(data.get("entity_types"), where)
+    return Schema(tuple(labels), tuple(relation_types), entity_types)
+
+
+def load_schema(text: str | None = None, where: str = "news.json") -> Schema:
+    """A schema from a file's text; the bundled news schema by default."""
     if text is None:
         text = resource("schemas", "news.json").read_text(encoding="utf-8")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SpanwiseError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    if not isinstance(data, dict):
-        raise SpanwiseError(f"{where}: a schema is a JSON object with 'labels'")
-    return parse_labels(data.get("labels"), where)
+    return parse_schema(data, where, text)

@@ -10,10 +10,21 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
+from db.change_writer import check_spans
 from db.errors import ImportRefused, SpanwiseError
-from db.records import STATUSES, AnnotationData, DocumentData, ImportSummary, now_iso
-from db.schema import LabelDef, parse_labels
-from db.store import ExportedDocument, Progress, Store
+from db.records import (
+    STATUSES,
+    AnnotationData,
+    DocumentData,
+    EntityData,
+    ExportedDocument,
+    Fragments,
+    ImportSummary,
+    RelationData,
+    now_iso,
+)
+from db.schema import Schema, load_schema, parse_entity_types, parse_labels, parse_relation_types
+from db.store import Progress, Store
 from db.textfiles import MAX_TEXT_BYTES, text_sha256
 
 FORMAT = "spanwise"
@@ -33,6 +44,26 @@ def annotation_json(record: AnnotationData, text: str) -> dict[str, Any]:
         "note": record.note,
         "created": record.created,
         "modified": record.modified,
+    } | ({"fragments": [list(f) for f in record.fragments]} if record.fragments else {})
+
+
+def relation_json(link: RelationData) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "annotator": link.annotator,
+        "type": link.type,
+        "source": link.source,
+        "target": link.target,
+    }
+
+
+def entity_json(entity: EntityData) -> dict[str, Any]:
+    return {
+        "id": entity.id,
+        "annotator": entity.annotator,
+        "name": entity.name,
+        "label": entity.label,
+        "mentions": list(entity.mentions),
     }
 
 
@@ -47,8 +78,8 @@ def document_json(item: ExportedDocument) -> dict[str, Any]:
         "imported_at": doc.imported_at,
         "status": item.statuses,
         "annotations": [annotation_json(a, doc.text) for a in item.annotations],
-        "relations": [],
-        "entities": [],
+        "relations": [relation_json(r) for r in item.relations],
+        "entities": [entity_json(e) for e in item.entities],
     }
 
 
@@ -56,11 +87,14 @@ def export_json(
     store: Store, annotator: str | None = None, document_id: str | None = None
 ) -> dict[str, Any]:
     """The whole database (or one annotator's work, or one document) as a v1 export."""
+    schema = store.schema()
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now_iso(),
-        "labels": [label.to_json() for label in store.labels()],
+        "labels": [label.to_json() for label in schema.labels],
+        "relation_types": [relation.to_json() for relation in schema.relation_types],
+        "entity_types": list(schema.entity_types),
         "documents": [
             document_json(item) for item in store.export_documents(annotator, document_id)
         ],
@@ -148,7 +182,7 @@ class _Checker:
         return value
 
 
-def parse_export(data: dict[str, Any], name: str) -> tuple[list[LabelDef], list[ExportedDocument]]:
+def parse_export(data: dict[str, Any], name: str) -> tuple[Schema, list[ExportedDocument]]:
     """Check a whole v1 export before anything is written; refuse it at the first problem."""
     check = _Checker(name)
     if data.get("format") != FORMAT:
@@ -162,12 +196,20 @@ def parse_export(data: dict[str, Any], name: str) -> tuple[list[LabelDef], list[
         raise check.fail("version", f"unknown version {version}")
     try:
         labels = parse_labels(check.field(data, "labels", list, "labels"), name)
+        relation_types = (
+            parse_relation_types(data["relation_types"], labels, name)
+            if "relation_types" in data
+            else [r for r in load_schema().relation_types]
+        )
+        schema = Schema(
+            tuple(labels),
+            tuple(relation_types),
+            parse_entity_types(data.get("entity_types"), name),
+        )
     except SpanwiseError as exc:
         raise ImportRefused(str(exc)) from exc
-    labels_by_name = {label.name: label for label in labels}
     documents_raw = check.field(data, "documents", list, "documents")
-    seen_annotation_ids: set[str] = set()
-    seen_document_ids: set[str] = set()
+    seen: set[str] = set()  # every id in the file: documents, annotations, links, entities
     documents: list[ExportedDocument] = []
     for index, raw in enumerate(documents_raw):
         where = f"documents[{index}]"
@@ -175,55 +217,167 @@ def parse_export(data: dict[str, Any], name: str) -> tuple[list[LabelDef], list[
             raise check.fail(where, "must be an object")
         doc_id = check.field(raw, "id", str, where)
         where = f"document '{doc_id}'"
-        if doc_id in seen_document_ids:
+        if doc_id in seen:
             raise check.fail(where, "duplicate document id")
-        seen_document_ids.add(doc_id)
-        text = check.field(raw, "text", str, where)
-        if not text or len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
-            raise check.fail(where, "'text' is empty or larger than 20 MB")
+        seen.add(doc_id)
+        documents.append(_parse_document(check, raw, where, doc_id, schema, seen))
+    return schema, documents
+
+
+def _parse_document(
+    check: _Checker, raw: dict[str, Any], where: str, doc_id: str, schema: Schema, seen: set[str]
+) -> ExportedDocument:
+    text = check.field(raw, "text", str, where)
+    if not text or len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+        raise check.fail(where, "'text' is empty or larger than 20 MB")
+    try:
+        sha = text_sha256(text)
+    except UnicodeEncodeError as exc:
+        raise check.fail(where, "'text' holds an unpaired surrogate") from exc
+    if check.field(raw, "sha256", str, where) != sha:
+        raise check.fail(where, "'sha256' does not match the text")
+    statuses = check.field(raw, "status", dict, where)
+    for annotator, status in statuses.items():
+        if status not in STATUSES:
+            raise check.fail(where, f"'status' of {annotator!r} is {status!r}")
+    annotations: dict[str, AnnotationData] = {}
+    for a_index, item in enumerate(check.field(raw, "annotations", list, where)):
+        at = f"{where}, annotations[{a_index}]"
+        record = _parse_annotation(check, item, at, doc_id, text)
+        _unique(check, seen, record.id, at)
+        label = schema.label(record.label)
+        if label is None:
+            raise check.fail(at, f"label '{record.label}' is not in 'labels'")
         try:
-            sha = text_sha256(text)
-        except UnicodeEncodeError as exc:
-            raise check.fail(where, "'text' holds an unpaired surrogate") from exc
-        if check.field(raw, "sha256", str, where) != sha:
-            raise check.fail(where, "'sha256' does not match the text")
-        statuses = check.field(raw, "status", dict, where)
-        for annotator, status in statuses.items():
-            if status not in STATUSES:
-                raise check.fail(where, f"'status' of {annotator!r} is {status!r}")
-        for key in ("relations", "entities"):
-            if check.field(raw, key, list, where):
-                raise check.fail(where, f"'{key}' are not supported by this version yet")
-        annotations = []
-        for a_index, item in enumerate(check.field(raw, "annotations", list, where)):
-            at = f"{where}, annotations[{a_index}]"
-            record = _parse_annotation(check, item, at, doc_id, text)
-            if record.id in seen_annotation_ids:
-                raise check.fail(at, f"duplicate id '{record.id}'")
-            seen_annotation_ids.add(record.id)
-            label = labels_by_name.get(record.label)
-            if label is None:
-                raise check.fail(at, f"label '{record.label}' is not in 'labels'")
-            try:
-                label.check_attributes(record.attributes)
-            except SpanwiseError as exc:
-                raise check.fail(at, f"'attributes': {exc}") from exc
-            annotations.append(record)
-        documents.append(
-            ExportedDocument(
-                DocumentData(
-                    doc_id,
-                    check.field(raw, "title", str, where),
-                    check.field(raw, "source", str, where),
-                    text,
-                    sha,
-                    _optional_str(raw, "imported_at"),
-                ),
-                dict(statuses),
-                annotations,
-            )
+            label.check_attributes(record.attributes)
+        except SpanwiseError as exc:
+            raise check.fail(at, f"'attributes': {exc}") from exc
+        annotations[record.id] = record
+    relations = [
+        _parse_relation(check, item, f"{where}, relations[{i}]", doc_id, schema, annotations)
+        for i, item in enumerate(check.field(raw, "relations", list, where))
+    ]
+    for link in relations:
+        _unique(check, seen, link.id, f"{where}, relation '{link.id}'")
+    _check_link_counts(check, relations, schema, where)
+    entities: list[EntityData] = []
+    in_entity: set[str] = set()
+    for e_index, item in enumerate(check.field(raw, "entities", list, where)):
+        at = f"{where}, entities[{e_index}]"
+        entity = _parse_entity(check, item, at, doc_id, schema, annotations)
+        _unique(check, seen, entity.id, at)
+        for mention in entity.mentions:
+            if mention in in_entity:
+                raise check.fail(at, f"mention '{mention}' belongs to two entities")
+            in_entity.add(mention)
+        entities.append(entity)
+    return ExportedDocument(
+        DocumentData(
+            doc_id,
+            check.field(raw, "title", str, where),
+            check.field(raw, "source", str, where),
+            text,
+            sha,
+            _optional_str(raw, "imported_at"),
+        ),
+        dict(statuses),
+        list(annotations.values()),
+        relations,
+        entities,
+    )
+
+
+def _unique(check: _Checker, seen: set[str], item_id: str, where: str) -> None:
+    if item_id in seen:
+        raise check.fail(where, f"duplicate id '{item_id}'")
+    seen.add(item_id)
+
+
+def _parse_relation(
+    check: _Checker,
+    item: Any,
+    where: str,
+    doc_id: str,
+    schema: Schema,
+    annotations: dict[str, AnnotationData],
+) -> RelationData:
+    if not isinstance(item, dict):
+        raise check.fail(where, "must be an object")
+    link = RelationData(
+        id=check.field(item, "id", str, where),
+        document_id=doc_id,
+        annotator=check.field(item, "annotator", str, where),
+        type=check.field(item, "type", str, where),
+        source=check.field(item, "source", str, where),
+        target=check.field(item, "target", str, where),
+    )
+    ends = []
+    for key, end_id in (("source", link.source), ("target", link.target)):
+        annotation = annotations.get(end_id)
+        if annotation is None:
+            raise check.fail(where, f"'{key}' {end_id!r} is not an annotation of this document")
+        if annotation.annotator != link.annotator:
+            raise check.fail(where, f"'{key}' {end_id!r} belongs to another annotator")
+        ends.append(annotation)
+    relation_type = schema.relation_type(link.type)
+    if relation_type is None:
+        raise check.fail(where, f"'type' {link.type!r} is not in 'relation_types'")
+    if not relation_type.allows(ends[0].label, ends[1].label):
+        raise check.fail(
+            where, f"'type' {link.type!r} cannot link {ends[0].label} to {ends[1].label}"
         )
-    return labels, documents
+    return link
+
+
+def _check_link_counts(
+    check: _Checker, relations: list[RelationData], schema: Schema, where: str
+) -> None:
+    counts: dict[tuple[str, str], int] = {}
+    for link in relations:
+        key = (link.source, link.type)
+        counts[key] = counts.get(key, 0) + 1
+        relation_type = schema.relation_type(link.type)
+        maximum = relation_type.max_per_source if relation_type else None
+        if maximum is not None and counts[key] > maximum:
+            raise check.fail(
+                f"{where}, relation '{link.id}'",
+                f"annotation {link.source!r} has more than {maximum} {link.type} link(s)",
+            )
+
+
+def _parse_entity(
+    check: _Checker,
+    item: Any,
+    where: str,
+    doc_id: str,
+    schema: Schema,
+    annotations: dict[str, AnnotationData],
+) -> EntityData:
+    if not isinstance(item, dict):
+        raise check.fail(where, "must be an object")
+    mentions = check.field(item, "mentions", list, where)
+    entity = EntityData(
+        id=check.field(item, "id", str, where),
+        document_id=doc_id,
+        annotator=check.field(item, "annotator", str, where),
+        name=check.field(item, "name", str, where),
+        label=check.field(item, "label", str, where),
+        mentions=tuple(mentions),
+    )
+    if not entity.name.strip():
+        raise check.fail(where, "'name' is empty")
+    if len(set(mentions)) != len(mentions):
+        raise check.fail(where, "'mentions' lists an annotation twice")
+    for mention in mentions:
+        annotation = annotations.get(mention) if isinstance(mention, str) else None
+        if annotation is None:
+            raise check.fail(where, f"mention {mention!r} is not an annotation of this document")
+        if annotation.annotator != entity.annotator:
+            raise check.fail(where, f"mention {mention!r} belongs to another annotator")
+        label = schema.label(annotation.label)
+        if label is None or not label.forms_entities:
+            raise check.fail(where, f"mention {mention!r} is a {annotation.label}, not an entity")
+    return entity
 
 
 def _optional_str(obj: dict[str, Any], key: str) -> str:
@@ -253,6 +407,21 @@ def _parse_annotation(
     annotator = check.field(item, "annotator", str, where)
     if not annotator.strip():
         raise check.fail(where, "'annotator' is empty")
+    fragments: Fragments = ()
+    if "fragments" in item:
+        raw_fragments = check.field(item, "fragments", list, where)
+        if not all(
+            isinstance(f, list)
+            and len(f) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in f)
+            for f in raw_fragments
+        ):
+            raise check.fail(where, "'fragments' must be a list of [start, end] pairs")
+        fragments = tuple((f[0], f[1]) for f in raw_fragments)
+        try:
+            check_spans(text, start, end, fragments)
+        except SpanwiseError as exc:
+            raise check.fail(where, f"'fragments': {exc}") from exc
     return AnnotationData(
         id=ann_id,
         document_id=doc_id,
@@ -264,6 +433,7 @@ def _parse_annotation(
         note=check.field(item, "note", (str, type(None)), where),
         created=check.field(item, "created", str, where),
         modified=check.field(item, "modified", str, where),
+        fragments=fragments,
     )
 
 
@@ -275,5 +445,5 @@ def import_export(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Validate an export completely, then add it in one transaction."""
-    labels, documents = parse_export(data, name)
-    return store.import_documents(labels, documents, replace=replace, progress=progress)
+    schema, documents = parse_export(data, name)
+    return store.import_documents(schema, documents, replace=replace, progress=progress)

@@ -2,6 +2,7 @@
 
 Each public method is one short transaction (SQLAlchemy's "one session per user action"), so
 an edit is on disk when the call returns and nothing holds the database across the event loop.
+Edits are Changes (db/changes.py); `apply` writes one, and undo applies its inverse.
 """
 
 from __future__ import annotations
@@ -10,41 +11,56 @@ import dataclasses
 import getpass
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.change_writer import dependents, write_change
+from db.changes import Change, added, removed, updated
 from db.database import open_engine
 from db.errors import InvalidAnnotation, SpanwiseError
-from db.models import Annotation, Annotator, Document, DocumentStatus, Label, Setting
+from db.import_writer import write_import
+from db.models import (
+    Annotation,
+    Annotator,
+    Document,
+    DocumentStatus,
+    Entity,
+    Label,
+    Relation,
+    RelationType,
+    Setting,
+)
 from db.records import (
     STATUSES,
     AnnotationData,
     DocumentData,
     DocumentSummary,
+    EntityData,
+    ExportedDocument,
+    Fragments,
     ImportSummary,
+    RelationData,
     now_iso,
 )
-from db.schema import LabelDef, load_schema
+from db.rows import (
+    add_labels,
+    add_relation_types,
+    annotation_data,
+    annotator_id,
+    document_data,
+    entity_data,
+    label_def,
+    relation_data,
+    relation_type_def,
+    set_status,
+)
+from db.schema import DEFAULT_ENTITY_TYPES, LabelDef, RelationTypeDef, Schema, load_schema
 from db.textfiles import TextFile, read_text_files, text_sha256
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class ExportedDocument:
-    """A document as it travels in an export: text, statuses by annotator, annotations."""
-
-    document: DocumentData
-    statuses: dict[str, str]
-    annotations: list[AnnotationData]
-
-
-def replace_document(record: AnnotationData, document_id: str) -> AnnotationData:
-    return dataclasses.replace(record, document_id=document_id)
 
 
 def default_annotator_name() -> str:
@@ -60,7 +76,11 @@ def new_id() -> str:
 
 
 class Store:
-    """A Spanwise database, opened (and upgraded) on construction."""
+    """A Spanwise database, opened (and upgraded) on construction.
+
+    A new database takes its labels, link types and entity types from `schema_text` (a
+    schema file's content), or from the bundled news schema.
+    """
 
     def __init__(self, path: str | Path, schema_text: str | None = None) -> None:
         self.path = Path(path)
@@ -68,7 +88,7 @@ class Store:
         self.engine, self.created = open_engine(self.path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if self.created or not self.labels():
-            self._install_labels(load_schema(schema_text))
+            self.install_schema(load_schema(schema_text))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -76,22 +96,34 @@ class Store:
     def _session(self) -> Session:
         return self._sessions()
 
-    # -- labels -------------------------------------------------------------------------------
+    # -- schema -------------------------------------------------------------------------------
 
-    def _install_labels(self, labels: Sequence[LabelDef]) -> None:
+    def install_schema(self, schema: Schema) -> None:
+        """Add the labels and link types the database does not have yet."""
         with self._session() as session, session.begin():
-            existing = set(session.scalars(select(Label.name)))
-            start = len(existing)
-            for position, label in enumerate(labels, start=start):
-                if label.name not in existing:
-                    session.add(_label_row(label, position))
+            add_labels(session, schema.labels)
+            add_relation_types(session, schema.relation_types)
+            _put_setting(session, "entity_types", "\n".join(schema.entity_types))
 
     def labels(self) -> list[LabelDef]:
         with self._session() as session:
             rows = session.scalars(select(Label).order_by(Label.position, Label.id))
-            return [_label_def(row) for row in rows]
+            return [label_def(row) for row in rows]
 
-    # -- annotators ---------------------------------------------------------------------------
+    def relation_types(self) -> list[RelationTypeDef]:
+        with self._session() as session:
+            rows = session.scalars(select(RelationType).order_by(RelationType.position))
+            return [relation_type_def(row) for row in rows]
+
+    def schema(self) -> Schema:
+        types = (self.setting("entity_types") or "").split("\n")
+        return Schema(
+            tuple(self.labels()),
+            tuple(self.relation_types()),
+            tuple(t for t in types if t) or DEFAULT_ENTITY_TYPES,
+        )
+
+    # -- annotators and settings --------------------------------------------------------------
 
     def annotators(self) -> list[str]:
         with self._session() as session:
@@ -103,7 +135,7 @@ class Store:
         if not name:
             raise SpanwiseError("an annotator needs a name")
         with self._session() as session, session.begin():
-            _annotator_id(session, name)
+            annotator_id(session, name)
         return name
 
     def setting(self, key: str) -> str | None:
@@ -113,18 +145,18 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         with self._session() as session, session.begin():
-            session.merge(Setting(key=key, value=value))
+            _put_setting(session, key, value)
 
     # -- documents ----------------------------------------------------------------------------
 
     def documents(self, annotator: str) -> list[DocumentSummary]:
         """All documents in list order, with this annotator's status and annotation count."""
         with self._session() as session:
-            annotator_id = session.scalar(select(Annotator.id).where(Annotator.name == annotator))
+            owner = session.scalar(select(Annotator.id).where(Annotator.name == annotator))
             counts = dict(
                 session.execute(
                     select(Annotation.document_id, func.count())
-                    .where(Annotation.annotator_id == annotator_id)
+                    .where(Annotation.annotator_id == owner)
                     .group_by(Annotation.document_id)
                 )
                 .tuples()
@@ -133,21 +165,17 @@ class Store:
             statuses = dict(
                 session.execute(
                     select(DocumentStatus.document_id, DocumentStatus.status).where(
-                        DocumentStatus.annotator_id == annotator_id
+                        DocumentStatus.annotator_id == owner
                     )
                 )
                 .tuples()
                 .all()
             )
-            rows = (
-                session.execute(
-                    select(Document.id, Document.title, Document.source).order_by(
-                        Document.position, Document.title
-                    )
+            rows = session.execute(
+                select(Document.id, Document.title, Document.source).order_by(
+                    Document.position, Document.title
                 )
-                .tuples()
-                .all()
-            )
+            ).tuples()
             return [
                 DocumentSummary(
                     doc_id, title, source, statuses.get(doc_id, "new"), counts.get(doc_id, 0)
@@ -160,9 +188,7 @@ class Store:
             row = session.get(Document, document_id)
             if row is None:
                 raise SpanwiseError(f"no document with id {document_id}")
-            return DocumentData(
-                row.id, row.title, row.source, row.text, row.sha256, row.imported_at
-            )
+            return document_data(row)
 
     def document_count(self) -> int:
         with self._session() as session:
@@ -174,7 +200,7 @@ class Store:
         with self._session() as session, session.begin():
             if session.get(Document, document_id) is None:
                 raise SpanwiseError(f"no document with id {document_id}")
-            _set_status(session, document_id, _annotator_id(session, annotator), status)
+            set_status(session, document_id, annotator_id(session, annotator), status)
 
     def status(self, document_id: str, annotator: str) -> str:
         with self._session() as session:
@@ -185,7 +211,7 @@ class Store:
             )
             return value or "new"
 
-    # -- annotations --------------------------------------------------------------------------
+    # -- reading annotations, links, entities -------------------------------------------------
 
     def annotations(self, document_id: str, annotator: str | None = None) -> list[AnnotationData]:
         """A document's annotations in text order, of one annotator or of all."""
@@ -194,12 +220,55 @@ class Store:
             if annotator is not None:
                 query = query.join(Annotator).where(Annotator.name == annotator)
             query = query.order_by(Annotation.start, Annotation.end.desc(), Annotation.created)
-            return [_annotation_data(row) for row in session.scalars(query).unique()]
+            return [annotation_data(row) for row in session.scalars(query).unique()]
 
     def annotation(self, annotation_id: str) -> AnnotationData | None:
         with self._session() as session:
             row = session.get(Annotation, annotation_id)
-            return None if row is None else _annotation_data(row)
+            return None if row is None else annotation_data(row)
+
+    def relations(self, document_id: str, annotator: str | None = None) -> list[RelationData]:
+        with self._session() as session:
+            query = select(Relation).where(Relation.document_id == document_id)
+            if annotator is not None:
+                query = query.join(Annotator).where(Annotator.name == annotator)
+            return [relation_data(r) for r in session.scalars(query.order_by(Relation.id))]
+
+    def entities(self, document_id: str, annotator: str | None = None) -> list[EntityData]:
+        with self._session() as session:
+            query = select(Entity).where(Entity.document_id == document_id)
+            if annotator is not None:
+                query = query.join(Annotator).where(Annotator.name == annotator)
+            rows = session.scalars(query.order_by(Entity.name, Entity.id)).unique()
+            return [entity_data(session, row) for row in rows]
+
+    # -- editing ------------------------------------------------------------------------------
+
+    def apply(self, change: Change) -> None:
+        """Write one edit in one transaction, or nothing if any part of it is invalid."""
+        with self._session() as session, session.begin():
+            write_change(session, change)
+
+    def deletion_change(self, annotation_id: str, description: str = "") -> Change:
+        """Deleting an annotation, with the links that point at it and its entity membership
+        (an entity left with no mention goes too), as one edit."""
+        with self._session() as session:
+            row = session.get(Annotation, annotation_id)
+            if row is None:
+                raise InvalidAnnotation(f"no annotation with id {annotation_id}")
+            record = annotation_data(row)
+            relations, entities = dependents(session, [annotation_id])
+        entity_pairs = []
+        for entity in entities:
+            rest = tuple(m for m in entity.mentions if m != annotation_id)
+            after = dataclasses.replace(entity, mentions=rest) if rest else None
+            entity_pairs.append(updated(entity, after) if after else removed(entity))
+        return Change(
+            description or f"Delete {record.label}",
+            (removed(record),),
+            tuple(removed(r) for r in relations),
+            tuple(entity_pairs),
+        )
 
     def add_annotation(
         self,
@@ -210,6 +279,7 @@ class Store:
         end: int,
         attributes: dict[str, Any] | None = None,
         note: str | None = None,
+        fragments: Fragments = (),
     ) -> AnnotationData:
         """Create and commit a new annotation; the document becomes 'in progress'."""
         stamp = now_iso()
@@ -224,38 +294,13 @@ class Store:
             note=note,
             created=stamp,
             modified=stamp,
+            fragments=fragments,
         )
         return self.put_annotation(record)
 
     def put_annotation(self, record: AnnotationData) -> AnnotationData:
-        """Store an annotation exactly as given (used by undo to bring one back)."""
-        with self._session() as session, session.begin():
-            document = session.get(Document, record.document_id)
-            if document is None:
-                raise InvalidAnnotation(f"no document with id {record.document_id}")
-            if session.get(Annotation, record.id) is not None:
-                raise InvalidAnnotation(f"an annotation with id {record.id} exists already")
-            label = _label_by_name(session, record.label)
-            _check_span(document.text, record.start, record.end)
-            _check_attributes(_label_def(label), record.attributes)
-            annotator_id = _annotator_id(session, record.annotator)
-            session.add(
-                Annotation(
-                    id=record.id,
-                    document_id=record.document_id,
-                    annotator_id=annotator_id,
-                    label_id=label.id,
-                    start=record.start,
-                    end=record.end,
-                    attributes=dict(record.attributes),
-                    note=record.note,
-                    created=record.created,
-                    modified=record.modified,
-                )
-            )
-            status = session.get(DocumentStatus, (record.document_id, annotator_id))
-            if status is None or status.status == "new":
-                _set_status(session, record.document_id, annotator_id, "in progress")
+        """Store a new annotation exactly as given."""
+        self.apply(Change(f"Add {record.label}", (added(record),)))
         return record
 
     def update_annotation(
@@ -268,50 +313,39 @@ class Store:
         clear_note: bool = False,
     ) -> AnnotationData:
         """Change the label, attributes or note of an annotation; returns the new state."""
-        with self._session() as session, session.begin():
-            row = session.get(Annotation, annotation_id)
-            if row is None:
-                raise InvalidAnnotation(f"no annotation with id {annotation_id}")
-            if label is not None:
-                row.label = _label_by_name(session, label)
-            if attributes is not None:
-                row.attributes = dict(attributes)
-            _check_attributes(_label_def(row.label), row.attributes)
-            if note is not None or clear_note:
-                row.note = note or None
-            row.modified = now_iso()
-            session.flush()
-            return _annotation_data(row)
+        before = self.annotation(annotation_id)
+        if before is None:
+            raise InvalidAnnotation(f"no annotation with id {annotation_id}")
+        after = dataclasses.replace(
+            before,
+            label=before.label if label is None else label,
+            attributes=before.attributes if attributes is None else dict(attributes),
+            note=(note or None) if (note is not None or clear_note) else before.note,
+            modified=now_iso(),
+        )
+        self.apply(Change("Edit", (updated(before, after),)))
+        return after
 
     def delete_annotation(self, annotation_id: str) -> AnnotationData:
-        """Delete and commit; returns what was deleted so it can be put back."""
-        with self._session() as session, session.begin():
-            row = session.get(Annotation, annotation_id)
-            if row is None:
-                raise InvalidAnnotation(f"no annotation with id {annotation_id}")
-            record = _annotation_data(row)
-            session.delete(row)
+        """Delete an annotation and what depends on it; returns what was deleted."""
+        change = self.deletion_change(annotation_id)
+        self.apply(change)
+        record = change.annotations[0].before
+        assert record is not None
         return record
 
     def restore_annotation(self, record: AnnotationData) -> None:
         """Put an annotation back exactly as it was (undo of an update or a delete)."""
-        if self.annotation(record.id) is None:
-            self.put_annotation(record)
-            return
-        with self._session() as session, session.begin():
-            row = session.get_one(Annotation, record.id)
-            row.label = _label_by_name(session, record.label)
-            row.start, row.end = record.start, record.end
-            row.attributes = dict(record.attributes)
-            row.note = record.note
-            row.modified = record.modified
+        current = self.annotation(record.id)
+        pair = added(record) if current is None else updated(current, record)
+        self.apply(Change("Restore", (pair,)))
 
     # -- export and import of Spanwise JSON ---------------------------------------------------
 
     def export_documents(
         self, annotator: str | None = None, document_id: str | None = None
     ) -> list[ExportedDocument]:
-        """Documents with their per-annotator status and annotations, for an export."""
+        """Documents with statuses, annotations, links and entities, for an export."""
         with self._session() as session:
             query = select(Document).order_by(Document.position, Document.title)
             if document_id is not None:
@@ -319,31 +353,46 @@ class Store:
             documents = list(session.scalars(query))
             if document_id is not None and not documents:
                 raise SpanwiseError(f"no document with id {document_id}")
+            owner = None
+            if annotator is not None:
+                owner = session.scalar(select(Annotator.id).where(Annotator.name == annotator))
+            statuses: dict[str, dict[str, str]] = {}
             status_query = select(
                 DocumentStatus.document_id, Annotator.name, DocumentStatus.status
             ).join(Annotator)
             annotation_query = select(Annotation).order_by(
                 Annotation.document_id, Annotation.start, Annotation.end.desc(), Annotation.id
             )
+            relation_query = select(Relation).order_by(Relation.document_id, Relation.id)
+            entity_query = select(Entity).order_by(Entity.document_id, Entity.name, Entity.id)
             if annotator is not None:
-                status_query = status_query.where(Annotator.name == annotator)
-                annotation_query = annotation_query.join(Annotator).where(
-                    Annotator.name == annotator
-                )
+                status_query = status_query.where(DocumentStatus.annotator_id == owner)
+                annotation_query = annotation_query.where(Annotation.annotator_id == owner)
+                relation_query = relation_query.where(Relation.annotator_id == owner)
+                entity_query = entity_query.where(Entity.annotator_id == owner)
             if document_id is not None:
                 status_query = status_query.where(DocumentStatus.document_id == document_id)
                 annotation_query = annotation_query.where(Annotation.document_id == document_id)
-            statuses: dict[str, dict[str, str]] = {}
-            for doc_id, name, status in session.execute(status_query):
+                relation_query = relation_query.where(Relation.document_id == document_id)
+                entity_query = entity_query.where(Entity.document_id == document_id)
+            for doc_id, name, status in session.execute(status_query).tuples():
                 statuses.setdefault(doc_id, {})[name] = status
             annotations: dict[str, list[AnnotationData]] = {}
             for row in session.scalars(annotation_query).unique():
-                annotations.setdefault(row.document_id, []).append(_annotation_data(row))
+                annotations.setdefault(row.document_id, []).append(annotation_data(row))
+            relations: dict[str, list[RelationData]] = {}
+            for link in session.scalars(relation_query).unique():
+                relations.setdefault(link.document_id, []).append(relation_data(link))
+            entities: dict[str, list[EntityData]] = {}
+            for entity in session.scalars(entity_query).unique():
+                entities.setdefault(entity.document_id, []).append(entity_data(session, entity))
             return [
                 ExportedDocument(
-                    DocumentData(d.id, d.title, d.source, d.text, d.sha256, d.imported_at),
+                    document_data(d),
                     dict(sorted(statuses.get(d.id, {}).items())),
                     annotations.get(d.id, []),
+                    relations.get(d.id, []),
+                    entities.get(d.id, []),
                 )
                 for d in documents
             ]
@@ -360,238 +409,34 @@ class Store:
 
     def import_documents(
         self,
-        labels: Sequence[LabelDef],
+        schema: Schema,
         documents: Sequence[ExportedDocument],
         replace: bool = False,
         progress: Progress | None = None,
     ) -> ImportSummary:
         """Add exported documents and annotations in one transaction (all or nothing)."""
-        return self.import_batch([], [(labels, documents)], replace, progress)
+        return self.import_batch([], [(schema, documents)], replace, progress)
 
     def import_batch(
         self,
         texts: Sequence[TextFile],
-        exports: Sequence[tuple[Sequence[LabelDef], Sequence[ExportedDocument]]],
+        exports: Sequence[tuple[Schema, Sequence[ExportedDocument]]],
         replace: bool = False,
         progress: Progress | None = None,
     ) -> ImportSummary:
         """Add checked text files and parsed exports in one transaction: all or nothing.
 
         Documents are matched by the SHA-256 of their text, so nothing is duplicated; an
-        imported annotation whose id exists with the same content is unchanged, with other
-        content a conflict (kept as it was unless `replace`).
+        imported annotation, link or entity whose id exists with the same content is
+        unchanged, with other content a conflict (kept as it was unless `replace`).
         """
-        summary = ImportSummary()
-        total = len(texts) + sum(len(documents) for _labels, documents in exports)
-        done = 0
-
-        def step() -> None:
-            nonlocal done
-            done += 1
-            if progress:
-                progress(done, total)
-
         with self._session() as session, session.begin():
-            by_sha = dict(session.execute(select(Document.sha256, Document.id)).tuples().all())
-            position = _next_position(session)
-            for item in texts:
-                if item.sha256 in by_sha:
-                    summary.documents_matched += 1
-                    summary.messages.append(f"{item.path}: already in the database")
-                else:
-                    data = DocumentData("", item.title, item.path.name, item.text, item.sha256, "")
-                    by_sha[item.sha256] = _add_document(session, data, position)
-                    position += 1
-                    summary.documents_new += 1
-                step()
-            for labels, documents in exports:
-                label_ids = _add_labels(session, labels)
-                for exported in documents:
-                    doc = exported.document
-                    local_id = by_sha.get(doc.sha256)
-                    if local_id is None:
-                        local_id = by_sha[doc.sha256] = _add_document(session, doc, position)
-                        position += 1
-                        summary.documents_new += 1
-                    else:
-                        summary.documents_matched += 1
-                    for name, status in exported.statuses.items():
-                        _set_status(session, local_id, _annotator_id(session, name), status)
-                    for record in exported.annotations:
-                        self._import_annotation(
-                            session, record, local_id, label_ids, replace, summary
-                        )
-                    step()
-        return summary
-
-    @staticmethod
-    def _import_annotation(
-        session: Session,
-        record: AnnotationData,
-        document_id: str,
-        label_ids: dict[str, int],
-        replace: bool,
-        summary: ImportSummary,
-    ) -> None:
-        annotator_id = _annotator_id(session, record.annotator)
-        existing = session.get(Annotation, record.id)
-        if existing is not None:
-            current = _annotation_data(existing)
-            incoming = replace_document(record, document_id)
-            if current.same_content(incoming):
-                summary.annotations_unchanged += 1
-                return
-            if not replace:
-                summary.annotations_conflicting += 1
-                summary.messages.append(
-                    f"annotation {record.id} ({record.annotator}) differs from the one "
-                    "in the database; kept the database's"
-                )
-                return
-            session.delete(existing)
-            session.flush()
-            summary.annotations_replaced += 1
-        else:
-            summary.annotations_added += 1
-        session.add(
-            Annotation(
-                id=record.id,
-                document_id=document_id,
-                annotator_id=annotator_id,
-                label_id=label_ids[record.label],
-                start=record.start,
-                end=record.end,
-                attributes=dict(record.attributes),
-                note=record.note,
-                created=record.created,
-                modified=record.modified,
-            )
-        )
+            return write_import(session, texts, exports, replace, progress)
 
 
-# -- helpers (run inside a session) ----------------------------------------------------------
+def _put_setting(session: Session, key: str, value: str) -> None:
+    session.merge(Setting(key=key, value=value))
 
 
-def _label_row(label: LabelDef, position: int) -> Label:
-    return Label(
-        name=label.name,
-        colour=label.colour,
-        shortcut=label.shortcut,
-        position=position,
-        attributes={k: list(v) for k, v in label.attributes.items()},
-        description=label.description,
-    )
-
-
-def _label_def(row: Label) -> LabelDef:
-    return LabelDef(
-        row.name,
-        row.colour,
-        row.shortcut,
-        {k: list(v) for k, v in row.attributes.items()},
-        row.description,
-    )
-
-
-def _label_by_name(session: Session, name: str) -> Label:
-    label = session.scalar(select(Label).where(Label.name == name))
-    if label is None:
-        raise InvalidAnnotation(f"unknown label '{name}'")
-    return label
-
-
-def _annotator_id(session: Session, name: str) -> int:
-    existing = session.scalar(select(Annotator.id).where(Annotator.name == name))
-    if existing is not None:
-        return existing
-    annotator = Annotator(name=name)
-    session.add(annotator)
-    session.flush()
-    return annotator.id
-
-
-def _set_status(session: Session, document_id: str, annotator_id: int, status: str) -> None:
-    row = session.get(DocumentStatus, (document_id, annotator_id))
-    if row is None:
-        session.add(
-            DocumentStatus(document_id=document_id, annotator_id=annotator_id, status=status)
-        )
-    else:
-        row.status = status
-
-
-def _add_labels(session: Session, labels: Sequence[LabelDef]) -> dict[str, int]:
-    """Add the labels the database lacks; returns every label's id by name."""
-    known = set(session.scalars(select(Label.name)))
-    position = len(known)
-    for label in labels:
-        if label.name not in known:
-            session.add(_label_row(label, position))
-            known.add(label.name)
-            position += 1
-    session.flush()
-    return dict(session.execute(select(Label.name, Label.id)).tuples().all())
-
-
-def _add_document(session: Session, doc: DocumentData, position: int) -> str:
-    """Insert a document, keeping its id when it is free; returns the id used."""
-    document_id = doc.id if doc.id and session.get(Document, doc.id) is None else None
-    document_id = document_id or _document_id(session, doc.sha256)
-    session.add(
-        Document(
-            id=document_id,
-            title=doc.title,
-            source=doc.source,
-            text=doc.text,
-            sha256=doc.sha256,
-            imported_at=doc.imported_at or now_iso(),
-            position=position,
-        )
-    )
-    session.flush()
-    return document_id
-
-
-def _next_position(session: Session) -> int:
-    return (session.scalar(select(func.max(Document.position))) or 0) + 1
-
-
-def _document_id(session: Session, sha256: str) -> str:
-    """A stable id derived from the text, lengthened in the unlikely case of a clash."""
-    for length in (16, 24, 32, 64):
-        candidate = sha256[:length]
-        if session.get(Document, candidate) is None:
-            return candidate
-    raise SpanwiseError(f"document id clash for {sha256}")
-
-
-def _check_span(text: str, start: int, end: int) -> None:
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-        raise InvalidAnnotation("start and end must be whole numbers")
-    if not 0 <= start < end <= len(text):
-        raise InvalidAnnotation(f"span {start}-{end} is outside the text (0-{len(text)}) or empty")
-
-
-def _check_attributes(label: LabelDef, attributes: dict[str, Any]) -> None:
-    try:
-        label.check_attributes(attributes)
-    except SpanwiseError as exc:
-        raise InvalidAnnotation(str(exc)) from exc
-
-
-def _annotation_data(row: Annotation) -> AnnotationData:
-    return AnnotationData(
-        id=row.id,
-        document_id=row.document_id,
-        annotator=row.annotator.name,
-        label=row.label.name,
-        start=row.start,
-        end=row.end,
-        attributes=dict(row.attributes or {}),
-        note=row.note,
-        created=row.created,
-        modified=row.modified,
-    )
-
-
-__all__ = ["Store", "default_annotator_name", "new_id", "text_sha256"]
+__all__ = ["ExportedDocument", "Progress", "Store", "default_annotator_name", "new_id"]
+__all__ += ["text_sha256"]

@@ -445,9 +445,37 @@ BAD_EXPORTS: dict[str, tuple[Callable[[Export], Any], list[str]]] = {
         ["{doc}", "'status'", "'finished'"],
     ),
     "status-list": (lambda d: _emoji_doc(d).update(status=[]), ["{doc}", "'status' must be dict"]),
-    "relations": (
+    "relation-incomplete": (
         lambda d: _emoji_doc(d).update(relations=[{"id": "r"}]),
-        ["{doc}", "'relations'"],
+        ["{doc}", "relations[0]", "missing field"],
+    ),
+    "relation-to-nothing": (
+        lambda d: _emoji_doc(d).update(
+            relations=[
+                {
+                    "id": "r",
+                    "annotator": "alice",
+                    "type": "speaker",
+                    "source": _first(d)["id"],
+                    "target": "nowhere",
+                }
+            ]
+        ),
+        ["{doc}", "relations[0]", "'target' 'nowhere' is not an annotation of this document"],
+    ),
+    "entity-with-missing-mention": (
+        lambda d: _emoji_doc(d).update(
+            entities=[
+                {
+                    "id": "e",
+                    "annotator": "alice",
+                    "name": "X",
+                    "label": "person",
+                    "mentions": ["ghost"],
+                }
+            ]
+        ),
+        ["{doc}", "entities[0]", "mention 'ghost' is not an annotation of this document"],
     ),
     "note-number": (lambda d: _first(d).update(note=5), ["{doc}", "'note' must be str or null"]),
     "attributes-list": (

@@ -1,0 +1,218 @@
+"""Writing one Change inside a transaction, after checking it leaves the data consistent:
+spans inside the text, labels and links the schema allows, no link or entity pointing at
+nothing. Anything wrong raises InvalidAnnotation and the transaction rolls back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.changes import Change
+from db.errors import InvalidAnnotation, SpanwiseError
+from db.models import Annotation, Document, Entity, EntityMention, Relation, RelationType
+from db.records import AnnotationData, EntityData, Fragments, RelationData
+from db.rows import (
+    add_entity,
+    annotation_data,
+    annotator_id,
+    delete_entity,
+    entity_data,
+    fill_annotation,
+    label_by_name,
+    label_def,
+    mark_in_progress,
+    relation_data,
+    relation_row,
+    relation_type_def,
+)
+
+
+def check_spans(text: str, start: int, end: int, fragments: Fragments) -> None:
+    """A span, or sorted non-overlapping fragments whose hull is (start, end)."""
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        raise InvalidAnnotation("start and end must be whole numbers")
+    if not 0 <= start < end <= len(text):
+        raise InvalidAnnotation(f"span {start}-{end} is outside the text (0-{len(text)}) or empty")
+    if not fragments:
+        return
+    if len(fragments) < 2:
+        raise InvalidAnnotation("a discontinuous annotation needs at least two fragments")
+    previous_end = -1
+    for fragment_start, fragment_end in fragments:
+        if not 0 <= fragment_start < fragment_end <= len(text):
+            raise InvalidAnnotation(f"fragment {fragment_start}-{fragment_end} is outside the text")
+        if fragment_start < previous_end:
+            raise InvalidAnnotation("fragments must be sorted and must not overlap")
+        previous_end = fragment_end
+    if (fragments[0][0], fragments[-1][1]) != (start, end):
+        raise InvalidAnnotation("start/end must be the first fragment's start and last one's end")
+
+
+def write_change(session: Session, change: Change) -> None:
+    for pair in change.relations:
+        if pair.before is not None:
+            row = session.get(Relation, pair.before.id)
+            if row is None:
+                raise InvalidAnnotation(f"no link with id {pair.before.id}")
+            session.delete(row)
+    for entity in change.entities:
+        if entity.before is not None:
+            if session.get(Entity, entity.before.id) is None:
+                raise InvalidAnnotation(f"no entity with id {entity.before.id}")
+            delete_entity(session, entity.before.id)
+    session.flush()
+    for item in change.annotations:
+        if item.before is not None and item.after is None:
+            _delete_annotation(session, item.before.id)
+    session.flush()
+    for item in change.annotations:
+        if item.after is not None:
+            _put_annotation(session, item.after, exists=item.before is not None)
+    session.flush()
+    for link in change.relations:
+        if link.after is not None:
+            _check_relation(session, link.after)
+            session.add(relation_row(session, link.after))
+    session.flush()
+    for link in change.relations:
+        if link.after is not None:
+            _check_relation_count(session, link.after)
+    for entity in change.entities:
+        if entity.after is not None:
+            _check_entity(session, entity.after)
+            add_entity(session, entity.after)
+    session.flush()
+
+
+def _delete_annotation(session: Session, annotation_id: str) -> None:
+    row = session.get(Annotation, annotation_id)
+    if row is None:
+        raise InvalidAnnotation(f"no annotation with id {annotation_id}")
+    linked = session.scalar(
+        select(func.count())
+        .select_from(Relation)
+        .where((Relation.source_id == annotation_id) | (Relation.target_id == annotation_id))
+    )
+    if linked:
+        raise InvalidAnnotation(f"annotation {annotation_id} still has {linked} link(s)")
+    if _entity_of(session, annotation_id):
+        raise InvalidAnnotation(f"annotation {annotation_id} still belongs to an entity")
+    session.delete(row)
+
+
+def _entity_of(session: Session, annotation_id: str) -> str:
+    return (
+        session.scalar(
+            select(EntityMention.entity_id).where(EntityMention.annotation_id == annotation_id)
+        )
+        or ""
+    )
+
+
+def _put_annotation(session: Session, record: AnnotationData, exists: bool) -> None:
+    document = session.get(Document, record.document_id)
+    if document is None:
+        raise InvalidAnnotation(f"no document with id {record.document_id}")
+    check_spans(document.text, record.start, record.end, record.fragments)
+    try:
+        label_def(label_by_name(session, record.label)).check_attributes(record.attributes)
+    except SpanwiseError as exc:
+        raise InvalidAnnotation(str(exc)) from exc
+    row = session.get(Annotation, record.id)
+    if exists and row is None:
+        raise InvalidAnnotation(f"no annotation with id {record.id}")
+    if not exists and row is not None:
+        raise InvalidAnnotation(f"an annotation with id {record.id} exists already")
+    if row is None:
+        row = Annotation(id=record.id)
+        fill_annotation(session, row, record)
+        session.add(row)
+        mark_in_progress(session, record.document_id, row.annotator_id)
+    else:
+        fill_annotation(session, row, record)
+
+
+def _annotation(session: Session, annotation_id: str, what: str) -> AnnotationData:
+    row = session.get(Annotation, annotation_id)
+    if row is None:
+        raise InvalidAnnotation(f"the {what} {annotation_id} does not exist")
+    return annotation_data(row)
+
+
+def _check_relation(session: Session, link: RelationData) -> None:
+    source = _annotation(session, link.source, f"{link.type} link's source")
+    target = _annotation(session, link.target, f"{link.type} link's target")
+    if source.document_id != link.document_id or target.document_id != link.document_id:
+        raise InvalidAnnotation(f"a {link.type} link must stay within one document")
+    if link.source == link.target:
+        raise InvalidAnnotation("an annotation cannot be linked to itself")
+    row = session.scalar(select(RelationType).where(RelationType.name == link.type))
+    if row is None:
+        raise InvalidAnnotation(f"the schema has no link type '{link.type}'")
+    relation_type = relation_type_def(row)
+    if not relation_type.allows(source.label, target.label):
+        raise InvalidAnnotation(
+            f"a {link.type} link goes from {'/'.join(relation_type.from_labels)} to "
+            f"{'/'.join(relation_type.to_labels)}, not from {source.label} to {target.label}"
+        )
+
+
+def _check_relation_count(session: Session, link: RelationData) -> None:
+    maximum = session.scalar(
+        select(RelationType.max_per_source).where(RelationType.name == link.type)
+    )
+    if maximum is None:
+        return
+    count = session.scalar(
+        select(func.count())
+        .select_from(Relation)
+        .where(Relation.source_id == link.source, Relation.type == link.type)
+    )
+    if count and count > maximum:
+        raise InvalidAnnotation(f"an annotation can have at most {maximum} {link.type} link(s)")
+
+
+def _check_entity(session: Session, entity: EntityData) -> None:
+    if not entity.name.strip():
+        raise InvalidAnnotation("an entity needs a name")
+    if len(set(entity.mentions)) != len(entity.mentions):
+        raise InvalidAnnotation(f"entity '{entity.name}' lists a mention twice")
+    owner = annotator_id(session, entity.annotator)
+    for mention_id in entity.mentions:
+        mention = session.get(Annotation, mention_id)
+        if mention is None:
+            raise InvalidAnnotation(f"entity '{entity.name}': mention {mention_id} does not exist")
+        if mention.document_id != entity.document_id or mention.annotator_id != owner:
+            raise InvalidAnnotation(
+                f"entity '{entity.name}': mention {mention_id} is in another document "
+                "or by another annotator"
+            )
+        if not mention.label.forms_entities:
+            raise InvalidAnnotation(
+                f"entity '{entity.name}': {mention.label.name} annotations cannot form entities"
+            )
+        other = _entity_of(session, mention_id)
+        if other and other != entity.id:
+            raise InvalidAnnotation(
+                f"entity '{entity.name}': mention {mention_id} already belongs to another entity"
+            )
+
+
+def dependents(
+    session: Session, annotation_ids: Iterable[str]
+) -> tuple[list[RelationData], list[EntityData]]:
+    """Links touching these annotations, and entities that list them as mentions."""
+    ids = list(annotation_ids)
+    relations = [
+        relation_data(row)
+        for row in session.scalars(
+            select(Relation).where(Relation.source_id.in_(ids) | Relation.target_id.in_(ids))
+        ).unique()
+    ]
+    entity_ids = set(
+        session.scalars(select(EntityMention.entity_id).where(EntityMention.annotation_id.in_(ids)))
+    )
+    entities = [entity_data(session, session.get_one(Entity, eid)) for eid in sorted(entity_ids)]
+    return relations, entities

@@ -1,0 +1,73 @@
+"""A user edit as data: pairs of (before, after) for annotations, relations and entities.
+
+Every edit the window makes (add a span, link a speaker, merge two entities, delete a span
+and the links that point at it) is one Change, written by `Store.apply` in one transaction.
+Undo is the same call with `change.inverse()`, so each undo step is persisted like any edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from db.records import AnnotationData, EntityData, RelationData
+
+T = TypeVar("T", AnnotationData, RelationData, EntityData)
+
+
+@dataclass(frozen=True)
+class Pair(Generic[T]):
+    """One object's state before and after the edit; None where it does not exist."""
+
+    before: T | None
+    after: T | None
+
+    @property
+    def key(self) -> str:
+        item = self.after or self.before
+        assert item is not None
+        return item.id
+
+    def swapped(self) -> Pair[T]:
+        return Pair(self.after, self.before)
+
+
+@dataclass(frozen=True)
+class Change:
+    description: str
+    annotations: tuple[Pair[AnnotationData], ...] = ()
+    relations: tuple[Pair[RelationData], ...] = ()
+    entities: tuple[Pair[EntityData], ...] = ()
+
+    def inverse(self) -> Change:
+        return Change(
+            self.description,
+            tuple(p.swapped() for p in reversed(self.annotations)),
+            tuple(p.swapped() for p in reversed(self.relations)),
+            tuple(p.swapped() for p in reversed(self.entities)),
+        )
+
+    @property
+    def document_ids(self) -> set[str]:
+        ids: set[str] = set()
+        for pairs in (self.annotations, self.relations, self.entities):
+            for pair in pairs:
+                item = pair.after or pair.before
+                if item is not None:
+                    ids.add(item.document_id)
+        return ids
+
+    def is_empty(self) -> bool:
+        return not (self.annotations or self.relations or self.entities)
+
+
+def added(item: T) -> Pair[T]:
+    return Pair(None, item)
+
+
+def removed(item: T) -> Pair[T]:
+    return Pair(item, None)
+
+
+def updated(before: T, after: T) -> Pair[T]:
+    return Pair(before, after)
