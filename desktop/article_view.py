@@ -7,8 +7,19 @@ PositionMap, the one place where code points and UTF-16 positions meet.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QResizeEvent, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from db.records import AnnotationData
@@ -19,6 +30,7 @@ from desktop.plain_text import tooltip_text
 
 _MARGIN = 3000  # Qt positions decorated beyond the visible edges, so a scroll step is ready
 _LAYER_ALPHA = 70
+_RELATED_ALPHA = 120
 _CURRENT_ALPHA = 150
 
 
@@ -51,10 +63,14 @@ class ArticleView(QPlainTextEdit):
         self.colours = {label.name: QColor(label.colour) for label in labels}
         self._shown_document: tuple[str | None, int] = (None, -1)
         self._decorated: list[str] = []
+        self._emphasised: list[str] = []
+        self.group_ids: set[str] = set()
+        self.candidate_id: str | None = None
         doc.reset.connect(self._load)
         doc.added.connect(self.refresh_highlights)
         doc.removed.connect(self.refresh_highlights)
         doc.changed.connect(self.refresh_highlights)
+        doc.linksChanged.connect(self.refresh_highlights)
         doc.currentChanged.connect(self._current_changed)
         self.verticalScrollBar().valueChanged.connect(self.refresh_highlights)
         self._load()
@@ -131,42 +147,117 @@ class ArticleView(QPlainTextEdit):
         """Which annotations are drawn right now (for tests and the benchmark)."""
         return list(self._decorated)
 
+    def emphasised_ids(self) -> set[str]:
+        """Annotations drawn emphasised: the selected one, what it links to, its coreferents,
+        the chosen entity's mentions and quotes, and the pick candidate."""
+        return set(self._emphasised)
+
+    def set_group(self, annotation_ids: set[str]) -> None:
+        """Emphasise a group (an entity's mentions and quotes) until it is cleared."""
+        self.group_ids = set(annotation_ids)
+        self.refresh_highlights()
+
+    def set_candidate(self, annotation_id: str | None) -> None:
+        self.candidate_id = annotation_id
+        self.refresh_highlights()
+
     def refresh_highlights(self, *_args: object) -> None:
         start, end = self.visible_offsets()
         records = sorted(self.doc.overlapping(start, end), key=lambda r: r.start - r.end)
         current = self.doc.current
-        selections = []
+        related = self.doc.related(current.id) if current is not None else set()
+        strong = related | self.group_ids
+        ordinary, emphasised = [], []
         for record in records:
             if current is not None and record.id == current.id:
                 continue
-            selections.append(self._selection(record, emphasised=False))
+            if record.id == self.candidate_id or record.id in strong:
+                emphasised.append(record)
+            else:
+                ordinary.append(record)
+        selections = [s for r in ordinary for s in self._selections(r, _LAYER_ALPHA)]
+        selections += [s for r in emphasised for s in self._selections(r, _RELATED_ALPHA, True)]
+        shown = ordinary + emphasised
         if current is not None and current.end > start and current.start < end:
-            records.append(current)
-            selections.append(self._selection(current, emphasised=True))
-        self._decorated = [r.id for r in records]
+            shown.append(current)
+            selections += self._selections(current, _CURRENT_ALPHA, True)
+        self._decorated = [r.id for r in shown]
+        self._emphasised = [r.id for r in emphasised] + ([current.id] if current else [])
         self.setExtraSelections(selections)
+        self.viewport().update()
 
-    def _selection(self, record: AnnotationData, emphasised: bool) -> QTextEdit.ExtraSelection:
+    def _selections(
+        self, record: AnnotationData, alpha: int, underline: bool = False
+    ) -> list[QTextEdit.ExtraSelection]:
         positions = self.doc.positions
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(positions.to_qt(record.start))
-        cursor.setPosition(positions.to_qt(record.end), QTextCursor.MoveMode.KeepAnchor)
         colour = QColor(self.colours.get(record.label, QColor("#999999")))
         char_format = QTextCharFormat()
-        if emphasised:
-            colour.setAlpha(_CURRENT_ALPHA)
-            char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            char_format.setUnderlineColor(QColor(self.colours.get(record.label)).darker(180))
-        else:
-            colour.setAlpha(_LAYER_ALPHA)
+        if underline:
+            char_format.setUnderlineStyle(
+                QTextCharFormat.UnderlineStyle.WaveUnderline
+                if record.id == self.candidate_id
+                else QTextCharFormat.UnderlineStyle.SingleUnderline
+            )
+            char_format.setUnderlineColor(colour.darker(180))
+        colour.setAlpha(alpha)
         char_format.setBackground(colour)
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor  # type: ignore[attr-defined]
-        selection.format = char_format  # type: ignore[attr-defined]
-        return selection
+        result = []
+        for span_start, span_end in record.spans:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(positions.to_qt(span_start))
+            cursor.setPosition(positions.to_qt(span_end), QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.format = char_format  # type: ignore[attr-defined]
+            result.append(selection)
+        return result
 
     def _current_changed(self, record: AnnotationData | None) -> None:
         self.refresh_highlights()
+
+    def _anchor(self, record: AnnotationData) -> QPoint:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.doc.positions.to_qt(record.start))
+        rect = self.cursorRect(cursor)
+        return QPoint(rect.left() + 4, rect.top())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the selected annotation's links as arcs with their type, like brat's arrows."""
+        super().paintEvent(event)
+        current = self.doc.current
+        if current is None:
+            return
+        links = self.doc.links_from(current.id) + self.doc.links_to(current.id)
+        if not links:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = painter.fontMetrics()
+        height = self.viewport().height()
+        for relation in links:
+            source, target = self.doc.get(relation.source), self.doc.get(relation.target)
+            if source is None or target is None:
+                continue
+            start, end = self._anchor(source), self._anchor(target)
+            if not (-height < start.y() < 2 * height and -height < end.y() < 2 * height):
+                continue
+            top = min(start.y(), end.y()) - 14
+            path = QPainterPath(QPointF(start))
+            path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), QPointF(end))
+            colour = QColor(self.colours.get(target.label, QColor("#555555"))).darker(160)
+            painter.setPen(QPen(colour, 1.6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setBrush(colour)
+            painter.drawEllipse(QPointF(end), 3, 3)
+            label_rect = metrics.boundingRect(relation.type).adjusted(-3, -1, 3, 1)
+            label_rect.moveCenter(QPoint((start.x() + end.x()) // 2, top + 4))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 230))
+            painter.drawRoundedRect(label_rect, 3, 3)
+            painter.setPen(colour)
+            painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, relation.type)
+        painter.end()
 
     # -- events -------------------------------------------------------------------------------
 
@@ -198,7 +289,14 @@ class ArticleView(QPlainTextEdit):
         attributes = attributes_text(record)
         if attributes:
             parts.append(f"({attributes})")
-        parts.append(f"“{one_line(self.doc.text[record.start : record.end], 60)}”")
+        parts.append(f"“{one_line(self.doc.text_of(record), 60)}”")
+        entity = self.doc.entity_of(record.id)
+        if entity is not None:
+            parts.append(f"[{entity.name}]")
+        for relation in self.doc.links_from(record.id):
+            target = self.doc.get(relation.target)
+            if target is not None:
+                parts.append(f"{relation.type}: “{one_line(self.doc.text_of(target), 30)}”")
         if record.note:
             parts.append(f"— {one_line(record.note, 60)}")
         return " ".join(parts)

@@ -1,5 +1,5 @@
-"""Undoable edits. Each command commits through the store in redo()/undo() and then tells
-the open document, so every step on the undo stack is also a step on disk."""
+"""Undoable edits. A command commits through the store in redo()/undo() and then tells the
+open document, so every step on the undo stack is also a step on disk."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 from sqlalchemy.exc import SQLAlchemyError
 
+from db.changes import Change
 from db.errors import SpanwiseError
-from db.records import AnnotationData
 from desktop.open_document import OpenDocument
+
+
+def undo_text(text: str) -> str:
+    """Action texts treat '&' as a mnemonic marker; user text must show it literally."""
+    return text.replace("&", "&&")
 
 
 class StoreCommand(QUndoCommand):
@@ -48,73 +53,29 @@ class StoreCommand(QUndoCommand):
         raise NotImplementedError
 
 
-def _describe(record: AnnotationData, text: str) -> str:
-    snippet = text[record.start : record.end].replace("\n", " ")
-    if len(snippet) > 30:
-        snippet = snippet[:29] + "…"
-    return f"{record.label} “{snippet}”"
+class ApplyChange(StoreCommand):
+    """Any annotation, link or entity edit: redo writes the Change, undo its inverse."""
 
-
-class AddAnnotation(StoreCommand):
-    def __init__(self, doc: OpenDocument, record: AnnotationData) -> None:
-        super().__init__(f"Add {_describe(record, doc.text)}")
+    def __init__(self, doc: OpenDocument, change: Change, select: str | None = None) -> None:
+        super().__init__(change.description)
         self.doc = doc
-        self.record = record
-        self.document_id = record.document_id
+        self.change = change
+        self.select = select  # annotation to make current after redo
+        ids = change.document_ids
+        self.document_id = next(iter(ids)) if ids else doc.document_id
 
     def do(self) -> None:
-        self.doc.store.put_annotation(self.record)
-        self.doc.apply_added(self.record)
-        self.doc.set_current(self.record)
+        self.doc.store.apply(self.change)
+        self.doc.apply(self.change)
+        if self.select:
+            record = self.doc.get(self.select)
+            if record is not None:
+                self.doc.set_current(record)
 
     def undo_change(self) -> None:
-        self.doc.store.delete_annotation(self.record.id)
-        self.doc.apply_removed(self.record)
-
-
-class DeleteAnnotation(StoreCommand):
-    def __init__(self, doc: OpenDocument, record: AnnotationData) -> None:
-        super().__init__(f"Delete {_describe(record, doc.text)}")
-        self.doc = doc
-        self.record = record
-        self.document_id = record.document_id
-
-    def do(self) -> None:
-        self.doc.store.delete_annotation(self.record.id)
-        self.doc.apply_removed(self.record)
-
-    def undo_change(self) -> None:
-        self.doc.store.put_annotation(self.record)
-        self.doc.apply_added(self.record)
-        self.doc.set_current(self.record)
-
-
-class UpdateAnnotation(StoreCommand):
-    """A change of label, attributes or note; `after` is the wanted state."""
-
-    def __init__(
-        self, doc: OpenDocument, before: AnnotationData, after: AnnotationData, what: str
-    ) -> None:
-        super().__init__(f"{what} of {_describe(before, doc.text)}")
-        self.doc = doc
-        self.document_id = before.document_id
-        self.before = before
-        self.after = after
-        self._applied: AnnotationData | None = None
-
-    def do(self) -> None:
-        self._applied = self.doc.store.update_annotation(
-            self.after.id,
-            label=self.after.label,
-            attributes=self.after.attributes,
-            note=self.after.note,
-            clear_note=self.after.note is None,
-        )
-        self.doc.apply_changed(self._applied)
-
-    def undo_change(self) -> None:
-        self.doc.store.restore_annotation(self.before)
-        self.doc.apply_changed(self.before)
+        inverse = self.change.inverse()
+        self.doc.store.apply(inverse)
+        self.doc.apply(inverse)
 
 
 class SetStatus(StoreCommand):

@@ -7,7 +7,11 @@ answers at once (see tests/desktop/conftest.py).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+
+from db.records import EntityData
+from desktop.entity_chooser import EntityChooser
 
 
 class Dialogs:
@@ -49,3 +53,29 @@ class Dialogs:
         box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
+
+    def confirm(self, parent: QWidget | None, title: str, message: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, message, parent=parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str, default: str) -> str | None:
+        text, ok = QInputDialog.getText(parent, title, label, text=default)
+        return text.strip() or None if ok else None
+
+    def choose_entity(
+        self, parent: QWidget | None, entities: list[EntityData], suggested: str
+    ) -> tuple[str | None, str] | None:
+        """(existing entity id, name) or (None, new name); None when cancelled."""
+        chooser = EntityChooser(parent, entities, suggested)
+        return chooser.choice if chooser.exec() else None
+
+    def choose_role(self, parent: QWidget | None, roles: list[str]) -> str | None:
+        menu = QMenu(parent)
+        menu.setObjectName("roleMenu")
+        for role in roles:
+            menu.addAction(f"&{role}").setData(role)
+        chosen = menu.exec(QCursor.pos())
+        return str(chosen.data()) if chosen is not None else None

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
-from db.records import AnnotationData, DocumentSummary
+from db.records import AnnotationData, DocumentSummary, EntityData
 from db.schema import LabelDef
 from desktop.open_document import OpenDocument
 from desktop.plain_text import tooltip_text
@@ -16,6 +22,7 @@ Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _ID_ROLE = Qt.ItemDataRole.UserRole
+_SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def one_line(text: str, limit: int = 120) -> str:
@@ -83,25 +90,32 @@ class DocumentListModel(QAbstractTableModel):
 
 
 class AnnotationTableModel(QAbstractTableModel):
-    """The open document's annotations in text order; updated row by row, never re-queried."""
+    """The open document's annotations in text order; updated row by row, never re-queried.
 
-    COLUMNS = ("Label", "Text", "Attributes", "Annotator")
+    `updating` is true while rows move, so views can tell a user's choice of row from the
+    current row Qt moves along with an insertion or removal.
+    """
+
+    COLUMNS = ("Label", "Text", "Speaker", "Entity", "Attributes", "Annotator")
+    LABEL, TEXT, SPEAKER, ENTITY, ATTRIBUTES, ANNOTATOR = range(6)
 
     def __init__(self, doc: OpenDocument, labels: list[LabelDef]) -> None:
         super().__init__()
         self.doc = doc
         self.colours = {label.name: QColor(label.colour) for label in labels}
+        self.updating = False
         doc.reset.connect(self._reset)
         doc.added.connect(self._added)
         doc.removed.connect(self._removed)
         doc.changed.connect(self._changed)
+        doc.linksChanged.connect(self._links_changed)
         self._rows = doc.records()
 
     def record(self, row: int) -> AnnotationData:
         return self._rows[row]
 
     def row_of(self, annotation_id: str) -> int:
-        return self.doc.index_of(annotation_id)
+        return next((i for i, r in enumerate(self._rows) if r.id == annotation_id), -1)
 
     def _reset(self) -> None:
         self.beginResetModel()
@@ -110,19 +124,154 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def _added(self, record: AnnotationData) -> None:
         row = self.doc.index_of(record.id)
+        self.updating = True
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, record)
         self.endInsertRows()
+        self.updating = False
 
     def _removed(self, record: AnnotationData) -> None:
-        row = next(i for i, r in enumerate(self._rows) if r.id == record.id)
+        row = self.row_of(record.id)
+        self.updating = True
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
         self.endRemoveRows()
+        self.updating = False
 
     def _changed(self, old: AnnotationData, new: AnnotationData) -> None:
+        row = self.row_of(old.id)
+        if row == self.doc.index_of(new.id):  # same place: the row keeps its selection
+            self._rows[row] = new
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+            return
         self._removed(old)
         self._added(new)
+
+    def _links_changed(self) -> None:
+        if self._rows:
+            first, last = self.index(0, self.SPEAKER), self.index(len(self._rows) - 1, self.ENTITY)
+            self.dataChanged.emit(first, last)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
+            return self.COLUMNS[section]
+        return None
+
+    def speaker_text(self, record: AnnotationData) -> str:
+        """A quote's speaker: the entity's name, else the mention's text."""
+        speaker = self.doc.link_target(record.id, "speaker")
+        if speaker is None:
+            return ""
+        entity = self.doc.entity_of(speaker.id)
+        return entity.name if entity else self.doc.text_of(speaker)
+
+    def entity_text(self, record: AnnotationData) -> str:
+        entity = self.doc.entity_of(record.id)
+        return entity.name if entity else ""
+
+    def display(self, record: AnnotationData, column: int) -> str:
+        if column == self.LABEL:
+            return record.label
+        if column == self.TEXT:
+            return one_line(self.doc.text_of(record), 80)
+        if column == self.SPEAKER:
+            return self.speaker_text(record)
+        if column == self.ENTITY:
+            return self.entity_text(record)
+        if column == self.ATTRIBUTES:
+            return attributes_text(record)
+        return record.annotator
+
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        record = self._rows[index.row()]
+        if role == _DISPLAY:
+            return self.display(record, index.column())
+        if role == _TOOLTIP:
+            tip = one_line(self.doc.text_of(record), 400)
+            if record.note:
+                tip += f"\nNote: {record.note}"
+            return tooltip_text(tip)
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == self.LABEL:
+            return self.colours.get(record.label)
+        if role == _ID_ROLE:
+            return record.id
+        if role == _SORT_ROLE:
+            return (self.entity_text(record) or "\uffff", record.start, -record.end, record.id)
+        return None
+
+
+class AnnotationFilterModel(QSortFilterProxyModel):
+    """Filters the annotation list by label, and groups it by entity when asked."""
+
+    def __init__(self, source: AnnotationTableModel) -> None:
+        super().__init__()
+        self.setSourceModel(source)
+        self.table = source
+        self.label: str | None = None
+        self.grouped = False
+        self.setSortRole(_SORT_ROLE)
+
+    def set_label(self, label: str | None) -> None:
+        self.label = label
+        self.invalidateFilter()
+
+    def set_grouped(self, grouped: bool) -> None:
+        self.grouped = grouped
+        self.setDynamicSortFilter(grouped)
+        if grouped:
+            self.sort(0)
+        else:
+            self.sort(-1)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        return self.label is None or self.table.record(source_row).label == self.label
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        if not self.grouped:
+            return left.row() < right.row()
+        return bool(left.data(_SORT_ROLE) < right.data(_SORT_ROLE))
+
+    def record(self, row: int) -> AnnotationData:
+        return self.table.record(self.mapToSource(self.index(row, 0)).row())
+
+    def row_of(self, annotation_id: str) -> int:
+        source_row = self.table.row_of(annotation_id)
+        if source_row < 0:
+            return -1
+        return self.mapFromSource(self.table.index(source_row, 0)).row()
+
+
+class EntityListModel(QAbstractTableModel):
+    """The document's entities with how many mentions and quotes each has."""
+
+    COLUMNS = ("Entity", "Type", "Mentions", "Quotes")
+
+    def __init__(self, doc: OpenDocument) -> None:
+        super().__init__()
+        self.doc = doc
+        self._rows: list[EntityData] = []
+        doc.linksChanged.connect(self.refresh)
+        doc.reset.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._rows = sorted(self.doc.entities.values(), key=lambda e: (e.name.lower(), e.id))
+        self.endResetModel()
+
+    def entity(self, row: int) -> EntityData:
+        return self._rows[row]
+
+    def row_of(self, entity_id: str) -> int:
+        return next((i for i, e in enumerate(self._rows) if e.id == entity_id), -1)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -138,23 +287,20 @@ class AnnotationTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
             return None
-        record = self._rows[index.row()]
+        entity = self._rows[index.row()]
         if role == _DISPLAY:
             column = index.column()
             if column == 0:
-                return record.label
+                return entity.name
             if column == 1:
-                return one_line(self.doc.text[record.start : record.end], 80)
+                return entity.label
             if column == 2:
-                return attributes_text(record)
-            return record.annotator
+                return len(entity.mentions)
+            return len(self.doc.quotes_of(entity))
         if role == _TOOLTIP:
-            tip = one_line(self.doc.text[record.start : record.end], 400)
-            if record.note:
-                tip += f"\nNote: {record.note}"
-            return tooltip_text(tip)
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-            return self.colours.get(record.label)
+            mentions = [self.doc.get(m) for m in entity.mentions]
+            texts = [one_line(self.doc.text_of(m), 60) for m in mentions if m is not None]
+            return tooltip_text(f"{entity.name}\n" + "\n".join(texts))
         if role == _ID_ROLE:
-            return record.id
+            return entity.id
         return None

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressDialog,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
@@ -28,24 +27,22 @@ from PySide6.QtWidgets import (
 )
 
 from db.batch_import import import_paths
+from db.changes import Change
+from db.edits import add_annotation, describe, edit_annotation, new_annotation
 from db.errors import SpanwiseError
 from db.records import AnnotationData, now_iso
 from db.spans import snap_span, word_at
 from db.spanwise_json import export_json, save_export
-from db.store import Store, new_id
+from db.store import Store
 from desktop.article_view import ArticleView
 from desktop.attribute_panel import AttributePanel
-from desktop.commands import (
-    AddAnnotation,
-    DeleteAnnotation,
-    SetStatus,
-    StoreCommand,
-    UpdateAnnotation,
-)
+from desktop.commands import ApplyChange, SetStatus, StoreCommand, undo_text
 from desktop.dialogs import Dialogs
 from desktop.find_bar import FindBar
-from desktop.item_models import AnnotationTableModel, DocumentListModel
+from desktop.item_models import DocumentListModel
+from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
+from desktop.side_panels import AnnotationPanel, EntityPanel
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
@@ -92,6 +89,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
 
         self._build_widgets()
+        self.links = LinkController(self)
         self._build_actions()
         self._build_menus_and_toolbar()
         self._connect()
@@ -124,48 +122,37 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.find_bar)
         centre_layout.addWidget(self.article)
 
-        self.annotation_model = AnnotationTableModel(self.doc, self.labels)
-        self.annotation_list = QTableView()
-        self.annotation_list.setObjectName("annotationList")
-        self.annotation_list.setAccessibleName("Annotations")
-        self.annotation_list.setModel(self.annotation_model)
-        self.annotation_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.annotation_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.annotation_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.annotation_list.verticalHeader().setVisible(False)
-        self.annotation_list.setWordWrap(False)
-        self.annotation_list.setTabKeyNavigation(False)
-        columns = self.annotation_list.horizontalHeader()
-        for column, mode in enumerate(
-            (
-                QHeaderView.ResizeMode.ResizeToContents,
-                QHeaderView.ResizeMode.Stretch,
-                QHeaderView.ResizeMode.Interactive,
-                QHeaderView.ResizeMode.ResizeToContents,
-            )
-        ):
-            columns.setSectionResizeMode(column, mode)
-        rows = self.annotation_list.verticalHeader()
-        rows.setMinimumSectionSize(self.fontMetrics().height() + 4)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.annotation_panel = AnnotationPanel(self.doc, self.labels)
+        self.annotation_model = self.annotation_panel.model
+        self.annotation_proxy = self.annotation_panel.proxy
+        self.annotation_list = self.annotation_panel.table
         self.attribute_panel = AttributePanel(self.doc, self.labels)
+        self.entity_panel = EntityPanel(self.doc)
+        self.entity_list = self.entity_panel.table
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
-        right.addWidget(self.annotation_list)
+        right.addWidget(self.annotation_panel)
         right.addWidget(self.attribute_panel)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
 
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.setObjectName("leftSplitter")
+        left.addWidget(self.document_list)
+        left.addWidget(self.entity_panel)
+        left.setStretchFactor(0, 2)
+        left.setStretchFactor(1, 1)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.document_list)
+        self.splitter.addWidget(left)
         self.splitter.addWidget(centre)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([300, 700, 440])
+        self.splitter.setSizes([300, 640, 500])
         self.setCentralWidget(self.splitter)
 
         self.save_label = QLabel()
@@ -217,7 +204,7 @@ class MainWindow(QMainWindow):
         a("exportAll", "&Export database as JSON…", self.export_all, ["Ctrl+E"])
         a("exportDocument", "Export &current document…", self.export_document, ["Ctrl+Shift+E"])
         a("switchDatabase", "&Switch or create database…", self.switch_database)
-        a("quit", "&Quit", self.close, [QKeySequence.StandardKey.Quit, "Ctrl+Q"])
+        a("quit", "&Quit", self.close, ["Ctrl+Q"])
 
         undo = a("undo", "&Undo", self.undo, [QKeySequence.StandardKey.Undo])
         redo = a("redo", "&Redo", self.redo, ["Ctrl+Shift+Z", QKeySequence.StandardKey.Redo])
@@ -276,6 +263,53 @@ class MainWindow(QMainWindow):
         )
         a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
 
+        links = self.links
+        a(
+            "linkSpeaker",
+            "Link &speaker",
+            lambda: links.start("speaker"),
+            ["S"],
+            tip="Link the selected quote to its speaker: press S, then click the speaker",
+        )
+        a(
+            "linkCue",
+            "Link &cue",
+            lambda: links.start("cue"),
+            ["C"],
+            tip="Link the selected quote to its cue: press C, then click the cue",
+        )
+        a(
+            "linkArgument",
+            "Add event &argument…",
+            links.start_role,
+            ["A"],
+            tip="Add an argument (agent, patient, time, place...) to the selected event",
+        )
+        a(
+            "linkEntity",
+            "Link to &entity…",
+            links.link_entity,
+            ["E"],
+            tip="Put the selected mention into an entity (coreference)",
+        )
+        a(
+            "addFragment",
+            "Add selection as &fragment",
+            links.add_fragment,
+            ["F"],
+            tip="Add the selected text to the selected annotation (a quote in pieces)",
+        )
+        a(
+            "confirmPick",
+            "Link the highlighted candidate",
+            self.confirm_pick,
+            ["Return", "Enter"],
+            widgets=[self.article],
+        )
+        a("mergeEntities", "&Merge selected entities", links.merge_selected, ["Ctrl+M"])
+        a("splitMention", "S&plit mention from its entity", links.split_current, ["Ctrl+Shift+M"])
+        a("renameEntity", "&Rename entity…", links.rename_selected, ["F2"])
+
         for label in self.labels:
             keys = [label.shortcut] if label.shortcut else []
             action = a(
@@ -286,6 +320,7 @@ class MainWindow(QMainWindow):
                 tip=f"Label the selection as {label.name} (hold Alt for the exact selection)",
             )
             action.setIcon(_swatch(label.colour))
+            action.setIconText(f"{label.name} {label.shortcut}" if label.shortcut else label.name)
             if label.shortcut:
                 a(
                     f"labelExact:{label.name}",
@@ -328,6 +363,13 @@ class MainWindow(QMainWindow):
         annotate_menu.addSeparator()
         for name in ("nextAnnotation", "previousAnnotation", "clearSelection"):
             annotate_menu.addAction(acts[name])
+        annotate_menu.addSeparator()
+        for name in ("linkSpeaker", "linkCue", "linkArgument", "addFragment"):
+            annotate_menu.addAction(acts[name])
+        entity_menu = menu.addMenu("E&ntities")
+        entity_menu.setObjectName("entityMenu")
+        for name in ("linkEntity", "renameEntity", "mergeEntities", "splitMention"):
+            entity_menu.addAction(acts[name])
         document_menu = menu.addMenu("&Document")
         document_menu.setObjectName("documentMenu")
         for name in ("markDone", "nextDocument", "previousDocument"):
@@ -350,6 +392,9 @@ class MainWindow(QMainWindow):
             button.setObjectName(f"labelButton:{label.name}")
             button.setAccessibleName(f"Label {label.name}")
         toolbar.addSeparator()
+        for name in ("linkSpeaker", "linkCue", "linkArgument", "linkEntity"):
+            toolbar.addAction(acts[name])
+        toolbar.addSeparator()
         toolbar.addAction(acts["markDone"])
         self.addToolBar(toolbar)
 
@@ -361,6 +406,8 @@ class MainWindow(QMainWindow):
             lambda current, _previous: self._annotation_row_chosen(current.row())
         )
         self.annotation_list.clicked.connect(lambda index: self._annotation_row_chosen(index.row()))
+        self.entity_list.selectionModel().selectionChanged.connect(self._entities_chosen)
+        self.article.cursorPositionChanged.connect(self._caret_moved)
         self.article.annotationClicked.connect(self._annotation_clicked)
         self.attribute_panel.editRequested.connect(self._edit_requested)
         self.doc.currentChanged.connect(self._sync_list_selection)
@@ -370,10 +417,10 @@ class MainWindow(QMainWindow):
         self.undo_stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
         self.undo_stack.undoTextChanged.connect(
-            lambda text: self.actions_by_name["undo"].setText(f"&Undo {text}".strip())
+            lambda text: self.actions_by_name["undo"].setText(f"&Undo {undo_text(text)}".strip())
         )
         self.undo_stack.redoTextChanged.connect(
-            lambda text: self.actions_by_name["redo"].setText(f"&Redo {text}".strip())
+            lambda text: self.actions_by_name["redo"].setText(f"&Redo {undo_text(text)}".strip())
         )
 
     # -- settings -----------------------------------------------------------------------------
@@ -401,6 +448,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.attribute_panel.commit_note()
         self.save_settings()
         super().closeEvent(event)
 
@@ -430,6 +478,8 @@ class MainWindow(QMainWindow):
         document_id = self.document_model.document(row).id
         if document_id == self.doc.document_id:
             return
+        self.attribute_panel.commit_note()
+        self.links.cancel()
         self.doc.set_current(None)
         self.doc.open(document_id)
         self.article.place_cursor(0)
@@ -445,6 +495,7 @@ class MainWindow(QMainWindow):
         document_id = self.doc.document_id
         if document_id is None:
             return
+        self.attribute_panel.commit_note()
         before = self.store.status(document_id, self.annotator)
         if before != "done":
             self._push(SetStatus(self.doc, document_id, before, "done"))
@@ -471,17 +522,23 @@ class MainWindow(QMainWindow):
     # -- annotating ---------------------------------------------------------------------------
 
     def apply_label(self, label: str, whole_words: bool = True) -> None:
-        """Label the selection (snapped to words unless exact), or relabel the current one."""
+        """Label the selection (snapped to words unless exact); with no selection, relabel the
+        selected annotation or label the word at the caret."""
         if self.doc.document is None:
             return
         span = self.article.selected_span()
+        if self.links.picking:
+            if span is not None:
+                self.links.create_target(label, whole_words)
+            else:
+                self.show_message("Select the text of the mention first, or click one.")
+            return
         if span is None:
             current = self.doc.current
-            if current is not None and current.label != label:
-                after = dataclasses.replace(current, label=label, attributes={})
-                self._push(UpdateAnnotation(self.doc, current, after, f"Relabel as {label}"))
-                return
             if current is not None:
+                if current.label != label:
+                    after = dataclasses.replace(current, label=label, attributes={})
+                    self.push(edit_annotation(current, after, f"Relabel as {label}", self.doc.text))
                 return
             span = word_at(self.doc.text, self.article.cursor_offset())
             if span[0] == span[1]:
@@ -491,28 +548,37 @@ class MainWindow(QMainWindow):
         if start >= end:
             self.show_message("The selection holds only white space; nothing labelled.")
             return
-        stamp = now_iso()
-        record = AnnotationData(
-            id=new_id(),
-            document_id=self.doc.document.id,
-            annotator=self.annotator,
-            label=label,
-            start=start,
-            end=end,
-            created=stamp,
-            modified=stamp,
-        )
-        if self._push(AddAnnotation(self.doc, record)):
+        record = new_annotation(self.doc.document.id, self.annotator, label, start, end)
+        if self.push(add_annotation(record, self.doc.text), select=record.id):
             self.article.place_cursor(end)
 
     def delete_current(self) -> None:
+        """Delete the selected annotation; if others point at it, ask once, then remove the
+        links in the same undoable step."""
         record = self.doc.current
         if record is None:
             self.show_message("No annotation selected.")
             return
-        self._push(DeleteAnnotation(self.doc, record))
+        change = self.store.deletion_change(record.id, f"Delete {describe(record, self.doc.text)}")
+        if change.relations or change.entities:
+            parts = []
+            if change.relations:
+                parts.append(f"{len(change.relations)} link(s)")
+            entity = self.doc.entity_of(record.id)
+            if entity is not None:
+                parts.append(f"its place in entity “{entity.name}”")
+            question = (
+                f"Delete {describe(record, self.doc.text)}?\n\n"
+                f"This also removes {' and '.join(parts)}. Undo brings all of it back."
+            )
+            if not self.dialogs.confirm(self, "Delete linked annotation", question):
+                return
+        self.push(change)
 
     def step_annotation(self, backwards: bool) -> None:
+        if self.links.picking:
+            self.links.step(backwards)
+            return
         current = self.doc.current
         if current is not None:
             index = self.doc.index_of(current.id) + (-1 if backwards else 1)
@@ -523,36 +589,64 @@ class MainWindow(QMainWindow):
         if target is not None:
             self.select_annotation(target)
 
+    def confirm_pick(self) -> None:
+        if self.links.picking:
+            self.links.confirm()
+
     def select_annotation(self, record: AnnotationData | None) -> None:
         self.doc.set_current(record)
         if record is not None:
             self.article.show_annotation(record)
 
     def clear_selection(self) -> None:
+        if self.links.picking:
+            self.links.cancel()
+            return
         cursor = self.article.textCursor()
         cursor.clearSelection()
         self.article.setTextCursor(cursor)
         self.doc.set_current(None)
+        self.entity_list.clearSelection()
+
+    def _caret_moved(self) -> None:
+        """Moving the caret away (without selecting) lets go of the selected annotation, so a
+        label key never lands on an annotation the user has left behind."""
+        current = self.doc.current
+        if current is None or self.links.picking or self.article.textCursor().hasSelection():
+            return
+        offset = self.article.cursor_offset()
+        if not current.start <= offset <= current.end:
+            self.doc.set_current(None)
 
     def _annotation_clicked(self, record: AnnotationData | None) -> None:
+        if self.links.picking:
+            hits = [record] if record is not None else []
+            if record is not None:
+                hits += [h for h in self.doc.at(record.start) if h.id != record.id]
+            self.links.clicked(hits)
+            return
         self.doc.set_current(record)
 
     def _annotation_row_chosen(self, row: int) -> None:
-        if 0 <= row < self.annotation_model.rowCount():
-            record = self.annotation_model.record(row)
-            if self.doc.current is None or self.doc.current.id != record.id:
-                self.select_annotation(record)
+        if self.annotation_model.updating or not 0 <= row < self.annotation_proxy.rowCount():
+            return  # rows moving under an edit are not the user's choice
+        record = self.annotation_proxy.record(row)
+        if self.links.picking:
+            self.links.clicked([record])
+            return
+        if self.doc.current is None or self.doc.current.id != record.id:
+            self.select_annotation(record)
 
     def _sync_list_selection(self, record: AnnotationData | None) -> None:
         selection = self.annotation_list.selectionModel()
         if record is None:
             selection.clearSelection()
             return
-        row = self.annotation_model.row_of(record.id)
+        row = self.annotation_proxy.row_of(record.id)
         if row < 0:
             return
-        index = self.annotation_model.index(row, 0)
-        if selection.currentIndex().row() != row:
+        index = self.annotation_proxy.index(row, 0)
+        if selection.currentIndex().row() != row or not selection.isRowSelected(row):
             selection.setCurrentIndex(
                 index,
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -560,18 +654,24 @@ class MainWindow(QMainWindow):
             )
         self.annotation_list.scrollTo(index)
 
+    def _entities_chosen(self, *_args: object) -> None:
+        self.article.set_group(self.entity_panel.group_of(self.entity_panel.selected_entities()))
+
     def _edit_requested(self, before: AnnotationData, after: AnnotationData, what: str) -> None:
-        self._push(UpdateAnnotation(self.doc, before, after, what))
+        self.push(edit_annotation(before, after, what, self.doc.text), select=before.id)
 
     # -- undo ---------------------------------------------------------------------------------
 
+    def push(self, change: Change, select: str | None = None) -> bool:
+        """Make one edit an undo step; it is on disk when this returns True."""
+        return self._push(ApplyChange(self.doc, change, select))
+
     def _push(self, command: StoreCommand) -> bool:
-        """Run a command; it is on disk when this returns True."""
         self.undo_stack.push(command)
         if command.failure:
             self._report_failure(command.failure)
             return False
-        self._after_edit(command.text())
+        self._after_edit("Saved: " + command.text())
         return True
 
     def _step_stack(self, backwards: bool) -> None:
@@ -579,6 +679,7 @@ class MainWindow(QMainWindow):
         index = stack.index() - 1 if backwards else stack.index()
         if not 0 <= index < stack.count():
             return
+        self.links.cancel()
         command = stack.command(index)
         document_id = getattr(command, "document_id", None)
         if document_id and document_id != self.doc.document_id:
@@ -599,17 +700,17 @@ class MainWindow(QMainWindow):
     def redo(self) -> None:
         self._step_stack(backwards=False)
 
-    def _after_edit(self, description: str) -> None:
+    def _after_edit(self, message: str) -> None:
         self.save_label.setText(f"All changes saved ({now_iso()[11:19]} UTC)")
-        self.show_message(f"Saved: {description}")
+        self.show_message(message)
         self.refresh_documents()
 
     def _report_failure(self, message: str) -> None:
         self.save_label.setText("Last change NOT saved")
         self.dialogs.error(self, "Could not save", message)
 
-    def show_message(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
+    def show_message(self, message: str, persistent: bool = False) -> None:
+        self.statusBar().showMessage(message, 0 if persistent else 8000)
 
     # -- import and export --------------------------------------------------------------------
 

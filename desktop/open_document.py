@@ -1,4 +1,5 @@
-"""The document on screen: its text, position map and annotations, kept in step with the store.
+"""The document on screen: its text, position map, annotations, links and entities, kept in
+step with the store.
 
 Views never query the database themselves; they listen to this object's signals, which fire
 once per change (the pattern Anki uses: one notice per operation, each view decides).
@@ -11,8 +12,9 @@ from collections.abc import Iterator
 
 from PySide6.QtCore import QObject, Signal
 
+from db.changes import Change
 from db.offsets import PositionMap
-from db.records import AnnotationData, DocumentData
+from db.records import AnnotationData, DocumentData, EntityData, RelationData
 from db.store import Store
 
 
@@ -27,6 +29,7 @@ class OpenDocument(QObject):
     added = Signal(object)  # AnnotationData
     removed = Signal(object)  # AnnotationData
     changed = Signal(object, object)  # old AnnotationData, new AnnotationData
+    linksChanged = Signal()  # relations or entities changed
     currentChanged = Signal(object)  # AnnotationData | None
 
     def __init__(self, store: Store, annotator: str, parent: QObject | None = None) -> None:
@@ -39,6 +42,9 @@ class OpenDocument(QObject):
         self._keys: list[tuple[int, int, str]] = []
         self._by_id: dict[str, AnnotationData] = {}
         self._max_length = 0
+        self.relations: dict[str, RelationData] = {}
+        self.entities: dict[str, EntityData] = {}
+        self._entity_of: dict[str, str] = {}
         self.current: AnnotationData | None = None
 
     # -- loading ------------------------------------------------------------------------------
@@ -54,19 +60,32 @@ class OpenDocument(QObject):
     def open(self, document_id: str | None) -> None:
         self.document = self.store.document(document_id) if document_id else None
         self.positions = PositionMap(self.text)
+        self.current = None
         self.reload()
 
     def reload(self) -> None:
-        """Re-read the annotations from the store (after an import or another process)."""
-        records = self.store.annotations(self.document.id, self.annotator) if self.document else []
+        """Re-read everything from the store (after an import or another process's edits)."""
+        doc_id = self.document.id if self.document else None
+        records = self.store.annotations(doc_id, self.annotator) if doc_id else []
         self._records = sorted(records, key=_sort_key)
         self._keys = [_sort_key(r) for r in self._records]
         self._by_id = {r.id: r for r in self._records}
         self._max_length = max((r.end - r.start for r in self._records), default=0)
+        self.relations = (
+            {r.id: r for r in self.store.relations(doc_id, self.annotator)} if doc_id else {}
+        )
+        self.entities = (
+            {e.id: e for e in self.store.entities(doc_id, self.annotator)} if doc_id else {}
+        )
+        self._index_entities()
         if self.current is not None:
             self.current = self._by_id.get(self.current.id)
         self.reset.emit()
+        self.linksChanged.emit()
         self.currentChanged.emit(self.current)
+
+    def _index_entities(self) -> None:
+        self._entity_of = {m: e.id for e in self.entities.values() for m in e.mentions}
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -86,7 +105,7 @@ class OpenDocument(QObject):
         return bisect_left(self._keys, _sort_key(record))
 
     def overlapping(self, start: int, end: int) -> Iterator[AnnotationData]:
-        """Annotations that share at least one character with [start, end) (or touch a point)."""
+        """Annotations whose extent shares a character with [start, end) (or touches a point)."""
         low = bisect_left(self._keys, (start - self._max_length, -(2**62), ""))
         for record in self._records[low:]:
             if record.start >= max(end, start + 1):
@@ -95,21 +114,64 @@ class OpenDocument(QObject):
                 yield record
 
     def at(self, offset: int) -> list[AnnotationData]:
-        """Annotations covering a character, innermost (shortest) first."""
-        return sorted(self.overlapping(offset, offset + 1), key=lambda r: r.end - r.start)
+        """Annotations covering a character (fragments respected), innermost first."""
+        hits = [
+            r
+            for r in self.overlapping(offset, offset + 1)
+            if any(s <= offset < e for s, e in r.spans)
+        ]
+        return sorted(hits, key=lambda r: r.end - r.start)
 
     def next_after(self, offset: int, backwards: bool = False) -> AnnotationData | None:
+        """The first annotation starting at or after `offset` (before it, going back)."""
         if not self._records:
             return None
         if backwards:
             before = [r for r in self._records if r.start < offset]
             return before[-1] if before else self._records[-1]
-        for record in self._records:
-            if record.start > offset:
-                return record
-        return self._records[0]
+        return next((r for r in self._records if r.start >= offset), self._records[0])
 
-    # -- changes (called by undo commands after the store has committed) ---------------------
+    def links_from(self, annotation_id: str) -> list[RelationData]:
+        return [r for r in self.relations.values() if r.source == annotation_id]
+
+    def links_to(self, annotation_id: str) -> list[RelationData]:
+        return [r for r in self.relations.values() if r.target == annotation_id]
+
+    def link_target(self, annotation_id: str, relation_type: str) -> AnnotationData | None:
+        link = next((r for r in self.links_from(annotation_id) if r.type == relation_type), None)
+        return self._by_id.get(link.target) if link else None
+
+    def entity_of(self, annotation_id: str) -> EntityData | None:
+        entity_id = self._entity_of.get(annotation_id)
+        return self.entities.get(entity_id) if entity_id else None
+
+    def quotes_of(self, entity: EntityData) -> list[AnnotationData]:
+        """Quotes whose speaker mention belongs to this entity."""
+        mentions = set(entity.mentions)
+        return [
+            self._by_id[r.source]
+            for r in self.relations.values()
+            if r.type == "speaker" and r.target in mentions and r.source in self._by_id
+        ]
+
+    def related(self, annotation_id: str) -> set[str]:
+        """Annotations linked to this one, and its coreferent mentions (for emphasis)."""
+        ids = {r.target for r in self.links_from(annotation_id)}
+        ids |= {r.source for r in self.links_to(annotation_id)}
+        for target in list(ids):
+            entity = self.entity_of(target)
+            if entity:
+                ids |= set(entity.mentions)
+        entity = self.entity_of(annotation_id)
+        if entity:
+            ids |= set(entity.mentions)
+        ids.discard(annotation_id)
+        return ids
+
+    def text_of(self, record: AnnotationData, separator: str = " … ") -> str:
+        return separator.join(self.text[s:e] for s, e in record.spans)
+
+    # -- changes (called by the undo command after the store has committed) ------------------
 
     def set_current(self, record: AnnotationData | None) -> None:
         if record is not None:
@@ -118,9 +180,49 @@ class OpenDocument(QObject):
             self.current = record
             self.currentChanged.emit(record)
 
-    def apply_added(self, record: AnnotationData) -> None:
-        if record.document_id != self.document_id or record.annotator != self.annotator:
-            return
+    def apply(self, change: Change) -> None:
+        """Mirror a committed Change; annotations of other documents or annotators are skipped."""
+        mine = self.document_id
+
+        def ours(item: AnnotationData | RelationData | EntityData | None) -> bool:
+            return (
+                item is not None and item.document_id == mine and item.annotator == self.annotator
+            )
+
+        links_touched = False
+        for pair in change.relations:
+            if ours(pair.before):
+                assert pair.before is not None
+                self.relations.pop(pair.before.id, None)
+                links_touched = True
+        for entity_pair in change.entities:
+            if ours(entity_pair.before):
+                assert entity_pair.before is not None
+                self.entities.pop(entity_pair.before.id, None)
+                links_touched = True
+        for item in change.annotations:
+            before, after = item.before, item.after
+            if after is not None and ours(after) and before is not None:
+                self._replace(after)
+            elif after is not None and ours(after):
+                self._insert(after)
+            elif before is not None and ours(before):
+                self._remove(before)
+        for pair in change.relations:
+            if ours(pair.after):
+                assert pair.after is not None
+                self.relations[pair.after.id] = pair.after
+                links_touched = True
+        for entity_pair in change.entities:
+            if ours(entity_pair.after):
+                assert entity_pair.after is not None
+                self.entities[entity_pair.after.id] = entity_pair.after
+                links_touched = True
+        if links_touched:
+            self._index_entities()
+            self.linksChanged.emit()
+
+    def _insert(self, record: AnnotationData) -> None:
         key = _sort_key(record)
         index = bisect_left(self._keys, key)
         self._keys.insert(index, key)
@@ -129,7 +231,7 @@ class OpenDocument(QObject):
         self._max_length = max(self._max_length, record.end - record.start)
         self.added.emit(record)
 
-    def apply_removed(self, record: AnnotationData) -> None:
+    def _remove(self, record: AnnotationData) -> None:
         existing = self._by_id.pop(record.id, None)
         if existing is None:
             return
@@ -140,9 +242,10 @@ class OpenDocument(QObject):
             self.set_current(None)
         self.removed.emit(existing)
 
-    def apply_changed(self, record: AnnotationData) -> None:
+    def _replace(self, record: AnnotationData) -> None:
         old = self._by_id.get(record.id)
         if old is None:
+            self._insert(record)
             return
         index = bisect_left(self._keys, _sort_key(old))
         del self._keys[index]
@@ -151,6 +254,7 @@ class OpenDocument(QObject):
         insort(self._keys, key)
         self._records.insert(bisect_left(self._keys, key), record)
         self._by_id[record.id] = record
+        self._max_length = max(self._max_length, record.end - record.start)
         self.changed.emit(old, record)
         if self.current is not None and self.current.id == record.id:
             self.current = record

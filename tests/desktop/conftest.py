@@ -23,6 +23,11 @@ class AnsweringDialogs(Dialogs):
         self.folders: list[str | None] = []
         self.save_paths: list[str | None] = []
         self.errors: list[tuple[str, str]] = []
+        self.confirmations: list[str] = []
+        self.confirm_answer = True
+        self.entity_answers: list[tuple[str | None, str] | None] = []
+        self.roles: list[str | None] = []
+        self.texts: list[str | None] = []
 
     def open_files(self, parent: QWidget, title: str, filters: str) -> list[str]:
         return self.files.pop(0) if self.files else []
@@ -38,6 +43,25 @@ class AnsweringDialogs(Dialogs):
 
     def info(self, parent: QWidget | None, title: str, message: str) -> None:
         pass
+
+    def confirm(self, parent: QWidget | None, title: str, message: str) -> bool:
+        self.confirmations.append(message)
+        return self.confirm_answer
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str, default: str) -> str | None:
+        return self.texts.pop(0) if self.texts else None
+
+    def choose_entity(self, parent, entities, suggested):  # type: ignore[no-untyped-def]
+        """Answers by entity *name* for readable tests: (name, None) picks an existing one."""
+        answer = self.entity_answers.pop(0) if self.entity_answers else None
+        if answer is None:
+            return None
+        name, _ = answer
+        existing = next((e for e in entities if e.name == name), None)
+        return (existing.id, name) if existing else (None, name)
+
+    def choose_role(self, parent: QWidget | None, roles: list[str]) -> str | None:
+        return self.roles.pop(0) if self.roles else None
 
 
 WindowFactory = Callable[..., MainWindow]

@@ -1,0 +1,122 @@
+"""The panels beside the article: the annotation list (filter by label, group by entity) and
+the entity list (coreference chains with their mention and quote counts)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.records import EntityData
+from db.schema import LabelDef
+from desktop.item_models import AnnotationFilterModel, AnnotationTableModel, EntityListModel
+from desktop.open_document import OpenDocument
+
+ALL_LABELS = "All labels"
+
+
+def _table(name: str, accessible: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)
+    rows = table.verticalHeader()
+    rows.setMinimumSectionSize(table.fontMetrics().height() + 4)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+    return table
+
+
+class AnnotationPanel(QWidget):
+    """The annotation list with its label filter and 'group by entity' switch."""
+
+    def __init__(self, doc: OpenDocument, labels: list[LabelDef]) -> None:
+        super().__init__()
+        self.model = AnnotationTableModel(doc, labels)
+        self.proxy = AnnotationFilterModel(self.model)
+        self.table = _table("annotationList", "Annotations")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        widths = {
+            AnnotationTableModel.LABEL: self.fontMetrics().horizontalAdvance("Participant") + 36,
+            AnnotationTableModel.SPEAKER: 90,
+            AnnotationTableModel.ENTITY: 90,
+            AnnotationTableModel.ATTRIBUTES: 90,
+            AnnotationTableModel.ANNOTATOR: 60,
+        }
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(AnnotationTableModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+
+        self.label_filter = QComboBox()
+        self.label_filter.setObjectName("labelFilter")
+        self.label_filter.setAccessibleName("Show annotations with label")
+        self.label_filter.addItems([ALL_LABELS, *(label.name for label in labels)])
+        self.label_filter.currentTextChanged.connect(
+            lambda text: self.proxy.set_label(None if text == ALL_LABELS else text)
+        )
+        self.group = QCheckBox("Group by entity")
+        self.group.setObjectName("groupByEntity")
+        self.group.setAccessibleName("Group annotations by entity")
+        self.group.toggled.connect(self.proxy.set_grouped)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.label_filter)
+        bar.addWidget(self.group)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+
+class EntityPanel(QWidget):
+    """The document's entities; choosing one emphasises all its mentions and quotes."""
+
+    def __init__(self, doc: OpenDocument) -> None:
+        super().__init__()
+        self.doc = doc
+        self.model = EntityListModel(doc)
+        self.table = _table("entityList", "Entities")
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+    def selected_entities(self) -> list[EntityData]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.entity(row) for row in rows]
+
+    def select_entity(self, entity_id: str | None) -> None:
+        row = self.model.row_of(entity_id) if entity_id else -1
+        if row < 0:
+            self.table.clearSelection()
+            return
+        self.table.selectRow(row)
+
+    def group_of(self, entities: list[EntityData]) -> set[str]:
+        """The mentions and the quotes of these entities."""
+        ids: set[str] = set()
+        for entity in entities:
+            ids |= set(entity.mentions)
+            ids |= {quote.id for quote in self.doc.quotes_of(entity)}
+        return ids
