@@ -33,7 +33,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 screenshot: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.readme_screenshot resources/screenshots/window.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.readme_screenshot resources/screenshots
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -234,14 +234,14 @@ class ArticleView(QPlainTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = painter.fontMetrics()
         height = self.viewport().height()
-        for relation in links:
+        for lane, relation in enumerate(links):
             source, target = self.doc.get(relation.source), self.doc.get(relation.target)
             if source is None or target is None:
                 continue
             start, end = self._anchor(source), self._anchor(target)
             if not (-height < start.y() < 2 * height and -height < end.y() < 2 * height):
                 continue
-            top = min(start.y(), end.y()) - 14
+            top = min(start.y(), end.y()) - 10 - 8 * (lane % 3)
             path = QPainterPath(QPointF(start))
             path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), QPointF(end))
             colour = QColor(self.colours.get(target.label, QColor("#555555"))).darker(160)
@@ -250,10 +250,11 @@ class ArticleView(QPlainTextEdit):
             painter.drawPath(path)
             painter.setBrush(colour)
             painter.drawEllipse(QPointF(end), 3, 3)
+            # the link's type sits just above its target, where the eye lands
             label_rect = metrics.boundingRect(relation.type).adjusted(-3, -1, 3, 1)
-            label_rect.moveCenter(QPoint((start.x() + end.x()) // 2, top + 4))
+            label_rect.moveCenter(QPoint(end.x() + label_rect.width() // 2, end.y() - 8))
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(255, 255, 255, 230))
+            painter.setBrush(QColor(255, 255, 255, 235))
             painter.drawRoundedRect(label_rect, 3, 3)
             painter.setPen(colour)
             painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, relation.type)

@@ -220,8 +220,9 @@ class AnnotationFilterModel(QSortFilterProxyModel):
         self.setSortRole(_SORT_ROLE)
 
     def set_label(self, label: str | None) -> None:
+        self.beginFilterChange()
         self.label = label
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_grouped(self, grouped: bool) -> None:
         self.grouped = grouped

@@ -55,12 +55,18 @@ class LinkController(QObject):
         self.doc = window.doc
         self.schema = window.store.schema()
         self.pick: Pick | None = None
+        self.fragment_of: AnnotationData | None = None  # waiting for its next fragment
 
     # -- pick mode ----------------------------------------------------------------------------
 
     @property
     def picking(self) -> bool:
         return self.pick is not None
+
+    @property
+    def busy(self) -> bool:
+        """A link or a fragment is waiting for the user's next selection."""
+        return self.pick is not None or self.fragment_of is not None
 
     def start(self, relation_name: str) -> None:
         """S (speaker), C (cue), or a role chosen after A: link the selected annotation."""
@@ -115,6 +121,9 @@ class LinkController(QObject):
             self.start(role)
 
     def cancel(self, message: str = "Linking cancelled.") -> None:
+        if self.fragment_of is not None:
+            self.fragment_of = None
+            self.window.show_message("Adding a fragment cancelled.")
         if self.pick is None:
             return
         source = self.pick.source
@@ -273,14 +282,24 @@ class LinkController(QObject):
     # -- fragments ----------------------------------------------------------------------------
 
     def add_fragment(self, whole_words: bool = True) -> None:
-        """F: add the selected text to the selected annotation as another fragment."""
-        record = self.doc.current
+        """F: add selected text to the selected annotation as another fragment. With nothing
+        selected yet, F holds the annotation until the next part is selected and F pressed."""
+        record = self.fragment_of or self.doc.current
         span = self.window.article.selected_span()
-        if record is None or span is None:
+        if record is None:
             self.window.show_message(
-                "Select an annotation, then select the next part of its text and press F."
+                "Select an annotation, press F, select the next part of its text, press F again."
             )
             return
+        if span is None:
+            self.fragment_of = record
+            self.window.show_message(
+                f"Select the next part of {describe(record, self.doc.text)} and press F again; "
+                "Esc cancels.",
+                persistent=True,
+            )
+            return
+        self.fragment_of = None
         start, end = snap_span(self.doc.text, span[0], span[1], whole_words)
         if start >= end:
             self.window.show_message("The selection holds only white space.")

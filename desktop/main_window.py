@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([300, 640, 500])
+        self.splitter.setSizes([260, 620, 560])
         self.setCentralWidget(self.splitter)
 
         self.save_label = QLabel()
@@ -599,7 +599,7 @@ class MainWindow(QMainWindow):
             self.article.show_annotation(record)
 
     def clear_selection(self) -> None:
-        if self.links.picking:
+        if self.links.busy:
             self.links.cancel()
             return
         cursor = self.article.textCursor()
@@ -612,7 +612,12 @@ class MainWindow(QMainWindow):
         """Moving the caret away (without selecting) lets go of the selected annotation, so a
         label key never lands on an annotation the user has left behind."""
         current = self.doc.current
-        if current is None or self.links.picking or self.article.textCursor().hasSelection():
+        if (
+            current is None
+            or self.links.busy
+            or self.article.textCursor().hasSelection()
+            or QApplication.mouseButtons() != Qt.MouseButton.NoButton  # a drag is starting
+        ):
             return
         offset = self.article.cursor_offset()
         if not current.start <= offset <= current.end:

@@ -50,10 +50,10 @@ class AnnotationPanel(QWidget):
         header = self.table.horizontalHeader()
         widths = {
             AnnotationTableModel.LABEL: self.fontMetrics().horizontalAdvance("Participant") + 36,
-            AnnotationTableModel.SPEAKER: 90,
-            AnnotationTableModel.ENTITY: 90,
+            AnnotationTableModel.SPEAKER: 85,
+            AnnotationTableModel.ENTITY: 85,
             AnnotationTableModel.ATTRIBUTES: 90,
-            AnnotationTableModel.ANNOTATOR: 60,
+            AnnotationTableModel.ANNOTATOR: 55,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
