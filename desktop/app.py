@@ -42,10 +42,10 @@ class WindowKeeper:
         self.window = window
         window.databaseSwitchRequested.connect(self.switch)
 
-    def switch(self, path: str) -> None:
+    def switch(self, path: str, schema_text: str = "") -> None:
         old = self.window
         try:
-            store = open_store(Path(path))
+            store = open_store(Path(path), schema_text or None)
         except SpanwiseError as exc:
             old.dialogs.error(old, "Cannot open database", str(exc))
             return
@@ -58,9 +58,14 @@ class WindowKeeper:
         old.deleteLater()
 
 
-def run_gui(database: Path | None, annotator: str | None, screenshot: Path | None) -> int:
+def run_gui(
+    database: Path | None,
+    annotator: str | None,
+    screenshot: Path | None,
+    schema_text: str | None = None,
+) -> int:
     app = ensure_app()
-    store = open_store(database)
+    store = open_store(database, schema_text)
     if screenshot is not None:
         return _screenshot(app, store, annotator, screenshot)
     if annotator is None and store.setting(ANNOTATOR_SETTING) is None:

@@ -14,9 +14,15 @@ from pathlib import Path
 from db import __version__
 from db.batch_import import import_paths
 from db.errors import SpanwiseError
+from db.flat_export import quote_rows, write_quotes_csv, write_quotes_jsonl
 from db.spanwise_json import export_json, save_export, write_export
 from db.store import Store
-from desktop.session import current_annotator, default_database_path, open_store
+from desktop.session import (
+    current_annotator,
+    default_database_path,
+    open_store,
+    read_schema_file,
+)
 
 
 class UsageError(SpanwiseError):
@@ -41,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"database file (default: $SPANWISE_DB or {default_database_path()})",
     )
     parser.add_argument("--annotator", help="who is annotating (default: the last one, or you)")
+    parser.add_argument(
+        "--schema",
+        type=Path,
+        metavar="FILE.json",
+        help="label schema for a new database (an existing one gains its missing labels)",
+    )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     gui = commands.add_parser("gui", help="open the window (the default)")
@@ -66,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     exp.add_argument("--annotator", dest="only_annotator", help="only this annotator's annotations")
     exp.add_argument("--document", help="only the document with this id")
+    exp.add_argument(
+        "--flat",
+        choices=["quotes"],
+        help="a table instead of JSON: one row per quote with its speaker and cue",
+    )
+    exp.add_argument(
+        "--table-format",
+        choices=["csv", "jsonl"],
+        help="for --flat: CSV or JSON lines (default: from the -o extension, else CSV)",
+    )
 
     commands.add_parser("docs", help="list documents: id, title, status, annotation count")
     return parser
@@ -88,11 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "gui"
+    schema_text = read_schema_file(args.schema) if args.schema else None
     if command == "gui":
         from desktop.app import run_gui  # Qt is loaded only for the window
 
-        return run_gui(args.db, args.annotator, args.screenshot)
-    store = open_store(args.db)
+        return run_gui(args.db, args.annotator, args.screenshot, schema_text)
+    store = open_store(args.db, schema_text=schema_text)
     try:
         if command == "import":
             return _import(store, args)
@@ -112,6 +135,8 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
+    if args.flat:
+        return _export_quotes(store, args)
     data = export_json(store, args.only_annotator, args.document)
     if args.output is None:
         stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
@@ -125,6 +150,28 @@ def _export(store: Store, args: argparse.Namespace) -> int:
             f"to {args.output}",
             file=sys.stderr,
         )
+    return 0
+
+
+def _export_quotes(store: Store, args: argparse.Namespace) -> int:
+    rows = quote_rows(store, args.only_annotator, args.document)
+    fmt = args.table_format
+    if fmt is None:
+        fmt = (
+            "jsonl" if args.output and args.output.suffix.lower() in (".jsonl", ".json") else "csv"
+        )
+    write = write_quotes_csv if fmt == "csv" else write_quotes_jsonl
+    if args.output is None:
+        stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        write(rows, stdout)
+        stdout.detach()
+    else:
+        try:
+            with args.output.open("w", encoding="utf-8", newline="") as handle:
+                write(rows, handle)
+        except OSError as exc:
+            raise SpanwiseError(f"{args.output}: cannot write ({exc.strerror})") from exc
+        print(f"exported {len(rows)} quote(s) to {args.output}", file=sys.stderr)
     return 0
 
 

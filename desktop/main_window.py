@@ -42,6 +42,7 @@ from desktop.find_bar import FindBar
 from desktop.item_models import DocumentListModel
 from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
+from desktop.session import read_schema_file
 from desktop.side_panels import AnnotationPanel, EntityPanel
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -66,7 +67,7 @@ def _swatch(colour: str) -> QIcon:
 class MainWindow(QMainWindow):
     """One database, one annotator; the open document is `self.doc`."""
 
-    databaseSwitchRequested = Signal(str)
+    databaseSwitchRequested = Signal(str, str)  # path, schema text ('' for the default)
 
     def __init__(
         self,
@@ -204,6 +205,11 @@ class MainWindow(QMainWindow):
         a("exportAll", "&Export database as JSON…", self.export_all, ["Ctrl+E"])
         a("exportDocument", "Export &current document…", self.export_document, ["Ctrl+Shift+E"])
         a("switchDatabase", "&Switch or create database…", self.switch_database)
+        a(
+            "newDatabaseFromSchema",
+            "&New database from a schema file…",
+            self.new_database_from_schema,
+        )
         a("quit", "&Quit", self.close, ["Ctrl+Q"])
 
         undo = a("undo", "&Undo", self.undo, [QKeySequence.StandardKey.Undo])
@@ -341,6 +347,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(acts["exportDocument"])
         file_menu.addSeparator()
         file_menu.addAction(acts["switchDatabase"])
+        file_menu.addAction(acts["newDatabaseFromSchema"])
         file_menu.addSeparator()
         file_menu.addAction(acts["quit"])
         edit_menu = menu.addMenu("&Edit")
@@ -800,7 +807,21 @@ class MainWindow(QMainWindow):
     def switch_database(self) -> None:
         path = self.dialogs.choose_database(self)
         if path:
-            self.databaseSwitchRequested.emit(path)
+            self.databaseSwitchRequested.emit(path, "")
+
+    def new_database_from_schema(self) -> None:
+        """Start a database whose labels and links come from the user's own schema file."""
+        chosen = self.dialogs.open_files(self, "Choose a schema file", JSON_FILTER)
+        if not chosen:
+            return
+        try:
+            schema_text = read_schema_file(Path(chosen[0]))
+        except SpanwiseError as exc:
+            self.dialogs.error(self, "Schema refused", str(exc))
+            return
+        path = self.dialogs.choose_database(self)
+        if path:
+            self.databaseSwitchRequested.emit(path, schema_text)
 
     # -- help ---------------------------------------------------------------------------------
 

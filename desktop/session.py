@@ -7,6 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from db.errors import SpanwiseError
+from db.schema import load_schema
 from db.store import Store, default_annotator_name
 from seeds import seed_paths
 
@@ -21,13 +23,28 @@ def default_database_path() -> Path:
     return Path(user_data_dir("Spanwise", appauthor=False)) / "spanwise.db"
 
 
-def open_store(path: Path | None, seed_if_new: bool = False) -> Store:
-    """Open (or create) a database; a new default database gets the seed articles."""
+def read_schema_file(path: Path) -> str:
+    """A schema file's text, checked, so a bad schema is refused before a database is made."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpanwiseError(f"{path}: cannot read the schema ({exc})") from exc
+    load_schema(text, str(path))
+    return text
+
+
+def open_store(path: Path | None, schema_text: str | None = None) -> Store:
+    """Open (or create) a database; a new default database gets the seed articles.
+
+    A schema given for an existing database adds the labels and link types it lacks.
+    """
     target = path or default_database_path()
     if path is None:
         target.parent.mkdir(parents=True, exist_ok=True)
-    store = Store(target)
-    if store.created and (seed_if_new or path is None) and store.document_count() == 0:
+    store = Store(target, schema_text)
+    if schema_text is not None and not store.created:
+        store.install_schema(load_schema(schema_text))
+    if store.created and path is None and store.document_count() == 0:
         store.import_texts(seed_paths())
     return store
 

@@ -28,6 +28,7 @@ class AnsweringDialogs(Dialogs):
         self.entity_answers: list[tuple[str | None, str] | None] = []
         self.roles: list[str | None] = []
         self.texts: list[str | None] = []
+        self.databases: list[str | None] = []
 
     def open_files(self, parent: QWidget, title: str, filters: str) -> list[str]:
         return self.files.pop(0) if self.files else []
@@ -43,6 +44,9 @@ class AnsweringDialogs(Dialogs):
 
     def info(self, parent: QWidget | None, title: str, message: str) -> None:
         pass
+
+    def choose_database(self, parent: QWidget) -> str | None:
+        return self.databases.pop(0) if self.databases else None
 
     def confirm(self, parent: QWidget | None, title: str, message: str) -> bool:
         self.confirmations.append(message)
