@@ -40,7 +40,12 @@ def check_spans(text: str, start: int, end: int, fragments: Fragments) -> None:
     if len(fragments) < 2:
         raise InvalidAnnotation("a discontinuous annotation needs at least two fragments")
     previous_end = -1
-    for fragment_start, fragment_end in fragments:
+    for fragment in fragments:
+        if len(fragment) != 2 or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in fragment
+        ):
+            raise InvalidAnnotation(f"fragment {fragment!r} must be two whole numbers")
+        fragment_start, fragment_end = fragment
         if not 0 <= fragment_start < fragment_end <= len(text):
             raise InvalidAnnotation(f"fragment {fragment_start}-{fragment_end} is outside the text")
         if fragment_start < previous_end:
@@ -73,7 +78,9 @@ def write_change(session: Session, change: Change) -> None:
     session.flush()
     for link in change.relations:
         if link.after is not None:
-            _check_relation(session, link.after)
+            if session.get(Relation, link.after.id) is not None:
+                raise InvalidAnnotation(f"a link with id {link.after.id} exists already")
+            check_relation(session, link.after)
             session.add(relation_row(session, link.after))
     session.flush()
     for link in change.relations:
@@ -81,9 +88,14 @@ def write_change(session: Session, change: Change) -> None:
             _check_relation_count(session, link.after)
     for entity in change.entities:
         if entity.after is not None:
+            if session.get(Entity, entity.after.id) is not None:
+                raise InvalidAnnotation(f"an entity with id {entity.after.id} exists already")
             _check_entity(session, entity.after)
             add_entity(session, entity.after)
     session.flush()
+    for item in change.annotations:
+        if item.before is not None and item.after is not None:
+            _recheck_links(session, item.after)
 
 
 def _delete_annotation(session: Session, annotation_id: str) -> None:
@@ -141,11 +153,33 @@ def _annotation(session: Session, annotation_id: str, what: str) -> AnnotationDa
     return annotation_data(row)
 
 
-def _check_relation(session: Session, link: RelationData) -> None:
+def _recheck_links(session: Session, record: AnnotationData) -> None:
+    """An edited annotation must still fit the links and the entity it is part of."""
+    rows = session.scalars(
+        select(Relation).where(
+            (Relation.source_id == record.id) | (Relation.target_id == record.id)
+        )
+    ).unique()
+    for row in rows:
+        check_relation(session, relation_data(row))
+    entity_id = _entity_of(session, record.id)
+    if entity_id and not label_by_name(session, record.label).forms_entities:
+        raise InvalidAnnotation(
+            f"a {record.label} cannot stay in an entity; split it out of the entity first"
+        )
+
+
+def check_relation(session: Session, link: RelationData) -> None:
+    """The link's ends exist in its document, belong to its annotator, and the database's
+    schema allows this type between their labels."""
     source = _annotation(session, link.source, f"{link.type} link's source")
     target = _annotation(session, link.target, f"{link.type} link's target")
     if source.document_id != link.document_id or target.document_id != link.document_id:
         raise InvalidAnnotation(f"a {link.type} link must stay within one document")
+    if source.annotator != link.annotator or target.annotator != link.annotator:
+        raise InvalidAnnotation(
+            f"a {link.type} link of {link.annotator} must join {link.annotator}'s annotations"
+        )
     if link.source == link.target:
         raise InvalidAnnotation("an annotation cannot be linked to itself")
     row = session.scalar(select(RelationType).where(RelationType.name == link.type))
@@ -159,24 +193,32 @@ def _check_relation(session: Session, link: RelationData) -> None:
         )
 
 
-def _check_relation_count(session: Session, link: RelationData) -> None:
+def relation_count_exceeded(session: Session, link: RelationData) -> int | None:
+    """The type's limit when the link's source now has more links of that type than it."""
     maximum = session.scalar(
         select(RelationType.max_per_source).where(RelationType.name == link.type)
     )
     if maximum is None:
-        return
+        return None
     count = session.scalar(
         select(func.count())
         .select_from(Relation)
         .where(Relation.source_id == link.source, Relation.type == link.type)
     )
-    if count and count > maximum:
+    return maximum if count and count > maximum else None
+
+
+def _check_relation_count(session: Session, link: RelationData) -> None:
+    maximum = relation_count_exceeded(session, link)
+    if maximum is not None:
         raise InvalidAnnotation(f"an annotation can have at most {maximum} {link.type} link(s)")
 
 
 def _check_entity(session: Session, entity: EntityData) -> None:
     if not entity.name.strip():
         raise InvalidAnnotation("an entity needs a name")
+    if not entity.mentions:
+        raise InvalidAnnotation(f"entity '{entity.name}' has no mention")
     if len(set(entity.mentions)) != len(entity.mentions):
         raise InvalidAnnotation(f"entity '{entity.name}' lists a mention twice")
     owner = annotator_id(session, entity.annotator)

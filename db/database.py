@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from db.errors import DatabaseProblem
@@ -40,12 +40,33 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _on_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def create_sqlite_engine(path: Path) -> Engine:
     """An engine with foreign keys and a busy timeout on every connection (WAL is set once,
-    in the file, by `open_engine` after the file has been found to be ours)."""
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    in the file, by `open_engine` after the file has been found to be ours).
+
+    The sqlite3 driver would start transactions only before data changes; SQLAlchemy's
+    recipe for pysqlite lets SQLAlchemy emit BEGIN itself, so that schema changes in a
+    migration roll back with everything else.
+    """
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
+    )
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def _outside_transaction(engine: Engine, statement: str) -> list[Any]:
+    """Run a PRAGMA that SQLite ignores or refuses inside a transaction."""
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        return list(raw.execute(statement).fetchall())
 
 
 def backup_file(path: Path, reason: str) -> Path:
@@ -86,8 +107,7 @@ def open_engine(path: Path) -> tuple[Engine, bool]:
     engine = create_sqlite_engine(path)
     try:
         _check_and_upgrade(engine, path, created)
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+        _outside_transaction(engine, "PRAGMA journal_mode = WAL")
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseProblem(f"{path}: cannot open the database ({exc.orig})") from exc
@@ -113,10 +133,22 @@ def _check_and_upgrade(engine: Engine, path: Path, created: bool) -> None:
         )
     if current is not None:
         backup_file(path, f"before-upgrade-{current}")
-    with engine.begin() as connection:
-        config = _alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    # Rebuilding a table (SQLite's way to alter one) trips foreign keys mid-migration; they
+    # are off for the migration, and checked as a whole before it commits.
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config = _alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseProblem(f"{path}: the upgrade would break {len(broken)} link(s)")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def _check_is_sqlite(path: Path) -> None:

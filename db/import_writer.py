@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.change_writer import check_spans
+from db.change_writer import check_relation, check_spans, relation_count_exceeded
+from db.errors import ImportRefused, InvalidAnnotation
 from db.models import Annotation, Document, Entity, EntityMention, Relation
 from db.records import (
     AnnotationData,
@@ -138,6 +139,8 @@ def _import_annotation(
 def _import_relation(
     session: Session, link: RelationData, replace: bool, summary: ImportSummary
 ) -> None:
+    """Add a link if the database's own schema allows it; a link that would exceed a limit
+    (a second speaker for a quote) is a conflict, like differing content."""
     row = session.get(Relation, link.id)
     if row is not None:
         if relation_data(row).content() == link.content():
@@ -148,7 +151,23 @@ def _import_relation(
             return
         session.delete(row)
         session.flush()
-    session.add(relation_row(session, link))
+    try:
+        check_relation(session, link)
+    except InvalidAnnotation as exc:
+        raise ImportRefused(f"document '{link.document_id}', relation '{link.id}': {exc}") from exc
+    row = relation_row(session, link)
+    session.add(row)
+    session.flush()
+    maximum = relation_count_exceeded(session, link)
+    if maximum is not None:
+        session.delete(row)
+        session.flush()
+        summary.other_conflicting += 1
+        summary.messages.append(
+            f"{link.type} link {link.id} ({link.annotator}): its source has {maximum} "
+            f"{link.type} link(s) already in the database; kept the database's"
+        )
+        return
     summary.links_added += 1
 
 

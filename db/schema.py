@@ -153,14 +153,16 @@ def parse_relation_types(
                 raise SpanwiseError(f"{at}.{key} must be a non-empty list of label names")
             for label in value:
                 if label not in known:
-                    line = _line_of(source, name, label) if source else None
+                    line = _line_of(source, index, label) if source else None
                     place = f" (line {line})" if line else ""
                     raise SpanwiseError(
                         f"{where}{place}: relation '{name}' {key} unknown label '{label}'"
                     )
             ends[key] = tuple(value)
         maximum = entry.get("max")
-        if maximum is not None and (not isinstance(maximum, int) or maximum < 1):
+        if maximum is not None and (
+            not isinstance(maximum, int) or isinstance(maximum, bool) or maximum < 1
+        ):
             raise SpanwiseError(f"{at}.max must be a positive whole number or null")
         description = entry.get("description", "")
         if not isinstance(description, str):
@@ -181,12 +183,49 @@ def parse_entity_types(entries: Any, where: str) -> tuple[str, ...]:
     return tuple(entries)
 
 
-def _line_of(source: str, relation: str, label: str) -> int | None:
-    """The line of a relation's bad label in the schema file, for the error message."""
+def _line_of(source: str, index: int, label: str) -> int | None:
+    """The line of a bad label inside the index-th object of the file's "relations" list.
+
+    A small scan of the JSON text (strings and nesting), since json.loads keeps no positions;
+    it finds the label however the keys are ordered and however the text is escaped.
+    """
     start = source.find('"relations"')
-    start = source.find(json.dumps(relation), max(start, 0))
-    found = source.find(json.dumps(label), max(start, 0))
-    return source.count("\n", 0, found) + 1 if found >= 0 else None
+    start = source.find("[", start) if start >= 0 else -1
+    if start < 0:
+        return None
+    depth, in_string, escaped, count, object_start = 0, False, False, -1, -1
+    for position in range(start, len(source)):
+        char = source[position]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth == 2 and char == "{":
+                count += 1
+                object_start = position
+        elif char in "]}":
+            depth -= 1
+            if depth == 1 and count == index:
+                return _line_in(source, object_start, position, label)
+            if depth == 0:
+                return None
+    return None
+
+
+def _line_in(source: str, start: int, end: int, label: str) -> int | None:
+    for spelling in (json.dumps(label, ensure_ascii=False), json.dumps(label)):
+        found = source.find(spelling, start, end + 1)
+        if found >= 0:
+            return source.count("\n", 0, found) + 1
+    return None
 
 
 def parse_schema(data: Any, where: str, source: str | None = None) -> Schema:

@@ -82,13 +82,20 @@ class Store:
     schema file's content), or from the bundled news schema.
     """
 
-    def __init__(self, path: str | Path, schema_text: str | None = None) -> None:
+    def __init__(
+        self, path: str | Path, schema_text: str | None = None, schema_name: str = "schema"
+    ) -> None:
         self.path = Path(path)
         self.engine: Engine
         self.engine, self.created = open_engine(self.path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        if self.created or not self.labels():
-            self.install_schema(load_schema(schema_text))
+        try:
+            if self.created or not self.labels():
+                where = schema_name if schema_text is not None else "news.json"
+                self.install_schema(load_schema(schema_text, where))
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

@@ -279,23 +279,11 @@ def test_removing_a_link_that_is_not_there_is_refused(article: Article) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/change_writer.py _check_relation: the link's annotator is not compared with "
-    "its ends' annotators, so alice's link between bob's annotations is stored; "
-    "spanwise_json._parse_relation refuses the same link on import ('belongs to another "
-    "annotator'), so an export of such a database cannot be imported anywhere",
-)
 def test_link_between_another_annotators_annotations_is_refused(article: Article) -> None:
     cross = link(article, "speaker", article.bob_quote, article.bob_speaker, annotator="alice")
     assert_refused(article.store, links(cross))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/change_writer.py write_change: a new link or entity whose id is taken raises "
-    "sqlalchemy IntegrityError, not InvalidAnnotation (annotations get 'exists already')",
-)
 def test_link_with_a_taken_id_is_refused_clearly(article: Article) -> None:
     first = link(article, "agent", article.event, article.troops)
     article.store.apply(links(first))
@@ -416,13 +404,6 @@ def test_bare_deletion_of_an_annotation_still_in_use_is_refused(
     assert store.annotation(article.speaker.id) == article.speaker
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/change_writer.py write_change/_put_annotation: an updated annotation is not "
-    "checked against the links and entity it is part of, so a linked Speaker relabelled Cue "
-    "keeps its 'speaker' link (now Quote->Cue) and its entity membership; the export of "
-    "that database is then refused on import",
-)
 @pytest.mark.parametrize("dependent", ["link", "entity"])
 def test_relabelling_an_annotation_its_links_forbid_is_refused(
     article: Article, dependent: str
@@ -630,12 +611,6 @@ def test_bad_fragments_are_refused(article: Article, shape: str, message: str) -
     assert_refused(article.store, Change("Add", annotations=(added(bad),)), message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/change_writer.py check_spans: start/end must be whole numbers but fragment "
-    "values are not checked, so (a, 12.5) or (a, True) is stored; its export is then "
-    "refused on import ('fragments' must be a list of [start, end] pairs)",
-)
 @pytest.mark.parametrize("value", [12.5, True], ids=["float", "bool"])
 def test_fragment_offsets_must_be_whole_numbers(article: Article, value: Any) -> None:
     (a, b), (c, d) = _fragments(article)

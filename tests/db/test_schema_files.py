@@ -246,24 +246,12 @@ def test_store_refuses_a_new_database_with_a_bad_schema(tmp_path: Path) -> None:
         Store(tmp_path / "new.db", schema_text=UNKNOWN_TARGET)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/store.py Store.__init__ calls load_schema(schema_text) without a name, so a "
-    "mistake in the user's own schema file is reported as being in 'news.json'",
-)
 def test_store_does_not_blame_the_bundled_file_for_a_custom_schema(tmp_path: Path) -> None:
     with pytest.raises(SpanwiseError) as refused:
         Store(tmp_path / "new.db", schema_text=UNKNOWN_TARGET)
     assert "news.json" not in str(refused.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='db/schema.py _line_of looks for the label after the relation\'s "name"; with the '
-    'keys sorted (json.dumps(sort_keys=True), jq -S) "from" comes before "name", so a '
-    "bad 'from' label is looked for after it: the line given is that of the same typo in "
-    "the next relation (or none at all)",
-)
 def test_line_is_right_when_name_comes_after_from(tmp_path: Path) -> None:
     schema = {
         "labels": [{"name": "Event"}, {"name": "Time"}, {"name": "Place"}],
@@ -279,12 +267,6 @@ def test_line_is_right_when_name_comes_after_from(tmp_path: Path) -> None:
     assert f"(line {line}): relation 'time'" in str(refused.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/schema.py _line_of searches for json.dumps(label), which escapes non-ASCII "
-    "(\"\\u00c4usserung\"), so a label such as 'Äusserung' written plainly in a UTF-8 "
-    "file is never found and the message has no line",
-)
 def test_line_is_given_for_a_label_with_accents() -> None:
     text = (
         '{"labels": [{"name": "Zitat"}, {"name": "Äußerung"}],\n'
@@ -369,11 +351,6 @@ def test_malformed_schema_is_refused_clearly(case: str) -> None:
     assert "\n" not in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/schema.py parse_relation_types checks isinstance(max, int), which a JSON true "
-    "passes (bool is an int in Python): 'max': true is stored as a maximum of 1",
-)
 def test_max_true_is_refused() -> None:
     text = (
         '{"labels": [{"name": "Q"}, {"name": "S"}],'

@@ -992,12 +992,6 @@ def test_link_type_naming_an_unknown_label_is_refused(target: Store, linked_expo
     assert _snapshot(target) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/import_writer.py _import_relation adds a link without counting the links the "
-    "database already has: a quote given a speaker on each of two machines ends with two "
-    "speaker links (max 1), and the export of that database is refused on import",
-)
 def test_import_does_not_give_a_quote_a_second_speaker(
     open_store: OpenStore, target: Store, linked_export: Export, tmp_path: Path
 ) -> None:
@@ -1028,13 +1022,6 @@ def test_import_does_not_give_a_quote_a_second_speaker(
     import_export(open_store(tmp_path / "third.db"), export_json(target), "target.json")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/import_writer.py write_import checks links against the export's own "
-    "relation_types; add_relation_types keeps the database's definition of a name it has, "
-    "so a file declaring 'speaker' as Quote->Speaker/Cue stores a speaker link to a Cue "
-    "that the database's schema forbids",
-)
 def test_import_checks_links_against_the_databases_link_types(
     target: Store, linked_export: Export
 ) -> None:

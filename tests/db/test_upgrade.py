@@ -29,21 +29,6 @@ BACKUP = re.compile(r"^spanwise\.db\.before-upgrade-0001-\d{8}-\d{6}\.bak$")
 # cookie, version-valid-for. Everything else is the database itself.
 HEADER_COUNTERS = (*range(24, 28), *range(40, 44), *range(92, 96))
 
-FOREIGN_KEYS_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=DatabaseProblem,
-    reason="db/migrations/versions/0002 batch_alter_table('label') copies, drops and renames "
-    "the label table while db/database.py _on_connect has set PRAGMA foreign_keys=ON, so "
-    "DROP TABLE label fails ('FOREIGN KEY constraint failed') in every 0001 database that "
-    "has an annotation; open_engine reports it as 'is not a Spanwise database'",
-)
-NO_LINK_TYPES_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="db/store.py Store.__init__ installs the schema only into a new (or label-less) "
-    "database, and migration 0002 adds no link types, so an upgraded database has no link "
-    "types at all and its Speaker/Participant labels cannot form entities",
-)
-
 
 def _read(path: Path) -> sqlite3.Connection:
     """Read-only, so that looking never changes a file (the fixture least of all)."""
@@ -102,7 +87,6 @@ def test_fixture_is_a_small_first_release_database() -> None:
 # -- the real first-release file ---------------------------------------------------------------
 
 
-@FOREIGN_KEYS_BUG
 def test_first_release_database_is_upgraded_with_its_work_intact(
     open_store: OpenStore, old_db: Path
 ) -> None:
@@ -130,7 +114,6 @@ def test_first_release_database_is_upgraded_with_its_work_intact(
     assert store.relations(DOCUMENT_ID) == store.entities(DOCUMENT_ID) == []
 
 
-@FOREIGN_KEYS_BUG
 def test_backup_of_the_first_release_file_is_made_before_the_upgrade(
     open_store: OpenStore, old_db: Path
 ) -> None:
@@ -140,11 +123,6 @@ def test_backup_of_the_first_release_file_is_made_before_the_upgrade(
     _assert_is_copy_of(backup, FIXTURE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="both bugs above: the upgrade fails (foreign keys during 0002's batch_alter_table) "
-    "and, once that is fixed, the upgraded database has no link types (Store.__init__)",
-)
 def test_new_features_work_on_the_upgraded_first_release_file(
     open_store: OpenStore, old_db: Path
 ) -> None:
@@ -190,7 +168,6 @@ def test_unannotated_first_release_database_is_upgraded_and_backed_up(
     assert _backups(unannotated_old_db.parent) == [backup]
 
 
-@NO_LINK_TYPES_BUG
 def test_upgraded_database_gets_link_types_and_entity_labels(
     open_store: OpenStore, unannotated_old_db: Path
 ) -> None:
@@ -215,13 +192,6 @@ def test_upgraded_database_gets_link_types_and_entity_labels(
     assert store.relations(DOCUMENT_ID) == [link]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/database.py _check_and_upgrade runs the migrations in engine.begin(), but the "
-    "sqlite3 driver opens no transaction before DDL: the CREATE TABLE _alembic_tmp_label "
-    "of a failed upgrade stays in the file, and every later open fails with 'table "
-    "_alembic_tmp_label already exists' (only the .bak can be opened)",
-)
 def test_failed_upgrade_leaves_the_file_as_it_was(unannotated_old_db: Path) -> None:
     with contextlib.closing(sqlite3.connect(unannotated_old_db)) as connection:
         # Anything that makes the upgrade fail half-way will do: a table in 0002's way.

@@ -15,12 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("label") as batch:
-        batch.add_column(
-            sa.Column("forms_entities", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    with op.batch_alter_table("annotation") as batch:
-        batch.add_column(sa.Column("fragments", sa.JSON(), nullable=True))
+    # SQLite adds a column with a constant default in place; no table rebuild is needed.
+    op.add_column(
+        "label",
+        sa.Column("forms_entities", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("annotation", sa.Column("fragments", sa.JSON(), nullable=True))
     op.create_table(
         "relation_type",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -62,6 +62,7 @@ def upgrade() -> None:
         sa.Column("label", sa.String(100), nullable=False),
     )
     op.create_index("ix_entity_document", "entity", ["document_id", "annotator_id"])
+    _install_news_links()
     op.create_table(
         "entity_mention",
         sa.Column(
@@ -81,6 +82,45 @@ def upgrade() -> None:
     )
 
 
+def _install_news_links() -> None:
+    """A database made with the first release's news schema gets its link types and entity
+    labels, as a new database would: the links its labels can take, nothing else."""
+    from db.schema import load_schema
+
+    schema = load_schema()
+    bind = op.get_bind()
+    existing = {row[0] for row in bind.execute(sa.text("SELECT name FROM label"))}
+    for label in schema.labels:
+        if label.forms_entities and label.name in existing:
+            bind.execute(
+                sa.text("UPDATE label SET forms_entities = 1 WHERE name = :name"),
+                {"name": label.name},
+            )
+    relation_type = sa.table(
+        "relation_type",
+        sa.column("name", sa.String),
+        sa.column("from_labels", sa.JSON),
+        sa.column("to_labels", sa.JSON),
+        sa.column("max_per_source", sa.Integer),
+        sa.column("position", sa.Integer),
+        sa.column("description", sa.Text),
+    )
+    rows = [
+        {
+            "name": r.name,
+            "from_labels": list(r.from_labels),
+            "to_labels": list(r.to_labels),
+            "max_per_source": r.max_per_source,
+            "position": position,
+            "description": r.description,
+        }
+        for position, r in enumerate(schema.relation_types)
+        if set(r.from_labels) <= existing and set(r.to_labels) <= existing
+    ]
+    if existing and rows:
+        op.bulk_insert(relation_type, rows)
+
+
 def downgrade() -> None:
     op.drop_table("entity_mention")
     op.drop_index("ix_entity_document", table_name="entity")
@@ -89,7 +129,5 @@ def downgrade() -> None:
         op.drop_index(name, table_name="relation")
     op.drop_table("relation")
     op.drop_table("relation_type")
-    with op.batch_alter_table("annotation") as batch:
-        batch.drop_column("fragments")
-    with op.batch_alter_table("label") as batch:
-        batch.drop_column("forms_entities")
+    op.drop_column("annotation", "fragments")
+    op.drop_column("label", "forms_entities")
