@@ -62,13 +62,29 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
-            hint = " (it may be UTF-16 without a BOM)" if b"\x00" in data[:64] else ""
-            raise ImportRefused(
-                f"{name}: not valid UTF-8 at byte {offset}{hint}; "
-                "re-save it as UTF-8 or pass --encoding"
-            ) from exc
+            raise ImportRefused(f"{name}: {_why_not_utf8(data, offset)}") from exc
     _check_is_text(text, name)
     return text
+
+
+def _why_not_utf8(data: bytes, offset: int) -> str:
+    """Tell UTF-16 without a byte order mark and binary files from a stray bad byte."""
+    sample = data[:8192]
+    zeros_even = sample[0::2].count(0)
+    zeros_odd = sample[1::2].count(0)
+    half = max(len(sample) // 2, 1)
+    if max(zeros_even, zeros_odd) > half * 0.3 and min(zeros_even, zeros_odd) < half * 0.05:
+        order = "utf-16-le" if zeros_odd > zeros_even else "utf-16-be"
+        return (
+            f"not valid UTF-8 at byte {offset}; it looks like UTF-16 without a BOM "
+            f"(import it with --encoding {order})"
+        )
+    if b"\x00" in sample:
+        return f"looks binary (NUL bytes), not valid UTF-8 at byte {offset}: not a text file"
+    return (
+        f"not valid UTF-8 at byte {offset}; re-save it as UTF-8, or import it from the "
+        "command line with --encoding"
+    )
 
 
 def _too_large(name: str, size: int) -> ImportRefused:

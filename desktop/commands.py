@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoCommand
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.changes import Change
-from db.errors import SpanwiseError
+from db.errors import InvalidAnnotation, SpanwiseError
 from desktop.open_document import OpenDocument
 
 
@@ -30,6 +30,7 @@ class StoreCommand(QUndoCommand):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.failure: str | None = None
+        self.refused = False  # the edit broke a rule (nothing was at risk), not a save failure
 
     def redo(self) -> None:
         self._guard(self.do)
@@ -39,8 +40,13 @@ class StoreCommand(QUndoCommand):
 
     def _guard(self, step: Callable[[], None]) -> None:
         self.failure = None
+        self.refused = False
         try:
             step()
+        except InvalidAnnotation as exc:
+            self.refused = True
+            self.failure = f"{self.text()}: not possible ({exc})"
+            self.setObsolete(True)
         except (SpanwiseError, SQLAlchemyError) as exc:
             detail = getattr(exc, "orig", None) or exc
             self.failure = f"{self.text()}: not saved ({detail})"

@@ -680,6 +680,9 @@ class MainWindow(QMainWindow):
 
     def _push(self, command: StoreCommand) -> bool:
         self.undo_stack.push(command)
+        if command.failure and command.refused:
+            self.show_message(command.failure)  # a rule said no; nothing was at risk
+            return False
         if command.failure:
             self._report_failure(command.failure)
             return False

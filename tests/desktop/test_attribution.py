@@ -333,3 +333,19 @@ def test_label_filter_and_grouping_by_entity(make_window, qtbot):
     assert entities == ["Ann", "Ann", "Zed", "Zed"]
     window.annotation_panel.label_filter.setCurrentText("All labels")
     assert proxy.rowCount() == 5
+
+
+def test_an_edit_the_links_forbid_is_refused_in_the_status_bar(make_window, qtbot):
+    window = make_window({"a.txt": "“We will win,” Bo said."})
+    view, quote = _quote_and_speakers(window, qtbot)
+    key(qtbot, view, "s")
+    select(qtbot, view, "Bo")
+    key(qtbot, view, "2")
+    speaker = window.doc.link_target(quote.id, "speaker")
+    window.select_annotation(speaker)
+    window.article.place_cursor(speaker.end)
+    key(qtbot, view, "3")  # a Cue cannot be a quote's speaker
+    assert window.store.annotation(speaker.id).label == "Speaker"
+    assert "not possible" in window.statusBar().currentMessage()
+    assert window.dialogs.errors == []
+    assert window.save_label.text().startswith("All changes saved")
