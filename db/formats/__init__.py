@@ -1,0 +1,108 @@
+"""Other tools' annotation formats: one module per format, one registry, one shape.
+
+Every reader turns files into the same thing a Spanwise export becomes (a Schema and a list of
+ExportedDocument), so an import goes through `Store.import_batch`: checked, all or nothing,
+matched by text hash, idempotent. Every writer takes what `Store.export_documents` returns.
+Offsets inside Spanwise are always code points into the text exactly as stored; a format that
+counts differently (UTF-16 in UIMA, doccano, Label Studio) converts at its own border.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from db.records import ExportedDocument
+from db.schema import Schema
+
+OffsetUnit = Literal["utf16", "codepoints"]
+
+# Ids of imported annotations, links and entities are derived from the document's text hash,
+# the annotator and the id the other tool gave them, so importing the same file twice
+# changes nothing (the second import finds every id unchanged).
+_NAMESPACE = uuid.UUID("8f1f9d62-2b8e-4f0e-9a53-5d1c4f1e7a10")
+
+
+def stable_id(*parts: str) -> str:
+    """A deterministic id for something imported from another tool."""
+    return uuid.uuid5(_NAMESPACE, "\x1f".join(parts)).hex
+
+
+@dataclass
+class FormatReport:
+    """What a conversion did: counts per kind, and what the format could not carry."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    lost: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    def count(self, kind: str, n: int = 1) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + n
+
+    def lose(self, what: str) -> None:
+        """Note something the format cannot represent (each distinct note once)."""
+        if what not in self.lost:
+            self.lost.append(what)
+
+    def describe(self) -> str:
+        parts = [f"{n} {kind}" for kind, n in self.counts.items()]
+        text = ", ".join(parts) or "nothing"
+        if self.lost:
+            text += "; not representable: " + "; ".join(self.lost)
+        return text
+
+
+@dataclass
+class ReadOptions:
+    annotator: str | None = None  # for formats that do not say who annotated
+    offsets: OffsetUnit | None = None  # None: detect from the text where possible
+    encoding: str | None = None
+
+
+@dataclass
+class WriteOptions:
+    annotator: str | None = None  # only this annotator's work
+
+
+@dataclass
+class ImportedBatch:
+    """What a reader produced, ready for `Store.import_batch`."""
+
+    schema: Schema
+    documents: list[ExportedDocument]
+    report: FormatReport
+
+
+class Format(Protocol):
+    """One annotation format. `read` raises ImportRefused naming the file (and line) of the
+    first problem; nothing is written to the database by a reader."""
+
+    name: str  # as on the command line: brat, webanno-tsv, doccano, ...
+    description: str
+    can_import: bool
+    can_export: bool
+
+    def sniff(self, path: Path) -> bool:
+        """True when the path (file or folder) looks like this format."""
+        ...
+
+    def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch: ...
+
+    def write(
+        self,
+        documents: Sequence[ExportedDocument],
+        schema: Schema,
+        target: Path,
+        options: WriteOptions,
+    ) -> FormatReport: ...
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    FORMATS[fmt.name] = fmt
+    return fmt
