@@ -11,8 +11,16 @@ from sqlalchemy.orm import Session
 
 from db.changes import Change
 from db.errors import InvalidAnnotation, SpanwiseError
-from db.models import Annotation, Document, Entity, EntityMention, Relation, RelationType
-from db.records import AnnotationData, EntityData, Fragments, RelationData
+from db.models import (
+    Annotation,
+    Decision,
+    Document,
+    Entity,
+    EntityMention,
+    Relation,
+    RelationType,
+)
+from db.records import AnnotationData, DecisionData, EntityData, Fragments, RelationData, now_iso
 from db.rows import (
     add_entity,
     annotation_data,
@@ -96,6 +104,9 @@ def write_change(session: Session, change: Change) -> None:
     for item in change.annotations:
         if item.before is not None and item.after is not None:
             _recheck_links(session, item.after)
+    for decision in change.decisions:
+        _write_decision(session, decision.before, decision.after)
+    session.flush()
 
 
 def _delete_annotation(session: Session, annotation_id: str) -> None:
@@ -258,3 +269,27 @@ def dependents(
     )
     entities = [entity_data(session, session.get_one(Entity, eid)) for eid in sorted(entity_ids)]
     return relations, entities
+
+
+def _write_decision(
+    session: Session, before: DecisionData | None, after: DecisionData | None
+) -> None:
+    if before is not None:
+        row = session.get(
+            Decision, (before.document_id, annotator_id(session, before.annotator), before.key)
+        )
+        if row is not None:
+            session.delete(row)
+            session.flush()
+    if after is not None:
+        if session.get(Document, after.document_id) is None:
+            raise InvalidAnnotation(f"no document with id {after.document_id}")
+        session.merge(
+            Decision(
+                document_id=after.document_id,
+                annotator_id=annotator_id(session, after.annotator),
+                key=after.key,
+                value=after.value,
+                created=after.created or now_iso(),
+            )
+        )

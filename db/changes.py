@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from db.records import AnnotationData, EntityData, RelationData
+from db.records import AnnotationData, DecisionData, EntityData, RelationData
 
-T = TypeVar("T", AnnotationData, RelationData, EntityData)
+T = TypeVar("T", AnnotationData, RelationData, EntityData, DecisionData)
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Change:
     annotations: tuple[Pair[AnnotationData], ...] = ()
     relations: tuple[Pair[RelationData], ...] = ()
     entities: tuple[Pair[EntityData], ...] = ()
+    decisions: tuple[Pair[DecisionData], ...] = ()
 
     def inverse(self) -> Change:
         return Change(
@@ -45,12 +46,13 @@ class Change:
             tuple(p.swapped() for p in reversed(self.annotations)),
             tuple(p.swapped() for p in reversed(self.relations)),
             tuple(p.swapped() for p in reversed(self.entities)),
+            tuple(p.swapped() for p in reversed(self.decisions)),
         )
 
     @property
     def document_ids(self) -> set[str]:
         ids: set[str] = set()
-        for pairs in (self.annotations, self.relations, self.entities):
+        for pairs in (self.annotations, self.relations, self.entities, self.decisions):
             for pair in pairs:
                 item = pair.after or pair.before
                 if item is not None:
@@ -58,7 +60,7 @@ class Change:
         return ids
 
     def is_empty(self) -> bool:
-        return not (self.annotations or self.relations or self.entities)
+        return not (self.annotations or self.relations or self.entities or self.decisions)
 
 
 def added(item: T) -> Pair[T]:

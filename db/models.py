@@ -153,3 +153,19 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Decision(Base):
+    """A reviewer's (or annotator's) recorded decision about something that is not itself an
+    annotation: an adjudicated disagreement, a rejected suggestion. Keyed so it survives
+    reopening the document."""
+
+    __tablename__ = "decision"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40))
+    created: Mapped[str] = mapped_column(String(32))

@@ -91,6 +91,24 @@ class EntityData:
 
 
 @dataclass(frozen=True)
+class DecisionData:
+    """A recorded decision (an adjudicated disagreement, a rejected suggestion)."""
+
+    document_id: str
+    annotator: str
+    key: str
+    value: str
+    created: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.key
+
+    def content(self) -> tuple[str, ...]:
+        return (self.document_id, self.annotator, self.key, self.value)
+
+
+@dataclass(frozen=True)
 class DocumentSummary:
     """A row of the document list: what an annotator sees before opening a document."""
 

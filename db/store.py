@@ -25,6 +25,7 @@ from db.import_writer import write_import
 from db.models import (
     Annotation,
     Annotator,
+    Decision,
     Document,
     DocumentStatus,
     Entity,
@@ -36,6 +37,7 @@ from db.models import (
 from db.records import (
     STATUSES,
     AnnotationData,
+    DecisionData,
     DocumentData,
     DocumentSummary,
     EntityData,
@@ -248,6 +250,20 @@ class Store:
                 query = query.join(Annotator).where(Annotator.name == annotator)
             rows = session.scalars(query.order_by(Entity.name, Entity.id)).unique()
             return [entity_data(session, row) for row in rows]
+
+    def decisions(self, document_id: str, annotator: str) -> list[DecisionData]:
+        """Recorded decisions of one annotator (or reviewer) on a document."""
+        with self._session() as session:
+            rows = session.execute(
+                select(Decision.key, Decision.value, Decision.created)
+                .join(Annotator)
+                .where(Decision.document_id == document_id, Annotator.name == annotator)
+                .order_by(Decision.created, Decision.key)
+            ).tuples()
+            return [
+                DecisionData(document_id, annotator, key, value, created)
+                for key, value, created in rows
+            ]
 
     # -- editing ------------------------------------------------------------------------------
 
