@@ -80,6 +80,12 @@ def write_import(
             doc = exported.document
             local_id = by_sha.get(doc.sha256)
             if local_id is None:
+                same_title = session.scalar(select(Document.id).where(Document.title == doc.title))
+                if same_title is not None:
+                    summary.messages.append(
+                        f"'{doc.title}': a document with this title but another text is in the "
+                        "database; imported as a separate document"
+                    )
                 local_id = by_sha[doc.sha256] = add_document(session, doc, position)
                 position += 1
                 summary.documents_new += 1
@@ -122,18 +128,22 @@ def _import_annotation(
     if row is not None:
         if annotation_data(row).same_content(record):
             summary.annotations_unchanged += 1
+            summary.tally(record.annotator, "unchanged")
             return
         if not replace:
             summary.annotations_conflicting += 1
+            summary.tally(record.annotator, "conflicting")
             _conflict(summary, f"annotation {record.id} ({record.annotator})")
             return
         summary.annotations_replaced += 1
+        summary.tally(record.annotator, "replaced")
         fill_annotation(session, row, record)
         return
     row = Annotation(id=record.id)
     fill_annotation(session, row, record)
     session.add(row)
     summary.annotations_added += 1
+    summary.tally(record.annotator, "added")
 
 
 def _import_relation(

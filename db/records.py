@@ -156,6 +156,23 @@ class ImportSummary:
     entities_added: int = 0
     other_conflicting: int = 0  # links and entities
     messages: list[str] = field(default_factory=list)
+    # annotator -> {"added": n, "unchanged": n, "conflicting": n, "replaced": n}
+    by_annotator: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def tally(self, annotator: str, outcome: str) -> None:
+        counts = self.by_annotator.setdefault(
+            annotator, {"added": 0, "unchanged": 0, "conflicting": 0, "replaced": 0}
+        )
+        counts[outcome] += 1
+
+    def annotator_lines(self) -> list[str]:
+        """One line per annotator: what their annotations did."""
+        return [
+            f"{name}: {c['added']} added, {c['unchanged']} unchanged, "
+            f"{c['conflicting']} conflicting"
+            + (f", {c['replaced']} replaced" if c["replaced"] else "")
+            for name, c in sorted(self.by_annotator.items())
+        ]
 
     def describe(self) -> str:
         parts = [f"{self.documents_new} new document(s)"]

@@ -129,6 +129,8 @@ def run(argv: list[str]) -> int:
 def _import(store: Store, args: argparse.Namespace) -> int:
     summary = import_paths(store, args.paths, encoding=args.encoding, replace=args.replace)
     print(f"imported {summary.describe()}")
+    for line in summary.annotator_lines():
+        print(f"  {line}")
     for message in summary.messages:
         print(f"  {message}")
     return 0

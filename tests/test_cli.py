@@ -220,6 +220,8 @@ def test_import_of_an_export(
     assert out == (
         "imported 1 new document(s), 3 annotation(s) added, 0 unchanged, "
         "0 conflicting (kept as they were)\n"
+        "  alice: 2 added, 0 unchanged, 0 conflicting\n"
+        "  bob: 1 added, 0 unchanged, 0 conflicting\n"
     )
     assert docs(capsys, other, "--annotator", "alice")[0][2:] == ["in progress", "2"]
 
@@ -228,6 +230,8 @@ def test_import_of_an_export(
     assert out == (
         "imported 0 new document(s), 1 already present, 0 annotation(s) added, "
         "3 unchanged, 0 conflicting (kept as they were)\n"
+        "  alice: 0 added, 2 unchanged, 0 conflicting\n"
+        "  bob: 0 added, 1 unchanged, 0 conflicting\n"
     )
 
 
