@@ -26,11 +26,13 @@ from db.records import AnnotationData
 from db.schema import LabelDef
 from desktop.item_models import attributes_text, one_line
 from desktop.open_document import OpenDocument
+from desktop.palette import annotator_colour
 from desktop.plain_text import tooltip_text
 
 _MARGIN = 3000  # Qt positions decorated beyond the visible edges, so a scroll step is ready
 _LAYER_ALPHA = 70
 _RELATED_ALPHA = 120
+_OTHER_ALPHA = 35
 _CURRENT_ALPHA = 150
 
 
@@ -168,16 +170,20 @@ class ArticleView(QPlainTextEdit):
         related = self.doc.related(current.id) if current is not None else set()
         strong = related | self.group_ids
         ordinary, emphasised = [], []
+        others = []
         for record in records:
             if current is not None and record.id == current.id:
                 continue
             if record.id == self.candidate_id or record.id in strong:
                 emphasised.append(record)
+            elif not self.doc.mine(record):
+                others.append(record)
             else:
                 ordinary.append(record)
-        selections = [s for r in ordinary for s in self._selections(r, _LAYER_ALPHA)]
+        selections = [s for r in others for s in self._other_selections(r)]
+        selections += [s for r in ordinary for s in self._selections(r, _LAYER_ALPHA)]
         selections += [s for r in emphasised for s in self._selections(r, _RELATED_ALPHA, True)]
-        shown = ordinary + emphasised
+        shown = others + ordinary + emphasised
         if current is not None and current.end > start and current.start < end:
             shown.append(current)
             selections += self._selections(current, _CURRENT_ALPHA, True)
@@ -211,6 +217,16 @@ class ArticleView(QPlainTextEdit):
             selection.format = char_format  # type: ignore[attr-defined]
             result.append(selection)
         return result
+
+    def _other_selections(self, record: AnnotationData) -> list[QTextEdit.ExtraSelection]:
+        """Another annotator's span: a faint fill and a dotted underline in their colour."""
+        selections = self._selections(record, _OTHER_ALPHA)
+        for selection in selections:
+            char_format = selection.format  # type: ignore[attr-defined]
+            char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            char_format.setUnderlineColor(annotator_colour(record.annotator))
+            selection.format = char_format  # type: ignore[attr-defined]
+        return selections
 
     def _current_changed(self, record: AnnotationData | None) -> None:
         self.refresh_highlights()
@@ -287,6 +303,8 @@ class ArticleView(QPlainTextEdit):
     def describe(self, record: AnnotationData) -> str:
         """One line about an annotation, for tooltips."""
         parts = [record.label]
+        if not self.doc.mine(record):
+            parts.append(f"by {record.annotator}")
         attributes = attributes_text(record)
         if attributes:
             parts.append(f"({attributes})")

@@ -216,12 +216,18 @@ class AnnotationFilterModel(QSortFilterProxyModel):
         self.setSourceModel(source)
         self.table = source
         self.label: str | None = None
+        self.annotator: str | None = None
         self.grouped = False
         self.setSortRole(_SORT_ROLE)
 
     def set_label(self, label: str | None) -> None:
         self.beginFilterChange()
         self.label = label
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_annotator(self, annotator: str | None) -> None:
+        self.beginFilterChange()
+        self.annotator = annotator
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_grouped(self, grouped: bool) -> None:
@@ -233,7 +239,10 @@ class AnnotationFilterModel(QSortFilterProxyModel):
             self.sort(-1)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        return self.label is None or self.table.record(source_row).label == self.label
+        record = self.table.record(source_row)
+        return (self.label is None or record.label == self.label) and (
+            self.annotator is None or record.annotator == self.annotator
+        )
 
     def lessThan(self, left: Index, right: Index) -> bool:
         if not self.grouped:
@@ -292,7 +301,8 @@ class EntityListModel(QAbstractTableModel):
         if role == _DISPLAY:
             column = index.column()
             if column == 0:
-                return entity.name
+                mine = entity.annotator == self.doc.annotator
+                return entity.name if mine else f"{entity.name} ({entity.annotator})"
             if column == 1:
                 return entity.label
             if column == 2:

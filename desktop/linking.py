@@ -75,6 +75,8 @@ class LinkController(QObject):
         if relation is None:
             self.window.show_message(f"The schema has no '{relation_name}' link.")
             return
+        if source is not None and not self.window.editable(source):
+            return
         if source is None or source.label not in relation.from_labels:
             self.window.show_message(
                 f"Select a {' or '.join(relation.from_labels)} first, then press the key "
@@ -82,7 +84,7 @@ class LinkController(QObject):
             )
             return
         candidates = sorted(
-            (r for r in self.doc.records() if r.label in relation.to_labels),
+            (r for r in self.doc.records() if r.label in relation.to_labels and self.doc.mine(r)),
             key=lambda r: (abs(r.start - source.start), r.start),
         )
         self.pick = Pick(relation, source, candidates)
@@ -154,7 +156,7 @@ class LinkController(QObject):
     def clicked(self, hits: list[AnnotationData]) -> bool:
         """A click during pick mode; returns True when it was used for the link."""
         assert self.pick is not None
-        fitting = [h for h in hits if h.label in self.pick.relation.to_labels]
+        fitting = [h for h in hits if h.label in self.pick.relation.to_labels and self.doc.mine(h)]
         if fitting:
             self.choose(fitting[0])
             return True
@@ -226,6 +228,8 @@ class LinkController(QObject):
     def link_entity(self) -> None:
         """E: put the selected mention into an entity (chosen by typing) or a new one."""
         mention = self.doc.current
+        if mention is not None and not self.window.editable(mention):
+            return
         label = self.schema.label(mention.label) if mention else None
         if mention is None or label is None or not label.forms_entities:
             names = [lb.name for lb in self.schema.labels if lb.forms_entities]
@@ -233,9 +237,8 @@ class LinkController(QObject):
             return
         current = self.doc.entity_of(mention.id)
         suggested = current.name if current else self.doc.text_of(mention, " ")
-        answer = self.window.dialogs.choose_entity(
-            self.window, list(self.doc.entities.values()), suggested
-        )
+        mine = [e for e in self.doc.entities.values() if e.annotator == self.doc.annotator]
+        answer = self.window.dialogs.choose_entity(self.window, mine, suggested)
         if answer is None:
             return
         entity_id, name = answer
@@ -261,6 +264,8 @@ class LinkController(QObject):
 
     def split_current(self) -> None:
         mention = self.doc.current
+        if mention is not None and not self.window.editable(mention):
+            return
         entity = self.doc.entity_of(mention.id) if mention else None
         if mention is None or entity is None:
             self.window.show_message("Select a mention that belongs to an entity to split it out.")
@@ -285,6 +290,8 @@ class LinkController(QObject):
         """F: add selected text to the selected annotation as another fragment. With nothing
         selected yet, F holds the annotation until the next part is selected and F pressed."""
         record = self.fragment_of or self.doc.current
+        if record is not None and not self.window.editable(record):
+            return
         span = self.window.article.selected_span()
         if record is None:
             self.window.show_message(

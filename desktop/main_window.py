@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressDialog,
     QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QToolBar,
     QTreeView,
     QVBoxLayout,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from db.batch_import import import_paths
 from db.changes import Change
+from db.database import backup_file
 from db.edits import add_annotation, describe, edit_annotation, new_annotation
 from db.errors import SpanwiseError
 from db.records import AnnotationData, now_iso
@@ -37,13 +41,14 @@ from db.store import Store
 from desktop.article_view import ArticleView
 from desktop.attribute_panel import AttributePanel
 from desktop.commands import ApplyChange, SetStatus, StoreCommand, undo_text
+from desktop.compare_view import CompareView
 from desktop.dialogs import Dialogs
 from desktop.find_bar import FindBar
 from desktop.item_models import DocumentListModel
 from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
 from desktop.session import read_schema_file
-from desktop.side_panels import AnnotationPanel, EntityPanel
+from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
@@ -88,10 +93,13 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undoStack")
         self.actions_by_name: dict[str, QAction] = {}
+        self._known_annotators: list[str] = []
 
         self._build_widgets()
         self.links = LinkController(self)
         self._build_actions()
+        self.compare_view = CompareView(self)
+        self.pages.addWidget(self.compare_view)
         self._build_menus_and_toolbar()
         self._connect()
         self.refresh_documents()
@@ -130,8 +138,14 @@ class MainWindow(QMainWindow):
         self.attribute_panel = AttributePanel(self.doc, self.labels)
         self.entity_panel = EntityPanel(self.doc)
         self.entity_list = self.entity_panel.table
+        self.annotator_panel = AnnotatorPanel(self.doc, self.annotation_panel)
+        self.annotator_list = self.annotator_panel.list
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setObjectName("leftTabs")
+        self.left_tabs.addTab(self.entity_panel, "Entities")
+        self.left_tabs.addTab(self.annotator_panel, "Annotators")
 
-        right = QSplitter(Qt.Orientation.Vertical)
+        right = self.right_panel = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
         right.addWidget(self.annotation_panel)
         right.addWidget(self.attribute_panel)
@@ -141,14 +155,17 @@ class MainWindow(QMainWindow):
         left = QSplitter(Qt.Orientation.Vertical)
         left.setObjectName("leftSplitter")
         left.addWidget(self.document_list)
-        left.addWidget(self.entity_panel)
+        left.addWidget(self.left_tabs)
         left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(left)
-        self.splitter.addWidget(centre)
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("centrePages")
+        self.pages.addWidget(centre)
+        self.splitter.addWidget(self.pages)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)
@@ -167,7 +184,7 @@ class MainWindow(QMainWindow):
         self.save_label.setText("All changes saved")
         self.resize(1440, 860)
 
-    def _action(
+    def make_action(
         self,
         name: str,
         text: str,
@@ -197,7 +214,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        a = self._action
+        a = self.make_action
         text_widgets: list[QWidget] = [self.article, self.annotation_list]
         a("importText", "&Import text files…", self.import_text_files, ["Ctrl+O"])
         a("importFolder", "Import a &folder…", self.import_folder, ["Ctrl+Shift+O"])
@@ -270,11 +287,13 @@ class MainWindow(QMainWindow):
         a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
 
         links = self.links
+        keyed: list[QWidget] = [self.article, self.annotation_list, self.entity_list]
         a(
             "linkSpeaker",
             "Link &speaker",
             lambda: links.start("speaker"),
             ["S"],
+            widgets=keyed,
             tip="Link the selected quote to its speaker: press S, then click the speaker",
         )
         a(
@@ -282,6 +301,7 @@ class MainWindow(QMainWindow):
             "Link &cue",
             lambda: links.start("cue"),
             ["C"],
+            widgets=keyed,
             tip="Link the selected quote to its cue: press C, then click the cue",
         )
         a(
@@ -289,6 +309,7 @@ class MainWindow(QMainWindow):
             "Add event &argument…",
             links.start_role,
             ["A"],
+            widgets=keyed,
             tip="Add an argument (agent, patient, time, place...) to the selected event",
         )
         a(
@@ -296,6 +317,7 @@ class MainWindow(QMainWindow):
             "Link to &entity…",
             links.link_entity,
             ["E"],
+            widgets=keyed,
             tip="Put the selected mention into an entity (coreference)",
         )
         a(
@@ -303,6 +325,7 @@ class MainWindow(QMainWindow):
             "Add selection as &fragment",
             links.add_fragment,
             ["F"],
+            widgets=keyed,
             tip="Add the selected text to the selected annotation (a quote in pieces)",
         )
         a(
@@ -315,6 +338,15 @@ class MainWindow(QMainWindow):
         a("mergeEntities", "&Merge selected entities", links.merge_selected, ["Ctrl+M"])
         a("splitMention", "S&plit mention from its entity", links.split_current, ["Ctrl+Shift+M"])
         a("renameEntity", "&Rename entity…", links.rename_selected, ["F2"])
+        review = a(
+            "reviewMode",
+            "&Compare and adjudicate",
+            self.toggle_review,
+            ["Ctrl+Shift+R"],
+            tip="Compare two annotators on this document and build the gold version",
+        )
+        review.setCheckable(True)
+        a("workAs", "&Work as annotator…", self.choose_annotator)
 
         for label in self.labels:
             keys = [label.shortcut] if label.shortcut else []
@@ -323,6 +355,7 @@ class MainWindow(QMainWindow):
                 label.name,
                 lambda name=label.name: self.apply_label(name),
                 keys,
+                widgets=keyed,
                 tip=f"Label the selection as {label.name} (hold Alt for the exact selection)",
             )
             action.setIcon(_swatch(label.colour))
@@ -333,6 +366,7 @@ class MainWindow(QMainWindow):
                     f"{label.name} (exact selection)",
                     lambda name=label.name: self.apply_label(name, whole_words=False),
                     [f"Alt+{label.shortcut}"],
+                    widgets=keyed,
                 )
 
     def _build_menus_and_toolbar(self) -> None:
@@ -377,6 +411,10 @@ class MainWindow(QMainWindow):
         entity_menu.setObjectName("entityMenu")
         for name in ("linkEntity", "renameEntity", "mergeEntities", "splitMention"):
             entity_menu.addAction(acts[name])
+        review_menu = menu.addMenu("&Review")
+        review_menu.setObjectName("reviewMenu")
+        for name in ("reviewMode", "workAs"):
+            review_menu.addAction(acts[name])
         document_menu = menu.addMenu("&Document")
         document_menu.setObjectName("documentMenu")
         for name in ("markDone", "nextDocument", "previousDocument"):
@@ -463,6 +501,10 @@ class MainWindow(QMainWindow):
 
     def refresh_documents(self) -> None:
         self.document_model.set_documents(self.store.documents(self.annotator))
+        names = self.store.annotators()
+        if names != self._known_annotators:
+            self._known_annotators = names
+            self.annotator_panel.set_annotators(names)
 
     def open_row(self, row: int) -> None:
         if not 0 <= row < self.document_model.rowCount():
@@ -489,6 +531,8 @@ class MainWindow(QMainWindow):
         self.links.cancel()
         self.doc.set_current(None)
         self.doc.open(document_id)
+        if self.reviewing:
+            self.compare_view.refresh()
         self.article.place_cursor(0)
         self._update_title()
         self.settings.setValue(self._settings_key(), document_id)
@@ -543,6 +587,8 @@ class MainWindow(QMainWindow):
         if span is None:
             current = self.doc.current
             if current is not None:
+                if not self.editable(current):
+                    return
                 if current.label != label:
                     after = dataclasses.replace(current, label=label, attributes={})
                     self.push(edit_annotation(current, after, f"Relabel as {label}", self.doc.text))
@@ -565,6 +611,8 @@ class MainWindow(QMainWindow):
         record = self.doc.current
         if record is None:
             self.show_message("No annotation selected.")
+            return
+        if not self.editable(record):
             return
         change = self.store.deletion_change(record.id, f"Delete {describe(record, self.doc.text)}")
         if change.relations or change.entities:
@@ -669,8 +717,87 @@ class MainWindow(QMainWindow):
     def _entities_chosen(self, *_args: object) -> None:
         self.article.set_group(self.entity_panel.group_of(self.entity_panel.selected_entities()))
 
+    def editable(self, record: AnnotationData) -> bool:
+        """Only the current annotator's work is edited here; others' is shown read-only."""
+        if self.doc.mine(record):
+            return True
+        self.show_message(
+            f"This {record.label} is {record.annotator}'s; it is shown read-only. Compare and "
+            "adjudicate (Review menu) to take it into your own or the gold version."
+        )
+        return False
+
     def _edit_requested(self, before: AnnotationData, after: AnnotationData, what: str) -> None:
+        if not self.editable(before):
+            self.attribute_panel.show_record(self.doc.current)
+            return
         self.push(edit_annotation(before, after, what, self.doc.text), select=before.id)
+
+    # -- review -------------------------------------------------------------------------------
+
+    def toggle_review(self) -> None:
+        """Switch the centre between annotating and comparing/adjudicating."""
+        reviewing = self.pages.currentWidget() is not self.compare_view
+        self.actions_by_name["reviewMode"].setChecked(reviewing)
+        if reviewing:
+            self.attribute_panel.commit_note()
+            self.links.cancel()
+            others = [n for n in self.store.annotators() if n != "gold"]
+            self.compare_view.set_annotators(others)
+            self.pages.setCurrentWidget(self.compare_view)
+            self.right_panel.hide()  # the review page needs the room; lists return after
+            self.compare_view.refresh()
+            self.compare_view.table.setFocus()
+            self.show_message("Review: F8 next disagreement; A, B, H, R, E decide.")
+        else:
+            self.pages.setCurrentIndex(0)
+            self.right_panel.show()
+            self.doc.reload()
+            self.article.setFocus()
+
+    @property
+    def reviewing(self) -> bool:
+        return self.pages.currentWidget() is self.compare_view
+
+    def set_annotator(self, name: str) -> None:
+        """Annotate as someone else from now on (a reviewer editing the gold version)."""
+        self.attribute_panel.commit_note()
+        self.links.cancel()
+        self.annotator = self.store.ensure_annotator(name)
+        self.doc.annotator = self.annotator
+        self.doc.others.discard(self.annotator)
+        self.doc.set_current(None)
+        self.doc.reload()
+        self._known_annotators = []
+        self.refresh_documents()
+        self._update_title()
+
+    def choose_annotator(self) -> None:
+        name = self.dialogs.ask_text(self, "Work as annotator", "Annotator name:", self.annotator)
+        if name and name != self.annotator:
+            self.set_annotator(name)
+            self.show_message(f"You now annotate as {name}.")
+
+    def edit_in_gold(self, gold: str, item: Any) -> None:
+        """After 'edit': annotate as the gold annotator with the accepted copy selected."""
+        if self.reviewing:
+            self.toggle_review()
+        self.set_annotator(gold)
+        source = item.a or item.b
+        copy = next(
+            (r for r in self.doc.records() if r.spans == source.spans and r.label == source.label),
+            None,
+        )
+        if copy is not None:
+            self.select_annotation(copy)
+        self.show_message(f"Editing the gold version as {gold}; Ctrl+Shift+R returns to review.")
+
+    def backup_before(self, operation: str) -> None:
+        """A copy of the database before a bulk operation, beside it."""
+        try:
+            backup_file(self.store.path, operation)
+        except (OSError, sqlite3.Error) as exc:
+            self.show_message(f"No backup made before {operation}: {exc}")
 
     # -- undo ---------------------------------------------------------------------------------
 
@@ -711,9 +838,13 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         self._step_stack(backwards=True)
+        if self.reviewing:
+            self.compare_view.refresh()
 
     def redo(self) -> None:
         self._step_stack(backwards=False)
+        if self.reviewing:
+            self.compare_view.refresh()
 
     def _after_edit(self, message: str) -> None:
         self.save_label.setText(f"All changes saved ({now_iso()[11:19]} UTC)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Iterator
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -36,6 +37,7 @@ class OpenDocument(QObject):
         super().__init__(parent)
         self.store = store
         self.annotator = annotator
+        self.others: set[str] = set()  # other annotators whose work is shown (read-only)
         self.document: DocumentData | None = None
         self.positions = PositionMap("")
         self._records: list[AnnotationData] = []
@@ -63,20 +65,40 @@ class OpenDocument(QObject):
         self.current = None
         self.reload()
 
+    @property
+    def shown(self) -> set[str]:
+        """Every annotator whose work is on screen: the current one first of all."""
+        return {self.annotator} | self.others
+
+    def mine(self, record: AnnotationData | None) -> bool:
+        return record is not None and record.annotator == self.annotator
+
+    def show_annotators(self, others: set[str]) -> None:
+        self.others = set(others) - {self.annotator}
+        self.reload()
+
+    def _for_shown(self, items: list[Any]) -> list[Any]:
+        shown = self.shown
+        return [item for item in items if item.annotator in shown]
+
     def reload(self) -> None:
         """Re-read everything from the store (after an import or another process's edits)."""
         doc_id = self.document.id if self.document else None
-        records = self.store.annotations(doc_id, self.annotator) if doc_id else []
+        if doc_id is None:
+            records = []
+        elif self.others:
+            records = self._for_shown(self.store.annotations(doc_id))
+        else:
+            records = self.store.annotations(doc_id, self.annotator)
         self._records = sorted(records, key=_sort_key)
         self._keys = [_sort_key(r) for r in self._records]
         self._by_id = {r.id: r for r in self._records}
         self._max_length = max((r.end - r.start for r in self._records), default=0)
-        self.relations = (
-            {r.id: r for r in self.store.relations(doc_id, self.annotator)} if doc_id else {}
-        )
-        self.entities = (
-            {e.id: e for e in self.store.entities(doc_id, self.annotator)} if doc_id else {}
-        )
+        who = None if self.others else self.annotator
+        relations = self._for_shown(self.store.relations(doc_id, who)) if doc_id else []
+        entities = self._for_shown(self.store.entities(doc_id, who)) if doc_id else []
+        self.relations = {r.id: r for r in relations}
+        self.entities = {e.id: e for e in entities}
         self._index_entities()
         if self.current is not None:
             self.current = self._by_id.get(self.current.id)

@@ -3,12 +3,16 @@ the entity list (coreference chains with their mention and quote counts)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -18,8 +22,10 @@ from db.records import EntityData
 from db.schema import LabelDef
 from desktop.item_models import AnnotationFilterModel, AnnotationTableModel, EntityListModel
 from desktop.open_document import OpenDocument
+from desktop.palette import annotator_colour
 
 ALL_LABELS = "All labels"
+ALL_ANNOTATORS = "All annotators"
 
 
 def _table(name: str, accessible: str) -> QTableView:
@@ -68,6 +74,13 @@ class AnnotationPanel(QWidget):
         self.label_filter.currentTextChanged.connect(
             lambda text: self.proxy.set_label(None if text == ALL_LABELS else text)
         )
+        self.annotator_filter = QComboBox()
+        self.annotator_filter.setObjectName("annotatorFilter")
+        self.annotator_filter.setAccessibleName("Show annotations by annotator")
+        self.annotator_filter.addItem(ALL_ANNOTATORS)
+        self.annotator_filter.currentTextChanged.connect(
+            lambda text: self.proxy.set_annotator(None if text == ALL_ANNOTATORS else text)
+        )
         self.group = QCheckBox("Group by entity")
         self.group.setObjectName("groupByEntity")
         self.group.setAccessibleName("Group annotations by entity")
@@ -75,6 +88,7 @@ class AnnotationPanel(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.label_filter)
+        bar.addWidget(self.annotator_filter)
         bar.addWidget(self.group)
         bar.addStretch(1)
         layout = QVBoxLayout(self)
@@ -82,6 +96,61 @@ class AnnotationPanel(QWidget):
         layout.setSpacing(2)
         layout.addLayout(bar)
         layout.addWidget(self.table)
+
+
+class AnnotatorPanel(QWidget):
+    """Which annotators' work is shown; the current annotator's always is (and is editable)."""
+
+    def __init__(self, doc: OpenDocument, panel: AnnotationPanel) -> None:
+        super().__init__()
+        self.doc = doc
+        self.annotations = panel
+        self.list = QListWidget()
+        self.list.setObjectName("annotatorList")
+        self.list.setAccessibleName("Annotators shown")
+        self.list.itemChanged.connect(self._changed)
+        hint = QLabel("Tick colleagues to show their work (read-only), underlined in their colour.")
+        hint.setWordWrap(True)
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(hint)
+        layout.addWidget(self.list)
+
+    def set_annotators(self, names: list[str]) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setForeground(annotator_colour(name))
+            flags = Qt.ItemFlag.ItemIsEnabled
+            if name != self.doc.annotator:
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            else:
+                item.setText(f"{name} (you)")
+            item.setFlags(flags)
+            shown = name == self.doc.annotator or name in self.doc.others
+            item.setCheckState(Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        combo = self.annotations.annotator_filter
+        current = combo.currentText()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems([ALL_ANNOTATORS, *names])
+        combo.setCurrentText(current if current in names else ALL_ANNOTATORS)
+        combo.blockSignals(False)
+
+    def checked(self) -> set[str]:
+        return {
+            str(self.list.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.list.count())
+            if self.list.item(row).checkState() == Qt.CheckState.Checked
+        }
+
+    def _changed(self, _item: QListWidgetItem) -> None:
+        self.doc.show_annotators(self.checked())
 
 
 class EntityPanel(QWidget):
