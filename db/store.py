@@ -199,6 +199,16 @@ class Store:
                 raise SpanwiseError(f"no document with id {document_id}")
             return document_data(row)
 
+    def change_signature(self) -> tuple[int, ...]:
+        """Cheap fingerprint of everything editable, to notice another process's edits."""
+        with self._session() as session:
+            counts = [
+                session.scalar(select(func.count()).select_from(model)) or 0
+                for model in (Document, Annotation, Relation, Entity, Decision)
+            ]
+            latest = session.scalar(select(func.max(Annotation.modified))) or ""
+            return (*counts, hash(latest))
+
     def document_count(self) -> int:
         with self._session() as session:
             return session.scalar(select(func.count()).select_from(Document)) or 0

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.batch_import import import_paths
 from db.changes import Change
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.setObjectName("undoStack")
         self.actions_by_name: dict[str, QAction] = {}
         self._known_annotators: list[str] = []
+        self._signature = store.change_signature()
 
         self._build_widgets()
         self.links = LinkController(self)
@@ -492,6 +494,28 @@ class MainWindow(QMainWindow):
             self.settings.setValue(self._settings_key(), self.doc.document_id)
         self.settings.sync()
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Coming back to the window: show what another window or the command line added."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.notice_outside_changes()
+
+    def notice_outside_changes(self) -> bool:
+        """Reload when the database changed behind our back; True when it did."""
+        try:
+            signature = self.store.change_signature()
+        except SQLAlchemyError:
+            return False
+        if signature == self._signature:
+            return False
+        self._signature = signature
+        self.refresh_documents()
+        self.doc.reload()
+        if self.reviewing:
+            self.compare_view.refresh()
+        self.show_message("Updated with changes made outside this window.")
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.attribute_panel.commit_note()
         self.save_settings()
@@ -806,6 +830,7 @@ class MainWindow(QMainWindow):
         return self._push(ApplyChange(self.doc, change, select))
 
     def _push(self, command: StoreCommand) -> bool:
+        self.notice_outside_changes()  # so our signature afterwards hides nobody else's work
         self.undo_stack.push(command)
         if command.failure and command.refused:
             self.show_message(command.failure)  # a rule said no; nothing was at risk
@@ -847,6 +872,7 @@ class MainWindow(QMainWindow):
             self.compare_view.refresh()
 
     def _after_edit(self, message: str) -> None:
+        self._signature = self.store.change_signature()  # our own edits are no news
         self.save_label.setText(f"All changes saved ({now_iso()[11:19]} UTC)")
         self.show_message(message)
         self.refresh_documents()
@@ -899,6 +925,7 @@ class MainWindow(QMainWindow):
         except SpanwiseError as exc:
             self.dialogs.error(self, "Import refused", f"{exc}\n\nNothing was imported.")
             return False
+        self._signature = self.store.change_signature()
         self.refresh_documents()
         if self.doc.document is None:
             self.open_row(0)
