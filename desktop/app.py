@@ -65,7 +65,12 @@ def run_gui(
     schema_text: str | None = None,
 ) -> int:
     app = ensure_app()
-    store = open_store(database, schema_text)
+    try:
+        store = open_store(database, schema_text)
+    except SpanwiseError as exc:
+        if screenshot is None:  # started from a desktop icon, nobody reads stderr
+            Dialogs().error(None, "Spanwise cannot open the database", str(exc))
+        raise
     if screenshot is not None:
         return _screenshot(app, store, annotator, screenshot)
     if annotator is None and store.setting(ANNOTATOR_SETTING) is None:

@@ -61,6 +61,47 @@ def annotate_seed(store: Store, annotator: str) -> str:
     return telegram.id
 
 
+def second_opinion(store: Store, annotator: str) -> None:
+    """A colleague who agrees on some spans and not on others, for the compare view."""
+    doc_id = store.documents(annotator)[0].id
+    text = store.document(doc_id).text
+
+    def span(piece: str, label: str, after: str = "", **attributes: str) -> AnnotationData:
+        start = text.index(piece, text.index(after) if after else 0)
+        return store.add_annotation(doc_id, annotator, label, start, start + len(piece), attributes)
+
+    span("Volodymyr Zelensky", "Speaker")
+    span("claimed", "Cue")
+    span(
+        "While they were being trained, they were forbidden even to show their faces.",
+        "Quote",
+        kind="indirect",
+    )
+    span("wrote", "Cue", after="North Korean soldiers,”")
+    span("placed on alert", "Event", type="military")
+    span("On Dec. 13", "Time")
+    span("Kovalenko said", "Cue")
+
+
+def compare_screenshot(database: Path, target: str) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop.app import create_window, ensure_app
+
+    app = ensure_app()
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat)
+        window = create_window(str(database), "rev", settings)
+        window.resize(1440, 860)
+        window.show()
+        window.toggle_review()
+        window.compare_view.step(False)
+        app.processEvents()
+        window.grab().save(target)
+        window.close()
+        window.store.close()
+
+
 def attribution_screenshot(database: Path, quote_id: str, target: str) -> None:
     from PySide6.QtCore import QSettings
 
@@ -102,6 +143,10 @@ def main(folder: str) -> int:
             ]
         )
         attribution_screenshot(database, quote_id, f"{folder}/attribution.png")
+        store = Store(database)
+        second_opinion(store, "ben")
+        store.close()
+        compare_screenshot(database, f"{folder}/compare.png")
         return code
 
 
