@@ -12,7 +12,7 @@ import getpass
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +34,7 @@ from db.models import (
     RelationType,
     Setting,
 )
+from db.reads import annotator_id_of, read_annotations, read_entities, read_relations
 from db.records import (
     STATUSES,
     AnnotationData,
@@ -53,9 +54,7 @@ from db.rows import (
     annotation_data,
     annotator_id,
     document_data,
-    entity_data,
     label_def,
-    relation_data,
     relation_type_def,
     set_status,
 )
@@ -235,11 +234,8 @@ class Store:
     def annotations(self, document_id: str, annotator: str | None = None) -> list[AnnotationData]:
         """A document's annotations in text order, of one annotator or of all."""
         with self._session() as session:
-            query = select(Annotation).where(Annotation.document_id == document_id)
-            if annotator is not None:
-                query = query.join(Annotator).where(Annotator.name == annotator)
-            query = query.order_by(Annotation.start, Annotation.end.desc(), Annotation.created)
-            return [annotation_data(row) for row in session.scalars(query).unique()]
+            owner = annotator_id_of(session, annotator)
+            return read_annotations(session, [document_id], owner)
 
     def annotation(self, annotation_id: str) -> AnnotationData | None:
         with self._session() as session:
@@ -248,18 +244,12 @@ class Store:
 
     def relations(self, document_id: str, annotator: str | None = None) -> list[RelationData]:
         with self._session() as session:
-            query = select(Relation).where(Relation.document_id == document_id)
-            if annotator is not None:
-                query = query.join(Annotator).where(Annotator.name == annotator)
-            return [relation_data(r) for r in session.scalars(query.order_by(Relation.id))]
+            return read_relations(session, [document_id], annotator_id_of(session, annotator))
 
     def entities(self, document_id: str, annotator: str | None = None) -> list[EntityData]:
+        """A document's entities by name, each with its mentions in order."""
         with self._session() as session:
-            query = select(Entity).where(Entity.document_id == document_id)
-            if annotator is not None:
-                query = query.join(Annotator).where(Annotator.name == annotator)
-            rows = session.scalars(query.order_by(Entity.name, Entity.id)).unique()
-            return [entity_data(session, row) for row in rows]
+            return read_entities(session, [document_id], annotator_id_of(session, annotator))
 
     def decisions(self, document_id: str, annotator: str) -> list[DecisionData]:
         """Recorded decisions of one annotator (or reviewer) on a document."""
@@ -383,45 +373,27 @@ class Store:
             query = select(Document).order_by(Document.position, Document.title)
             if document_id is not None:
                 query = query.where(Document.id == document_id)
-            documents = list(session.scalars(query))
+            documents = [document_data(d) for d in session.scalars(query)]
             if document_id is not None and not documents:
                 raise SpanwiseError(f"no document with id {document_id}")
-            owner = None
-            if annotator is not None:
-                owner = session.scalar(select(Annotator.id).where(Annotator.name == annotator))
-            statuses: dict[str, dict[str, str]] = {}
+            owner = annotator_id_of(session, annotator)
+            only = None if document_id is None else [document_id]
             status_query = select(
                 DocumentStatus.document_id, Annotator.name, DocumentStatus.status
             ).join(Annotator)
-            annotation_query = select(Annotation).order_by(
-                Annotation.document_id, Annotation.start, Annotation.end.desc(), Annotation.id
-            )
-            relation_query = select(Relation).order_by(Relation.document_id, Relation.id)
-            entity_query = select(Entity).order_by(Entity.document_id, Entity.name, Entity.id)
-            if annotator is not None:
+            if owner is not None:
                 status_query = status_query.where(DocumentStatus.annotator_id == owner)
-                annotation_query = annotation_query.where(Annotation.annotator_id == owner)
-                relation_query = relation_query.where(Relation.annotator_id == owner)
-                entity_query = entity_query.where(Entity.annotator_id == owner)
-            if document_id is not None:
-                status_query = status_query.where(DocumentStatus.document_id == document_id)
-                annotation_query = annotation_query.where(Annotation.document_id == document_id)
-                relation_query = relation_query.where(Relation.document_id == document_id)
-                entity_query = entity_query.where(Entity.document_id == document_id)
+            if only is not None:
+                status_query = status_query.where(DocumentStatus.document_id.in_(only))
+            statuses: dict[str, dict[str, str]] = {}
             for doc_id, name, status in session.execute(status_query).tuples():
                 statuses.setdefault(doc_id, {})[name] = status
-            annotations: dict[str, list[AnnotationData]] = {}
-            for row in session.scalars(annotation_query).unique():
-                annotations.setdefault(row.document_id, []).append(annotation_data(row))
-            relations: dict[str, list[RelationData]] = {}
-            for link in session.scalars(relation_query).unique():
-                relations.setdefault(link.document_id, []).append(relation_data(link))
-            entities: dict[str, list[EntityData]] = {}
-            for entity in session.scalars(entity_query).unique():
-                entities.setdefault(entity.document_id, []).append(entity_data(session, entity))
+            annotations = _by_document(read_annotations(session, only, owner))
+            relations = _by_document(read_relations(session, only, owner))
+            entities = _by_document(read_entities(session, only, owner))
             return [
                 ExportedDocument(
-                    document_data(d),
+                    d,
                     dict(sorted(statuses.get(d.id, {}).items())),
                     annotations.get(d.id, []),
                     relations.get(d.id, []),
@@ -465,6 +437,16 @@ class Store:
         """
         with self._session() as session, session.begin():
             return write_import(session, texts, exports, replace, progress)
+
+
+T = TypeVar("T", AnnotationData, RelationData, EntityData)
+
+
+def _by_document(items: list[T]) -> dict[str, list[T]]:
+    grouped: dict[str, list[T]] = {}
+    for item in items:
+        grouped.setdefault(item.document_id, []).append(item)
+    return grouped
 
 
 def _put_setting(session: Session, key: str, value: str) -> None:

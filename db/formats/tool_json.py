@@ -1,0 +1,240 @@
+"""What the readers and writers of other tools' JSON (doccano, Label Studio, W3C, training
+data) share: reading files with refusals that name the line, checking a document text,
+collecting the labels and link types imported work needs, and writing a file atomically."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from db.errors import ImportRefused, SpanwiseError
+from db.records import DocumentData, ExportedDocument, now_iso
+from db.schema import LabelDef, RelationTypeDef, Schema
+from db.textfiles import MAX_TEXT_BYTES, text_sha256
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+# Colours for labels a database does not have yet, in the order they first appear.
+PALETTE = (
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4",
+    "#46f0f0", "#f032e6", "#bcf60c", "#008080", "#9a6324",
+)  # fmt: skip
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportRefused(f"{path}: {size / 1048576:.0f} MB is too large to import")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def decode_utf8(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(f"{path}: not UTF-8 at byte {exc.start}") from exc
+
+
+def read_json(path: Path) -> Any:
+    """One JSON document; a syntax error is refused with its line and column."""
+    text = decode_utf8(read_bytes(path), path)
+    if not text.strip():
+        raise ImportRefused(f"{path}: the file is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+    except RecursionError as exc:
+        raise ImportRefused(f"{path}: JSON nested too deeply") from exc
+
+
+def read_json_lines(path: Path) -> list[tuple[int, Any]]:
+    """(line number, value) for every non-blank line of a JSON lines file."""
+    text = decode_utf8(read_bytes(path), path)
+    records: list[tuple[int, Any]] = []
+    # split on \n only: a JSON line may hold a \r or U+2028 inside a string
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise ImportRefused(
+                f"{path}, line {number}: not valid JSON (column {exc.colno}: {exc.msg})"
+            ) from exc
+        except RecursionError as exc:
+            raise ImportRefused(f"{path}, line {number}: JSON nested too deeply") from exc
+    if not records:
+        raise ImportRefused(f"{path}: the file is empty")
+    return records
+
+
+def first_json_line(path: Path) -> Any:
+    """The first non-blank line of a file as JSON, or None (for sniffing; never raises)."""
+    try:
+        with path.open("rb") as handle:
+            for _ in range(100):
+                line = handle.readline(4 * 1024 * 1024)
+                if not line:
+                    return None
+                if line.strip():
+                    return json.loads(line.decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return None
+
+
+def expand(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    """Files named directly, and the files with these suffixes inside named folders."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in suffixes)
+            if not found:
+                raise ImportRefused(f"{path}: no {' or '.join(suffixes)} files in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ImportRefused(f"{path}: no such file or folder")
+    if not files:
+        raise ImportRefused("no files to import")
+    return files
+
+
+def check_text(text: Any, where: str) -> str:
+    """A document text Spanwise can store, or a refusal naming where it came from."""
+    if not isinstance(text, str):
+        raise ImportRefused(f"{where}: the text must be a string")
+    if not text.strip():
+        raise ImportRefused(f"{where}: the text is empty")
+    surrogate = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+    if surrogate is not None:
+        raise ImportRefused(f"{where}: the text holds an unpaired surrogate at {surrogate}")
+    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+        raise ImportRefused(f"{where}: the text is larger than 20 MB")
+    return text
+
+
+def new_document(text: str, title: str, source: str) -> DocumentData:
+    """An imported document; the database gives it its id and import time."""
+    return DocumentData("", title, source, text, text_sha256(text), "")
+
+
+def title_of(text: str, fallback: str) -> str:
+    """The first non-empty line, shortened (as for text files), or the fallback."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= 120 else line[:119] + "…"
+    return fallback
+
+
+def iso_time(value: Any) -> str:
+    """A tool's timestamp in the form Spanwise writes (UTC, milliseconds, Z); now if none."""
+    if isinstance(value, str) and value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return now_iso()
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return now_iso()
+
+
+def whole_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def as_offset(value: Any) -> int | None:
+    """A JSON whole number (not true/false), or None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class SchemaNeeds:
+    """The labels, attribute names and link types imported work uses, as a Schema.
+
+    A database keeps its own definitions of labels and link types it has; the others are
+    added with a default colour, free-text attributes, and links allowed between exactly the
+    labels the file links.
+    """
+
+    def __init__(self, tool: str) -> None:
+        self.tool = tool
+        self._labels: dict[str, set[str]] = {}
+        self._relations: dict[str, tuple[set[str], set[str]]] = {}
+
+    def label(self, name: str, attributes: Iterable[str] = ()) -> None:
+        self._labels.setdefault(name, set()).update(attributes)
+
+    def relation(self, name: str, source_label: str, target_label: str) -> None:
+        sources, targets = self._relations.setdefault(name, (set(), set()))
+        sources.add(source_label)
+        targets.add(target_label)
+
+    def schema(self) -> Schema:
+        labels = tuple(
+            LabelDef(
+                name,
+                PALETTE[index % len(PALETTE)],
+                attributes={key: [] for key in sorted(keys)},
+                description=f"imported from {self.tool}",
+            )
+            for index, (name, keys) in enumerate(self._labels.items())
+        )
+        relations = tuple(
+            RelationTypeDef(
+                name, tuple(sorted(sources)), tuple(sorted(targets)), None, f"from {self.tool}"
+            )
+            for name, (sources, targets) in self._relations.items()
+        )
+        return Schema(labels, relations)
+
+
+def only_annotator(
+    documents: Iterable[ExportedDocument], annotator: str | None
+) -> Iterator[ExportedDocument]:
+    """The documents with only this annotator's work (all of it when None)."""
+    for item in documents:
+        if annotator is None:
+            yield item
+            continue
+        yield replace(
+            item,
+            statuses={k: v for k, v in item.statuses.items() if k == annotator},
+            annotations=[a for a in item.annotations if a.annotator == annotator],
+            relations=[r for r in item.relations if r.annotator == annotator],
+            entities=[e for e in item.entities if e.annotator == annotator],
+        )
+
+
+def owners(item: ExportedDocument) -> list[str]:
+    """Annotators with spans in a document, or who marked it done without any, sorted."""
+    names = {a.annotator for a in item.annotations}
+    names |= {name for name, status in item.statuses.items() if status == "done"}
+    return sorted(names)
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write next to the final name first, so a crash never leaves half a file."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise SpanwiseError(f"{target}: cannot write ({exc.strerror})") from exc
+
+
+def json_line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) + "\n"
