@@ -109,16 +109,22 @@ def annotate(
     return annotations[:count], relations[:links], entity_list
 
 
-def big_document(store: Store, seed: int = 1) -> str:
-    """W2's document: 2 MB, 20,000 annotations, 5,000 links, 500 entities."""
-    text = make_text(2_000_000, seed)
-    annotations, relations, entities = annotate(text, "big", "bench", 20_000, 5_000, 500, seed)
+def big_document(
+    store: Store,
+    seed: int = 1,
+    size: int = 2_000_000,
+    annotations: int = 20_000,
+    links: int = 5_000,
+    entities: int = 500,
+) -> None:
+    """W2's document: 2 MB, 20,000 annotations, 5,000 links, 500 entities by 'bench'."""
+    text = make_text(size, seed)
+    made, relations, groups = annotate(text, "big", "bench", annotations, links, entities, seed)
     exported = ExportedDocument(
         _doc(text, "A book-length document", "big.txt"), {"bench": "in progress"},
-        annotations, relations, entities,
+        made, relations, groups,
     )
     store.import_batch([], [(load_schema(), [exported])])
-    return store.documents("bench")[0].id
 
 
 def corpus(documents: int = 2000, per_annotator: int = 50, seed: int = 2) -> list[ExportedDocument]:

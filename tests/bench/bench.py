@@ -1,0 +1,285 @@
+"""`make bench`: each workload beside its floor (the least any implementation must do), timed
+in the same run; prints a table and writes bench-results.json. Not part of `make test`.
+
+SPANWISE_BENCH_SCALE (default 1) shrinks the data for the smoke test that `make test` runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from io import StringIO
+from pathlib import Path
+
+from db.schema import load_schema
+from db.store import Store
+from seeds import seed_paths
+from tests.bench import data
+
+SCALE = float(os.environ.get("SPANWISE_BENCH_SCALE", "1"))
+RUNS = int(os.environ.get("SPANWISE_BENCH_RUNS", "5"))
+ROOT = Path(__file__).resolve().parents[2]
+
+TARGETS = {
+    "W1": "ratio <= 1.5",
+    "W2": "<= 300 ms and ratio <= 3",
+    "W3": "median <= 16 ms, max <= 50 ms",
+    "W4": "median frame <= 16 ms",
+    "W5": "ratio <= 2",
+    "W6": "ratio <= 3",
+    "W7": "<= 2 s",
+    "W8": "<= +250 MB",
+}
+
+
+def summary(times: list[float], floor: list[float] | None, met: bool) -> dict[str, object]:
+    median = statistics.median(times)
+    floor_median = statistics.median(floor) if floor else None
+    return {
+        "median_s": round(median, 4),
+        "min_s": round(min(times), 4),
+        "max_s": round(max(times), 4),
+        "floor_median_s": round(floor_median, 4) if floor_median is not None else None,
+        "ratio": round(median / floor_median, 2) if floor_median else None,
+        "met": met,
+    }
+
+
+def run_python(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}, check=False,
+    )
+
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+# -- W1 start ---------------------------------------------------------------------------------
+
+BARE_START = """
+import sys
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+app = QApplication(sys.argv[:1])
+view = QPlainTextEdit()
+view.setPlainText(open(sys.argv[1], encoding="utf-8").read())
+view.resize(1440, 860)
+view.show()
+app.processEvents()
+view.grab().save(sys.argv[2])
+"""
+
+
+def w1(work: Path) -> dict[str, object]:
+    seed_db = work / "seed.db"
+    store = Store(seed_db)
+    store.import_texts(seed_paths())
+    store.close()
+    shot = work / "w1.png"
+    bare = work / "bare_start.py"
+    bare.write_text(BARE_START, encoding="utf-8")
+    seed = str(seed_paths()[0])
+    run_python(["-m", "desktop.cli", "--db", str(seed_db), "gui", "--screenshot", str(shot)])
+    times = timed(lambda: run_python(
+        ["-m", "desktop.cli", "--db", str(seed_db), "--annotator", "bench", "gui",
+         "--screenshot", str(shot)]
+    ), RUNS)
+    floor = timed(lambda: run_python([str(bare), seed, str(shot)]), RUNS)
+    result = summary(times, floor, False)
+    result["met"] = result["ratio"] is not None and float(result["ratio"]) <= 1.5  # type: ignore[arg-type]
+    return result
+
+
+# -- W2, W3, W4, W8: the window -----------------------------------------------------------------
+
+
+def window_workloads(work: Path) -> dict[str, dict[str, object]]:
+    database = work / "big.db"
+    store = Store(database)
+    small = work / "small.txt"
+    small.write_text("A short article to start from.", encoding="utf-8")
+    store.import_texts([small])
+    data.big_document(store, size=int(2_000_000 * SCALE), annotations=int(20_000 * SCALE),
+                      links=int(5_000 * SCALE), entities=max(1, int(500 * SCALE)))
+    store.close()
+    runs = str(RUNS)
+    window = run_python(["-m", "tests.bench.window_child", "window", str(database), runs])
+    floor = run_python(["-m", "tests.bench.window_child", "floor", str(database), runs])
+    if window.returncode or floor.returncode:
+        raise RuntimeError(f"window child failed:\n{window.stderr}\n{floor.stderr}")
+    w, f = json.loads(window.stdout), json.loads(floor.stdout)
+    w2 = summary(w["open"], f["open"], False)
+    w2["met"] = float(w2["median_s"]) <= 0.3 and float(w2["ratio"] or 99) <= 3  # type: ignore[arg-type]
+    w3 = summary(w["edit"], None, False)
+    w3["met"] = float(w3["median_s"]) <= 0.016 and float(w3["max_s"]) <= 0.05  # type: ignore[arg-type]
+    w4 = summary(w["scroll"], None, False)
+    w4["met"] = float(w4["median_s"]) <= 0.016  # type: ignore[arg-type]
+    w4["frames"] = len(w["scroll"])
+    extra = w["rss_mb"] - f["rss_mb"]
+    w8 = {
+        "median_s": None, "min_s": None, "max_s": None, "floor_median_s": None, "ratio": None,
+        "rss_mb": round(w["rss_mb"], 1), "floor_rss_mb": round(f["rss_mb"], 1),
+        "extra_mb": round(extra, 1), "met": extra <= 250,
+    }
+    return {"W2": w2, "W3": w3, "W4": w4, "W8": w8}
+
+
+# -- W5, W6, W7: the corpus -------------------------------------------------------------------
+
+
+def _cli(*args: str) -> int:
+    from desktop.cli import main
+
+    with redirect_stdout(StringIO()), redirect_stderr(StringIO()):
+        return main(list(args))
+
+
+def corpus_workloads(work: Path) -> dict[str, dict[str, object]]:
+    database = work / "corpus.db"
+    store = Store(database)
+    documents = data.corpus(documents=max(2, int(2000 * SCALE)))
+    store.import_batch([], [(load_schema(), documents)])
+    store.close()
+    exported = work / "corpus.json"
+    w5 = timed(lambda: _cli("--db", str(database), "export", "-o", str(exported)), RUNS)
+    floor5 = timed(lambda: _raw_export(database, work / "raw.json"), RUNS)
+
+    def fresh_import() -> None:
+        target = work / "imported.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        Store(target).close()  # creating the empty database is not the import
+        _cli("--db", str(target), "import", str(exported))
+
+    w6 = timed(fresh_import, max(1, RUNS - 2))
+    floor6 = timed(lambda: _raw_import(exported, work / "raw.db"), max(1, RUNS - 2))
+    w7 = timed(lambda: _cli("--db", str(database), "agree", "ana", "ben", "--json"), RUNS)
+    r5, r6, r7 = summary(w5, floor5, False), summary(w6, floor6, False), summary(w7, None, False)
+    r5["met"] = float(r5["ratio"] or 99) <= 2  # type: ignore[arg-type]
+    r6["met"] = float(r6["ratio"] or 99) <= 3  # type: ignore[arg-type]
+    r7["met"] = float(r7["median_s"]) <= 2  # type: ignore[arg-type]
+    count = sum(len(d.annotations) for d in documents)
+    for result in (r5, r6, r7):
+        result["documents"], result["annotations"] = len(documents), count
+    return {"W5": r5, "W6": r6, "W7": r7}
+
+
+def _raw_export(database: Path, target: Path) -> None:
+    """Floor of W5: the same rows with plain sqlite3, dumped with json."""
+    connection = sqlite3.connect(database)
+    try:
+        documents = connection.execute("SELECT id, title, text, sha256 FROM document").fetchall()
+        annotations = connection.execute(
+            "SELECT id, document_id, annotator_id, label_id, start, end, attributes, note, "
+            "created, modified FROM annotation"
+        ).fetchall()
+        relations = connection.execute("SELECT * FROM relation").fetchall()
+    finally:
+        connection.close()
+    with target.open("w", encoding="utf-8") as handle:
+        json.dump({"documents": documents, "annotations": annotations, "relations": relations},
+                  handle, ensure_ascii=False)
+
+
+def _raw_import(source: Path, target: Path) -> None:
+    """Floor of W6: json.load and executemany into tables of the same shape."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    with source.open(encoding="utf-8") as handle:
+        loaded = json.load(handle)
+    connection = sqlite3.connect(target)
+    try:
+        connection.execute("CREATE TABLE document (id, title, source, text, sha256)")
+        connection.execute(
+            "CREATE TABLE annotation (id PRIMARY KEY, document_id, annotator, label, start, "
+            "end, attributes, note, created, modified)"
+        )
+        connection.execute("CREATE TABLE relation (id PRIMARY KEY, type, source, target)")
+        connection.executemany(
+            "INSERT INTO document VALUES (?, ?, ?, ?, ?)",
+            [(d["id"], d["title"], d["source"], d["text"], d["sha256"])
+             for d in loaded["documents"]],
+        )
+        connection.executemany(
+            "INSERT INTO annotation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(a["id"], d["id"], a["annotator"], a["label"], a["start"], a["end"],
+              json.dumps(a["attributes"]), a["note"], a["created"], a["modified"])
+             for d in loaded["documents"] for a in d["annotations"]],
+        )
+        connection.executemany(
+            "INSERT INTO relation VALUES (?, ?, ?, ?)",
+            [(r["id"], r["type"], r["source"], r["target"])
+             for d in loaded["documents"] for r in d["relations"]],
+        )
+        connection.commit()
+    finally:
+        connection.close()
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, object]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "scale": SCALE,
+        "runs": RUNS,
+    }
+
+
+def table(results: dict[str, dict[str, object]]) -> str:
+    lines = [f"{'':4} {'median':>9} {'min':>9} {'max':>9} {'floor':>9} {'ratio':>6}  "
+             f"{'target':<30} met"]
+
+    def ms(value: object) -> str:
+        return "—" if value is None else f"{float(value) * 1000:.1f}ms"  # type: ignore[arg-type]
+
+    for name in sorted(results):
+        r = results[name]
+        if name == "W8":
+            lines.append(f"{name:4} {r['extra_mb']:>8}MB extra (window {r['rss_mb']} MB, floor "
+                         f"{r['floor_rss_mb']} MB)  {TARGETS[name]:<30} {r['met']}")
+            continue
+        ratio = "—" if r["ratio"] is None else f"{r['ratio']}"
+        lines.append(
+            f"{name:4} {ms(r['median_s']):>9} {ms(r['min_s']):>9} {ms(r['max_s']):>9} "
+            f"{ms(r['floor_median_s']):>9} {ratio:>6}  {TARGETS[name]:<30} {r['met']}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="spanwise-bench-") as folder:
+        work = Path(folder)
+        results: dict[str, dict[str, object]] = {"W1": w1(work)}
+        results.update(window_workloads(work))
+        results.update(corpus_workloads(work))
+    for name, result in results.items():
+        result["target"] = TARGETS[name]
+    output = {"machine": machine(), "workloads": results}
+    Path(os.environ.get("SPANWISE_BENCH_OUT", ROOT / "bench-results.json")).write_text(
+        json.dumps(output, indent=2), encoding="utf-8"
+    )
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
