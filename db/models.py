@@ -95,7 +95,7 @@ class Annotation(Base):
     created: Mapped[str] = mapped_column(String(32))
     modified: Mapped[str] = mapped_column(String(32))
     # [[start, end], ...] for a discontinuous annotation; NULL for one continuous span
-    fragments: Mapped[list[list[int]] | None] = mapped_column(JSON)
+    fragments: Mapped[list[list[int]] | None] = mapped_column(JSON(none_as_null=True))
 
     label: Mapped[Label] = relationship(lazy="joined")
     annotator: Mapped[Annotator] = relationship(lazy="joined")

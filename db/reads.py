@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from db.models import Annotation, Annotator, Entity, EntityMention, Label, Relation
+from db.models import Annotator, Entity, EntityMention, Label, Relation
 from db.records import AnnotationData, EntityData, RelationData
 
 
@@ -40,36 +40,43 @@ def _filtered(
     return query
 
 
+def _rows(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Plain tuples straight from the driver: the hot path of opening a large document."""
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    return list(raw.execute(sql, params).fetchall())
+
+
+def _where(document_ids: Sequence[str] | None, annotator_id: int | None) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if document_ids is not None:
+        clauses.append(f"document_id IN ({', '.join('?' * len(document_ids))})")
+        params.extend(document_ids)
+    if annotator_id is not None:
+        clauses.append("annotator_id = ?")
+        params.append(annotator_id)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
 def read_annotations(
     session: Session, document_ids: Sequence[str] | None, annotator_id: int | None
 ) -> list[AnnotationData]:
-    """Annotations in document, then text order (longer first at the same start)."""
+    """Annotations in document, then text order: start, longer first, then id (the order the
+    window keeps them in, so it never has to sort them again)."""
     names = annotator_names(session)
     labels = dict(session.execute(select(Label.id, Label.name)).tuples().all())
-    # attributes and fragments are read as text and parsed here: one json.loads per row
-    # instead of SQLAlchemy's per-column processing through the JSON type
-    table = Annotation.__table__
-    query = select(
-        table.c.id,
-        table.c.document_id,
-        table.c.annotator_id,
-        table.c.label_id,
-        table.c.start,
-        table.c.end,
-        table.c.attributes.cast(Annotation.note.type),
-        table.c.note,
-        table.c.created,
-        table.c.modified,
-        table.c.fragments.cast(Annotation.note.type),
-    )
-    query = _filtered(query, table.c, document_ids, annotator_id).order_by(
-        table.c.document_id, table.c.start, table.c.end.desc(), table.c.created, table.c.id
+    where, params = _where(document_ids, annotator_id)
+    rows = _rows(
+        session,
+        'SELECT id, document_id, annotator_id, label_id, start, "end", attributes, note, '
+        f"created, modified, fragments FROM annotation{where} "
+        'ORDER BY document_id, start, "end" DESC, id',
+        params,
     )
     loads = json.loads
     result = []
-    for row in session.execute(query):
-        (id_, doc, who, label, start, end, attributes, note, created, modified, fragments) = row
-        pieces = loads(fragments) if fragments else None
+    for id_, doc, who, label, start, end, attributes, note, created, modified, pieces in rows:
         result.append(
             AnnotationData(
                 id_,
@@ -78,11 +85,11 @@ def read_annotations(
                 labels[label],
                 start,
                 end,
-                loads(attributes) if attributes else {},
+                {} if attributes in (None, "{}") else loads(attributes),
                 note,
                 created,
                 modified,
-                tuple((s, e) for s, e in pieces) if pieces else (),
+                tuple((s, e) for s, e in loads(pieces)) if pieces and pieces != "null" else (),
             )
         )
     return result

@@ -17,7 +17,7 @@ def now_iso() -> str:
 Fragments = tuple[tuple[int, int], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnnotationData:
     """One annotation; start/end are code points into the document text, end exclusive.
 
@@ -60,7 +60,7 @@ class AnnotationData:
         return self.content() == other.content()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelationData:
     """A typed link between two annotations of one document: speaker, cue, event roles."""
 
@@ -75,7 +75,7 @@ class RelationData:
         return (self.document_id, self.annotator, self.type, self.source, self.target)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityData:
     """Mentions that refer to one person or organisation ("Zelensky", "He", "The President")."""
 
@@ -90,7 +90,7 @@ class EntityData:
         return (self.document_id, self.annotator, self.name, self.label, self.mentions)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DecisionData:
     """A recorded decision (an adjudicated disagreement, a rejected suggestion)."""
 

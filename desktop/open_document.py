@@ -20,6 +20,7 @@ from db.store import Store
 
 
 def _sort_key(record: AnnotationData) -> tuple[int, int, str]:
+    """The store's order too (start, longer first, id), so a reload needs no sorting."""
     return (record.start, -record.end, record.id)
 
 
@@ -45,6 +46,8 @@ class OpenDocument(QObject):
         self._by_id: dict[str, AnnotationData] = {}
         self._max_length = 0
         self.relations: dict[str, RelationData] = {}
+        self._from: dict[str, list[RelationData]] = {}  # source id -> links
+        self._to: dict[str, list[RelationData]] = {}  # target id -> links
         self.entities: dict[str, EntityData] = {}
         self._entity_of: dict[str, str] = {}
         self.current: AnnotationData | None = None
@@ -90,14 +93,18 @@ class OpenDocument(QObject):
             records = self._for_shown(self.store.annotations(doc_id))
         else:
             records = self.store.annotations(doc_id, self.annotator)
-        self._records = sorted(records, key=_sort_key)
-        self._keys = [_sort_key(r) for r in self._records]
+        self._keys = [(r.start, -r.end, r.id) for r in records]
+        if self.others or any(a > b for a, b in zip(self._keys, self._keys[1:], strict=False)):
+            records.sort(key=_sort_key)  # several annotators' lists interleave
+            self._keys = [(r.start, -r.end, r.id) for r in records]
+        self._records = records
         self._by_id = {r.id: r for r in self._records}
         self._max_length = max((r.end - r.start for r in self._records), default=0)
         who = None if self.others else self.annotator
         relations = self._for_shown(self.store.relations(doc_id, who)) if doc_id else []
         entities = self._for_shown(self.store.entities(doc_id, who)) if doc_id else []
         self.relations = {r.id: r for r in relations}
+        self._index_links()
         self.entities = {e.id: e for e in entities}
         self._index_entities()
         if self.current is not None:
@@ -105,6 +112,12 @@ class OpenDocument(QObject):
         self.reset.emit()
         self.linksChanged.emit()
         self.currentChanged.emit(self.current)
+
+    def _index_links(self) -> None:
+        self._from, self._to = {}, {}
+        for relation in self.relations.values():
+            self._from.setdefault(relation.source, []).append(relation)
+            self._to.setdefault(relation.target, []).append(relation)
 
     def _index_entities(self) -> None:
         self._entity_of = {m: e.id for e in self.entities.values() for m in e.mentions}
@@ -154,10 +167,10 @@ class OpenDocument(QObject):
         return next((r for r in self._records if r.start >= offset), self._records[0])
 
     def links_from(self, annotation_id: str) -> list[RelationData]:
-        return [r for r in self.relations.values() if r.source == annotation_id]
+        return list(self._from.get(annotation_id, ()))
 
     def links_to(self, annotation_id: str) -> list[RelationData]:
-        return [r for r in self.relations.values() if r.target == annotation_id]
+        return list(self._to.get(annotation_id, ()))
 
     def link_target(self, annotation_id: str, relation_type: str) -> AnnotationData | None:
         link = next((r for r in self.links_from(annotation_id) if r.type == relation_type), None)
@@ -169,11 +182,11 @@ class OpenDocument(QObject):
 
     def quotes_of(self, entity: EntityData) -> list[AnnotationData]:
         """Quotes whose speaker mention belongs to this entity."""
-        mentions = set(entity.mentions)
         return [
             self._by_id[r.source]
-            for r in self.relations.values()
-            if r.type == "speaker" and r.target in mentions and r.source in self._by_id
+            for mention in entity.mentions
+            for r in self._to.get(mention, ())
+            if r.type == "speaker" and r.source in self._by_id
         ]
 
     def related(self, annotation_id: str) -> set[str]:
@@ -241,6 +254,7 @@ class OpenDocument(QObject):
                 self.entities[entity_pair.after.id] = entity_pair.after
                 links_touched = True
         if links_touched:
+            self._index_links()
             self._index_entities()
             self.linksChanged.emit()
 
