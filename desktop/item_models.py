@@ -249,7 +249,7 @@ class AnnotationFilterModel(QSortFilterProxyModel):
             return left.row() < right.row()
         return bool(left.data(_SORT_ROLE) < right.data(_SORT_ROLE))
 
-    def record(self, row: int) -> AnnotationData:
+    def record(self, row: int) -> AnnotationData:  # type: ignore[override]
         return self.table.record(self.mapToSource(self.index(row, 0)).row())
 
     def row_of(self, annotation_id: str) -> int:

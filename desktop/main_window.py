@@ -135,7 +135,6 @@ class MainWindow(QMainWindow):
 
         self.annotation_panel = AnnotationPanel(self.doc, self.labels)
         self.annotation_model = self.annotation_panel.model
-        self.annotation_proxy = self.annotation_panel.proxy
         self.annotation_list = self.annotation_panel.table
         self.attribute_panel = AttributePanel(self.doc, self.labels)
         self.entity_panel = EntityPanel(self.doc)
@@ -449,9 +448,7 @@ class MainWindow(QMainWindow):
         self.document_list.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._document_chosen(current.row())
         )
-        self.annotation_list.selectionModel().currentRowChanged.connect(
-            lambda current, _previous: self._annotation_row_chosen(current.row())
-        )
+        self.annotation_panel.rowChosen.connect(self._annotation_row_chosen)
         self.annotation_list.clicked.connect(lambda index: self._annotation_row_chosen(index.row()))
         self.entity_list.selectionModel().selectionChanged.connect(self._entities_chosen)
         self.article.cursorPositionChanged.connect(self._caret_moved)
@@ -522,6 +519,11 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # -- documents ----------------------------------------------------------------------------
+
+    @property
+    def annotation_proxy(self) -> Any:
+        """What the annotation list shows: the table model, or its filtering proxy."""
+        return self.annotation_panel.shown
 
     def refresh_documents(self) -> None:
         self.document_model.set_documents(self.store.documents(self.annotator))
@@ -712,9 +714,10 @@ class MainWindow(QMainWindow):
         self.doc.set_current(record)
 
     def _annotation_row_chosen(self, row: int) -> None:
-        if self.annotation_model.updating or not 0 <= row < self.annotation_proxy.rowCount():
+        shown = self.annotation_panel.shown
+        if self.annotation_model.updating or not 0 <= row < shown.rowCount():
             return  # rows moving under an edit are not the user's choice
-        record = self.annotation_proxy.record(row)
+        record = shown.record(row)
         if self.links.picking:
             self.links.clicked([record])
             return
@@ -726,10 +729,11 @@ class MainWindow(QMainWindow):
         if record is None:
             selection.clearSelection()
             return
-        row = self.annotation_proxy.row_of(record.id)
+        shown = self.annotation_panel.shown
+        row = shown.row_of(record.id)
         if row < 0:
             return
-        index = self.annotation_proxy.index(row, 0)
+        index = shown.index(row, 0)
         if selection.currentIndex().row() != row or not selection.isRowSelected(row):
             selection.setCurrentIndex(
                 index,

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from db.changes import Change
 from db.offsets import PositionMap
+from db.reads import paused_gc
 from db.records import AnnotationData, DocumentData, EntityData, RelationData
 from db.store import Store
 
@@ -86,6 +87,10 @@ class OpenDocument(QObject):
 
     def reload(self) -> None:
         """Re-read everything from the store (after an import or another process's edits)."""
+        with paused_gc():
+            self._reload()
+
+    def _reload(self) -> None:
         doc_id = self.document.id if self.document else None
         if doc_id is None:
             records = []

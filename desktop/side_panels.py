@@ -3,7 +3,7 @@ the entity list (coreference chains with their mention and quote counts)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,14 +44,22 @@ def _table(name: str, accessible: str) -> QTableView:
 
 
 class AnnotationPanel(QWidget):
-    """The annotation list with its label filter and 'group by entity' switch."""
+    """The annotation list with its label filter and 'group by entity' switch.
+
+    The list shows the table model itself until a filter or grouping is asked for, and only
+    then goes through the proxy: a proxy asks Python about every row on each reset, which a
+    20,000-annotation document would pay on every open.
+    """
+
+    rowChosen = Signal(int)  # a row of `shown` that became current
 
     def __init__(self, doc: OpenDocument, labels: list[LabelDef]) -> None:
         super().__init__()
         self.model = AnnotationTableModel(doc, labels)
         self.proxy = AnnotationFilterModel(self.model)
+        self.shown: AnnotationTableModel | AnnotationFilterModel = self.model
         self.table = _table("annotationList", "Annotations")
-        self.table.setModel(self.proxy)
+        self._show(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         widths = {
@@ -72,19 +80,19 @@ class AnnotationPanel(QWidget):
         self.label_filter.setAccessibleName("Show annotations with label")
         self.label_filter.addItems([ALL_LABELS, *(label.name for label in labels)])
         self.label_filter.currentTextChanged.connect(
-            lambda text: self.proxy.set_label(None if text == ALL_LABELS else text)
+            lambda text: self._filter(label=None if text == ALL_LABELS else text)
         )
         self.annotator_filter = QComboBox()
         self.annotator_filter.setObjectName("annotatorFilter")
         self.annotator_filter.setAccessibleName("Show annotations by annotator")
         self.annotator_filter.addItem(ALL_ANNOTATORS)
         self.annotator_filter.currentTextChanged.connect(
-            lambda text: self.proxy.set_annotator(None if text == ALL_ANNOTATORS else text)
+            lambda text: self._filter(annotator=None if text == ALL_ANNOTATORS else text)
         )
         self.group = QCheckBox("Group by entity")
         self.group.setObjectName("groupByEntity")
         self.group.setAccessibleName("Group annotations by entity")
-        self.group.toggled.connect(self.proxy.set_grouped)
+        self.group.toggled.connect(lambda on: self._filter(grouped=on))
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.label_filter)
@@ -96,6 +104,29 @@ class AnnotationPanel(QWidget):
         layout.setSpacing(2)
         layout.addLayout(bar)
         layout.addWidget(self.table)
+
+    _UNSET: object = object()
+
+    def _filter(
+        self, label: object = _UNSET, annotator: object = _UNSET, grouped: object = _UNSET
+    ) -> None:
+        if label is not self._UNSET:
+            self.proxy.set_label(label)  # type: ignore[arg-type]
+        if annotator is not self._UNSET:
+            self.proxy.set_annotator(annotator)  # type: ignore[arg-type]
+        if grouped is not self._UNSET:
+            self.proxy.set_grouped(bool(grouped))
+        active = self.proxy.label or self.proxy.annotator or self.proxy.grouped
+        self._show(self.proxy if active else self.model)
+
+    def _show(self, model: AnnotationTableModel | AnnotationFilterModel) -> None:
+        if self.table.model() is model:
+            return
+        self.shown = model
+        self.table.setModel(model)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.rowChosen.emit(current.row())
+        )
 
 
 class AnnotatorPanel(QWidget):
@@ -165,8 +196,9 @@ class EntityPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((1, 70), (2, 70), (3, 55)):  # fixed: no pass over every row
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
