@@ -28,9 +28,7 @@ from db.models import (
     Decision,
     Document,
     DocumentStatus,
-    Entity,
     Label,
-    Relation,
     RelationType,
     Setting,
 )
@@ -198,15 +196,17 @@ class Store:
                 raise SpanwiseError(f"no document with id {document_id}")
             return document_data(row)
 
-    def change_signature(self) -> tuple[int, ...]:
-        """Cheap fingerprint of everything editable, to notice another process's edits."""
-        with self._session() as session:
-            counts = [
-                session.scalar(select(func.count()).select_from(model)) or 0
-                for model in (Document, Annotation, Relation, Entity, Decision)
-            ]
-            latest = session.scalar(select(func.max(Annotation.modified))) or ""
-            return (*counts, hash(latest))
+    def file_signature(self) -> tuple[int, ...]:
+        """Changes whenever anyone commits to the database (its WAL file, or the file itself
+        after a checkpoint): a stat, so the window can afford it before every edit."""
+        signature: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                info = path.stat()
+                signature += [info.st_mtime_ns, info.st_size]
+            except OSError:
+                signature += [0, 0]
+        return tuple(signature)
 
     def document_count(self) -> int:
         with self._session() as session:

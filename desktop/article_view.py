@@ -7,6 +7,9 @@ PositionMap, the one place where code points and UTF-16 positions meet.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -67,6 +70,8 @@ class ArticleView(QPlainTextEdit):
         self._decorated: list[str] = []
         self._emphasised: list[str] = []
         self.group_ids: set[str] = set()
+        self._holds = 0
+        self._stale = False
         self.candidate_id: str | None = None
         doc.reset.connect(self._load)
         doc.added.connect(self.refresh_highlights)
@@ -163,7 +168,22 @@ class ArticleView(QPlainTextEdit):
         self.candidate_id = annotation_id
         self.refresh_highlights()
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Decorate once after a whole edit, however many notices it sends on the way."""
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            if not self._holds and self._stale:
+                self.refresh_highlights()
+
     def refresh_highlights(self, *_args: object) -> None:
+        if self._holds:
+            self._stale = True
+            return
+        self._stale = False
         start, end = self.visible_offsets()
         records = sorted(self.doc.overlapping(start, end), key=lambda r: r.start - r.end)
         current = self.doc.current

@@ -57,6 +57,11 @@ class DocumentListModel(QAbstractTableModel):
     def document(self, row: int) -> DocumentSummary:
         return self._rows[row]
 
+    def update_row(self, row: int, summary: DocumentSummary) -> None:
+        if self._rows[row] != summary:
+            self._rows[row] = summary
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
+
     def row_of(self, document_id: str | None) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == document_id), -1)
 
@@ -213,12 +218,20 @@ class AnnotationFilterModel(QSortFilterProxyModel):
 
     def __init__(self, source: AnnotationTableModel) -> None:
         super().__init__()
-        self.setSourceModel(source)
-        self.table = source
+        self.table = source  # connected only while a filter is active (see connect())
         self.label: str | None = None
         self.annotator: str | None = None
         self.grouped = False
         self.setSortRole(_SORT_ROLE)
+
+    def connect_source(self, active: bool) -> None:
+        """Follow the table only while filtering: otherwise every reset of the table would
+        run filterAcceptsRow over all its rows for a list nobody sees."""
+        wanted = self.table if active else None
+        if self.sourceModel() is not wanted:
+            self.setSourceModel(wanted)
+            if active and self.grouped:
+                self.sort(0)
 
     def set_label(self, label: str | None) -> None:
         self.beginFilterChange()

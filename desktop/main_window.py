@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from db.batch_import import import_paths
 from db.changes import Change
@@ -95,7 +94,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.setObjectName("undoStack")
         self.actions_by_name: dict[str, QAction] = {}
         self._known_annotators: list[str] = []
-        self._signature = store.change_signature()
+        self._signature = store.file_signature()
 
         self._build_widgets()
         self.links = LinkController(self)
@@ -499,10 +498,7 @@ class MainWindow(QMainWindow):
 
     def notice_outside_changes(self) -> bool:
         """Reload when the database changed behind our back; True when it did."""
-        try:
-            signature = self.store.change_signature()
-        except SQLAlchemyError:
-            return False
+        signature = self.store.file_signature()
         if signature == self._signature:
             return False
         self._signature = signature
@@ -835,14 +831,15 @@ class MainWindow(QMainWindow):
 
     def _push(self, command: StoreCommand) -> bool:
         self.notice_outside_changes()  # so our signature afterwards hides nobody else's work
-        self.undo_stack.push(command)
+        with self.article.held():
+            self.undo_stack.push(command)
         if command.failure and command.refused:
             self.show_message(command.failure)  # a rule said no; nothing was at risk
             return False
         if command.failure:
             self._report_failure(command.failure)
             return False
-        self._after_edit("Saved: " + command.text())
+        self._after_edit("Saved: " + command.text(), isinstance(command, SetStatus))
         return True
 
     def _step_stack(self, backwards: bool) -> None:
@@ -855,15 +852,19 @@ class MainWindow(QMainWindow):
         document_id = getattr(command, "document_id", None)
         if document_id and document_id != self.doc.document_id:
             self.open_document(document_id)  # show the user what is being undone
-        if backwards:
-            stack.undo()
-        else:
-            stack.redo()
+        with self.article.held():
+            if backwards:
+                stack.undo()
+            else:
+                stack.redo()
         failure = getattr(command, "failure", None)
         if failure:
             self._report_failure(failure)
         else:
-            self._after_edit(("Undone: " if backwards else "Redone: ") + command.text())
+            self._after_edit(
+                ("Undone: " if backwards else "Redone: ") + command.text(),
+                isinstance(command, SetStatus),
+            )
 
     def undo(self) -> None:
         self._step_stack(backwards=True)
@@ -875,11 +876,29 @@ class MainWindow(QMainWindow):
         if self.reviewing:
             self.compare_view.refresh()
 
-    def _after_edit(self, message: str) -> None:
-        self._signature = self.store.change_signature()  # our own edits are no news
+    def _after_edit(self, message: str, statuses_changed: bool = False) -> None:
+        self._signature = self.store.file_signature()  # our own edits are no news
         self.save_label.setText(f"All changes saved ({now_iso()[11:19]} UTC)")
         self.show_message(message)
-        self.refresh_documents()
+        if statuses_changed:
+            self.refresh_documents()
+        else:
+            self._update_document_row()
+
+    def _update_document_row(self) -> None:
+        """The open document's count and status in the list, without asking the database."""
+        document_id = self.doc.document_id
+        row = self.document_model.row_of(document_id)
+        if row < 0 or document_id is None:
+            return
+        mine = self.doc.count_mine()
+        old = self.document_model.document(row)
+        status = old.status
+        if mine and status == "new":
+            status = "in progress"
+        self.document_model.update_row(
+            row, dataclasses.replace(old, status=status, annotation_count=mine)
+        )
 
     def _report_failure(self, message: str) -> None:
         self.save_label.setText("Last change NOT saved")
@@ -929,7 +948,7 @@ class MainWindow(QMainWindow):
         except SpanwiseError as exc:
             self.dialogs.error(self, "Import refused", f"{exc}\n\nNothing was imported.")
             return False
-        self._signature = self.store.change_signature()
+        self._signature = self.store.file_signature()
         self.refresh_documents()
         if self.doc.document is None:
             self.open_row(0)

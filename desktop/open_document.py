@@ -7,6 +7,7 @@ once per change (the pattern Anki uses: one notice per operation, each view deci
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, insort
 from collections.abc import Iterator
 from typing import Any
@@ -89,6 +90,9 @@ class OpenDocument(QObject):
         """Re-read everything from the store (after an import or another process's edits)."""
         with paused_gc():
             self._reload()
+        # What was just loaded lives as long as the document is open and holds no cycles:
+        # keep it out of every later collection's scan (a full one would pause edits).
+        gc.freeze()
 
     def _reload(self) -> None:
         doc_id = self.document.id if self.document else None
@@ -124,6 +128,14 @@ class OpenDocument(QObject):
             self._from.setdefault(relation.source, []).append(relation)
             self._to.setdefault(relation.target, []).append(relation)
 
+    def _unindex_link(self, relation: RelationData) -> None:
+        for index, key in ((self._from, relation.source), (self._to, relation.target)):
+            links = [r for r in index.get(key, ()) if r.id != relation.id]
+            if links:
+                index[key] = links
+            else:
+                index.pop(key, None)
+
     def _index_entities(self) -> None:
         self._entity_of = {m: e.id for e in self.entities.values() for m in e.mentions}
 
@@ -131,6 +143,12 @@ class OpenDocument(QObject):
 
     def __len__(self) -> int:
         return len(self._records)
+
+    def count_mine(self) -> int:
+        """How many of the shown annotations are the current annotator's."""
+        if not self.others:
+            return len(self._records)
+        return sum(1 for r in self._records if r.annotator == self.annotator)
 
     def records(self) -> list[AnnotationData]:
         return list(self._records)
@@ -233,7 +251,7 @@ class OpenDocument(QObject):
         for pair in change.relations:
             if ours(pair.before):
                 assert pair.before is not None
-                self.relations.pop(pair.before.id, None)
+                self._unindex_link(self.relations.pop(pair.before.id, pair.before))
                 links_touched = True
         for entity_pair in change.entities:
             if ours(entity_pair.before):
@@ -252,6 +270,8 @@ class OpenDocument(QObject):
             if ours(pair.after):
                 assert pair.after is not None
                 self.relations[pair.after.id] = pair.after
+                self._from.setdefault(pair.after.source, []).append(pair.after)
+                self._to.setdefault(pair.after.target, []).append(pair.after)
                 links_touched = True
         for entity_pair in change.entities:
             if ours(entity_pair.after):
@@ -259,7 +279,6 @@ class OpenDocument(QObject):
                 self.entities[entity_pair.after.id] = entity_pair.after
                 links_touched = True
         if links_touched:
-            self._index_links()
             self._index_entities()
             self.linksChanged.emit()
 

@@ -116,7 +116,8 @@ class AnnotationPanel(QWidget):
             self.proxy.set_annotator(annotator)  # type: ignore[arg-type]
         if grouped is not self._UNSET:
             self.proxy.set_grouped(bool(grouped))
-        active = self.proxy.label or self.proxy.annotator or self.proxy.grouped
+        active = bool(self.proxy.label or self.proxy.annotator or self.proxy.grouped)
+        self.proxy.connect_source(active)
         self._show(self.proxy if active else self.model)
 
     def _show(self, model: AnnotationTableModel | AnnotationFilterModel) -> None:
