@@ -14,7 +14,9 @@ from pathlib import Path
 from db import __version__
 from db.batch_import import import_paths
 from db.errors import SpanwiseError
+from db.exporting import export_to
 from db.flat_export import quote_rows, write_quotes_csv, write_quotes_jsonl
+from db.formats import ReadOptions
 from db.spanwise_json import export_json, save_export, write_export
 from db.store import Store
 from desktop.session import (
@@ -69,13 +71,33 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--encoding", help="decode text files with this encoding instead of UTF-8")
     imp.add_argument(
+        "--format",
+        dest="fmt",
+        metavar="FORMAT",
+        help="the files' format (default: detected); see `spanwise formats`",
+    )
+    imp.add_argument(
+        "--offsets",
+        choices=["utf16", "codepoints"],
+        help="offset unit of doccano / Label Studio files when it cannot be detected",
+    )
+    imp.add_argument(
         "--replace",
         action="store_true",
         help="let imported annotations replace differing ones with the same id",
     )
 
     exp = commands.add_parser("export", help="export annotations as Spanwise JSON")
-    exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    exp.add_argument(
+        "-o", "--output", type=Path, help="file or folder to write (default: standard output)"
+    )
+    exp.add_argument(
+        "--format",
+        dest="fmt",
+        default="spanwise",
+        metavar="FORMAT",
+        help="spanwise (default), brat, uima-xmi, doccano, w3c, bio, ...; see `spanwise formats`",
+    )
     exp.add_argument("--annotator", dest="only_annotator", help="only this annotator's annotations")
     exp.add_argument("--document", help="only the document with this id")
     exp.add_argument(
@@ -90,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("docs", help="list documents: id, title, status, annotation count")
+    commands.add_parser("formats", help="list the formats Spanwise imports and exports")
     return parser
 
 
@@ -121,13 +144,23 @@ def run(argv: list[str]) -> int:
             return _import(store, args)
         if command == "export":
             return _export(store, args)
+        if command == "formats":
+            return _formats()
         return _docs(store, args)
     finally:
         store.close()
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
-    summary = import_paths(store, args.paths, encoding=args.encoding, replace=args.replace)
+    options = ReadOptions(annotator=args.annotator, offsets=args.offsets, encoding=args.encoding)
+    summary = import_paths(
+        store,
+        args.paths,
+        encoding=args.encoding,
+        replace=args.replace,
+        fmt=args.fmt,
+        options=options,
+    )
     print(f"imported {summary.describe()}")
     for line in summary.annotator_lines():
         print(f"  {line}")
@@ -139,6 +172,12 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 def _export(store: Store, args: argparse.Namespace) -> int:
     if args.flat:
         return _export_quotes(store, args)
+    if args.fmt != "spanwise":
+        if args.output is None:
+            raise SpanwiseError(f"--format {args.fmt} writes files: give -o FILE or FOLDER")
+        report = export_to(store, args.fmt, args.output, args.only_annotator, args.document)
+        print(f"exported to {args.output} ({args.fmt}): {report.describe()}", file=sys.stderr)
+        return 0
     data = export_json(store, args.only_annotator, args.document)
     if args.output is None:
         stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
@@ -174,6 +213,19 @@ def _export_quotes(store: Store, args: argparse.Namespace) -> int:
         except OSError as exc:
             raise SpanwiseError(f"{args.output}: cannot write ({exc.strerror})") from exc
         print(f"exported {len(rows)} quote(s) to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _formats() -> int:
+    from db.formats.detect import load_formats
+
+    print("spanwise\timport, export\tSpanwise JSON v1")
+    print("text\timport\tplain .txt / .md articles")
+    for name, fmt in sorted(load_formats().items()):
+        ways = ", ".join(
+            w for w, ok in (("import", fmt.can_import), ("export", fmt.can_export)) if ok
+        )
+        print(f"{name}\t{ways}\t{fmt.description}")
     return 0
 
 

@@ -79,3 +79,7 @@ class Dialogs:
             menu.addAction(f"&{role}").setData(role)
         chosen = menu.exec(QCursor.pos())
         return str(chosen.data()) if chosen is not None else None
+
+    def choose_format(self, parent: QWidget | None, title: str, formats: list[str]) -> str | None:
+        name, ok = QInputDialog.getItem(parent, title, "Format:", formats, 0, False)
+        return name if ok and name else None

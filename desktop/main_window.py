@@ -219,7 +219,9 @@ class MainWindow(QMainWindow):
         a("importText", "&Import text files…", self.import_text_files, ["Ctrl+O"])
         a("importFolder", "Import a &folder…", self.import_folder, ["Ctrl+Shift+O"])
         a("importAnnotations", "Import &annotations (JSON)…", self.import_annotations, ["Ctrl+I"])
+        a("importFormat", "Import from &another tool…", self.import_other_format)
         a("exportAll", "&Export database as JSON…", self.export_all, ["Ctrl+E"])
+        a("exportFormat", "Export in another &format…", self.export_other_format)
         a("exportDocument", "Export &current document…", self.export_document, ["Ctrl+Shift+E"])
         a("switchDatabase", "&Switch or create database…", self.switch_database)
         a(
@@ -374,11 +376,11 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.setObjectName("fileMenu")
-        for name in ("importText", "importFolder", "importAnnotations"):
+        for name in ("importText", "importFolder", "importAnnotations", "importFormat"):
             file_menu.addAction(acts[name])
         file_menu.addSeparator()
-        file_menu.addAction(acts["exportAll"])
-        file_menu.addAction(acts["exportDocument"])
+        for name in ("exportAll", "exportDocument", "exportFormat"):
+            file_menu.addAction(acts[name])
         file_menu.addSeparator()
         file_menu.addAction(acts["switchDatabase"])
         file_menu.addAction(acts["newDatabaseFromSchema"])
@@ -939,11 +941,58 @@ class MainWindow(QMainWindow):
         if folder:
             self.import_paths([Path(folder)])
 
-    def import_paths(self, paths: list[Path], title: str = "Importing…") -> bool:
-        """Import text files, folders or exports, all or nothing; reports the outcome."""
+    def import_other_format(self) -> None:
+        """brat, INCEpTION, doccano, Label Studio...: choose the format, then the files."""
+        from db.formats.detect import importable_formats
+
+        names = ["detect from the files"] + [f.name for f in importable_formats()]
+        chosen = self.dialogs.choose_format(self, "Import from another tool", names)
+        if chosen is None:
+            return
+        folder_formats = {"brat", "parc-brat"}
+        if chosen in folder_formats:
+            folder = self.dialogs.open_folder(self, f"Import a {chosen} folder")
+            paths = [Path(folder)] if folder else []
+        else:
+            paths = [Path(p) for p in self.dialogs.open_files(self, "Import files", "All (*)")]
+        if paths:
+            fmt = None if chosen == names[0] else chosen
+            self.import_paths(paths, f"Importing ({chosen})…", fmt)
+
+    def export_other_format(self) -> None:
+        from db.exporting import export_formats, export_to
+
+        chosen = self.dialogs.choose_format(self, "Export in another format", export_formats())
+        if chosen is None:
+            return
+        folder_formats = {"brat", "parc-brat", "uima-xmi", "uima-json"}
+        if chosen in folder_formats:
+            target = self.dialogs.open_folder(self, f"Folder to write the {chosen} files into")
+        else:
+            target = self.dialogs.save_file(
+                self, f"Export as {chosen}", f"spanwise.{chosen}", "All files (*)"
+            )
+        if not target:
+            return
+        try:
+            report = self._with_progress(
+                f"Exporting ({chosen})…", lambda _p: export_to(self.store, chosen, Path(target))
+            )
+        except (SpanwiseError, OSError) as exc:
+            self.dialogs.error(self, "Export failed", str(exc))
+            return
+        self.show_message(f"Exported to {target} ({chosen}): {report.describe()}")
+        if report.lost:
+            self.dialogs.info(self, "Export done", f"{report.describe()}")
+
+    def import_paths(
+        self, paths: list[Path], title: str = "Importing…", fmt: str | None = None
+    ) -> bool:
+        """Import text files, folders, exports or other tools' files, all or nothing."""
         try:
             summary = self._with_progress(
-                title, lambda progress: import_paths(self.store, paths, progress=progress)
+                title,
+                lambda progress: import_paths(self.store, paths, progress=progress, fmt=fmt),
             )
         except SpanwiseError as exc:
             self.dialogs.error(self, "Import refused", f"{exc}\n\nNothing was imported.")
@@ -955,6 +1004,18 @@ class MainWindow(QMainWindow):
         else:
             self.doc.reload()
         self.show_message(f"Imported {summary.describe()}.")
+        if summary.messages:
+            self.dialogs.info(
+                self,
+                "Import done",
+                "\n".join(
+                    [
+                        f"Imported {summary.describe()}.",
+                        *summary.annotator_lines(),
+                        *summary.messages,
+                    ]
+                ),
+            )
         return True
 
     def import_annotations(self) -> None:

@@ -29,6 +29,7 @@ class AnsweringDialogs(Dialogs):
         self.roles: list[str | None] = []
         self.texts: list[str | None] = []
         self.databases: list[str | None] = []
+        self.formats: list[str] = []
 
     def open_files(self, parent: QWidget, title: str, filters: str) -> list[str]:
         return self.files.pop(0) if self.files else []
@@ -44,6 +45,9 @@ class AnsweringDialogs(Dialogs):
 
     def info(self, parent: QWidget | None, title: str, message: str) -> None:
         pass
+
+    def choose_format(self, parent: QWidget | None, title: str, formats: list[str]) -> str | None:
+        return self.formats.pop(0) if self.formats else None
 
     def choose_database(self, parent: QWidget) -> str | None:
         return self.databases.pop(0) if self.databases else None

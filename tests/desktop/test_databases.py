@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from desktop.app import WindowKeeper
 
@@ -60,3 +63,21 @@ def test_a_schema_naming_an_unknown_label_is_refused_with_its_line(make_window, 
     [(title, message)] = window.dialogs.errors
     assert "line 4" in message and "Sauce" in message
     assert not (tmp_path / "claims.db").exists()
+
+
+BRAT = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "brat-tutorial-news"
+
+
+@pytest.mark.skipif(not BRAT.exists(), reason="shared/data is not beside the clone")
+def test_import_from_another_tool_and_export_in_another_format(make_window, qtbot, tmp_path):
+    window = make_window({"a.txt": "First database."})
+    window.dialogs.formats = ["brat"]
+    window.dialogs.folders.append(str(BRAT))
+    window.actions_by_name["importFormat"].trigger()
+    assert window.document_model.rowCount() == 14
+    target = tmp_path / "out.jsonl"
+    window.dialogs.formats = ["doccano"]
+    window.dialogs.save_paths.append(str(target))
+    window.actions_by_name["exportFormat"].trigger()
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 14
+    assert window.dialogs.errors == []
