@@ -40,6 +40,7 @@ class EntityChooser(QDialog):
         self.filter.setAccessibleName("Entity name")
         self.filter.textChanged.connect(self._refill)
         self.filter.installEventFilter(self)
+        self.filter.returnPressed.connect(self.accept)
         layout.addWidget(self.filter)
         self.list = QListWidget()
         self.list.setObjectName("entityChoices")
