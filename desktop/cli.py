@@ -12,12 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db import __version__
-from db.batch_import import import_paths
 from db.errors import SpanwiseError
-from db.exporting import export_to
-from db.flat_export import quote_rows, write_quotes_csv, write_quotes_jsonl
-from db.formats import ReadOptions
-from db.spanwise_json import export_json, save_export, write_export
 from db.store import Store
 from desktop.session import (
     current_annotator,
@@ -151,7 +146,14 @@ def run(argv: list[str]) -> int:
         store.close()
 
 
+# Import, export and format modules load inside the commands that use them: the window's
+# start (`spanwise gui`) should not pay for them.
+
+
 def _import(store: Store, args: argparse.Namespace) -> int:
+    from db.batch_import import import_paths
+    from db.formats import ReadOptions
+
     options = ReadOptions(annotator=args.annotator, offsets=args.offsets, encoding=args.encoding)
     summary = import_paths(
         store,
@@ -170,6 +172,9 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
+    from db.exporting import export_to
+    from db.spanwise_json import export_json, save_export, write_export
+
     if args.flat:
         return _export_quotes(store, args)
     if args.fmt != "spanwise":
@@ -195,6 +200,8 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
 
 def _export_quotes(store: Store, args: argparse.Namespace) -> int:
+    from db.flat_export import quote_rows, write_quotes_csv, write_quotes_jsonl
+
     rows = quote_rows(store, args.only_annotator, args.document)
     fmt = args.table_format
     if fmt is None:

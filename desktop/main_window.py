@@ -29,14 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.batch_import import import_paths
 from db.changes import Change
 from db.database import backup_file
 from db.edits import add_annotation, describe, edit_annotation, new_annotation
 from db.errors import SpanwiseError
 from db.records import AnnotationData, now_iso
 from db.spans import snap_span, word_at
-from db.spanwise_json import export_json, save_export
 from db.store import Store
 from desktop.article_view import ArticleView
 from desktop.attribute_panel import AttributePanel
@@ -989,6 +987,8 @@ class MainWindow(QMainWindow):
         self, paths: list[Path], title: str = "Importing…", fmt: str | None = None
     ) -> bool:
         """Import text files, folders, exports or other tools' files, all or nothing."""
+        from db.batch_import import import_paths  # loaded when needed: a faster start
+
         try:
             summary = self._with_progress(
                 title,
@@ -1033,6 +1033,8 @@ class MainWindow(QMainWindow):
         self._export(self.doc.document.id, f"{Path(self.doc.document.source).stem}.json")
 
     def _export(self, document_id: str | None, suggested: str) -> None:
+        from db.spanwise_json import export_json, save_export
+
         path = self.dialogs.save_file(self, "Export as Spanwise JSON", suggested, JSON_FILTER)
         if not path:
             return
