@@ -40,3 +40,14 @@ screenshot: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# The long robustness runs (tests/robust); `make test` runs small versions of both.
+.PHONY: fuzz crash
+
+fuzz: $(STAMP)
+	SPANWISE_FUZZ_INPUTS=10000 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s \
+		tests/robust/test_fuzz_json.py tests/robust/test_properties.py
+
+crash: $(STAMP)
+	SPANWISE_CRASH_KILLS=50 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s \
+		tests/robust/test_crash.py

@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from db.errors import DatabaseProblem
@@ -40,8 +41,74 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WRITE_OPTION = "spanwise_write"
+
+
 def _on_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    if connection.get_execution_options().get(WRITE_OPTION):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def for_writing(engine: Engine) -> Engine:
+    """The same engine (and pool), whose transactions take SQLite's write lock at BEGIN.
+
+    In WAL mode a deferred transaction that reads and then writes fails at once with
+    "database is locked" (SQLITE_BUSY_SNAPSHOT) if another connection committed in between:
+    the busy timeout cannot help it. BEGIN IMMEDIATE waits (up to the busy timeout) for the
+    other writer instead. Reads keep plain BEGIN, so they never wait for a writer.
+    """
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+# SQLite's primary result codes (extended codes carry them in the low byte).
+_IN_USE = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_READ_ONLY = {8, 3}  # SQLITE_READONLY, SQLITE_PERM
+_FULL = 13  # SQLITE_FULL
+_IO_ERROR = 10  # SQLITE_IOERR
+_DAMAGED = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_CANT_OPEN = 14  # SQLITE_CANTOPEN
+
+
+def storage_problem(path: Path, error: BaseException) -> DatabaseProblem | None:
+    """A one-line DatabaseProblem for SQLite errors the user's disk or other programs cause
+    (locked, read-only, full, damaged); None for anything else, which is a bug."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return None
+    detail = f"{error}".splitlines()[0] if f"{error}" else "no detail"
+    primary = code & 0xFF
+    if primary in _IN_USE:
+        return DatabaseProblem(
+            f"{path}: the database is in use by another Spanwise window or command; nothing "
+            "was changed, try again"
+        )
+    if primary in _READ_ONLY:
+        return DatabaseProblem(
+            f"{path}: the database is read-only (check the permissions of the file and its "
+            f"folder); nothing was changed ({detail})"
+        )
+    if primary == _FULL:
+        return DatabaseProblem(f"{path}: the disk is full; nothing was changed ({detail})")
+    if primary == _IO_ERROR:
+        return DatabaseProblem(f"{path}: the disk could not be read or written ({detail})")
+    if primary in _DAMAGED:
+        return DatabaseProblem(
+            f"{path} is not a Spanwise database or is damaged ({detail}); restore a backup"
+        )
+    if primary == _CANT_OPEN:
+        return DatabaseProblem(f"{path}: cannot open the database file ({detail})")
+    return None
+
+
+def _on_error_in(path: Path) -> Any:
+    def _on_error(context: ExceptionContext) -> None:
+        problem = storage_problem(path, context.original_exception)
+        if problem is not None:
+            raise problem from context.sqlalchemy_exception or context.original_exception
+
+    return _on_error
 
 
 def create_sqlite_engine(path: Path) -> Engine:
@@ -58,6 +125,8 @@ def create_sqlite_engine(path: Path) -> Engine:
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    # "database is locked", "disk is full"...: one clear line for the user, never a traceback.
+    event.listen(engine, "handle_error", _on_error_in(path))
     return engine
 
 
@@ -69,10 +138,15 @@ def _outside_transaction(engine: Engine, statement: str) -> list[Any]:
         return list(raw.execute(statement).fetchall())
 
 
-def backup_file(path: Path, reason: str) -> Path:
-    """Copy a database consistently (SQLite's backup API) to a timestamped file beside it."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+def backup_file(path: Path, reason: str, now: datetime | None = None) -> Path:
+    """Copy a database consistently (SQLite's backup API) to a timestamped file beside it,
+    `<name>.<reason>-<UTC stamp>.bak`; never over an earlier backup of the same second."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.{reason}-{stamp}-{number}.bak")
     source = sqlite3.connect(path)
     try:
         dest = sqlite3.connect(target)
@@ -80,6 +154,9 @@ def backup_file(path: Path, reason: str) -> Path:
             source.backup(dest)
         finally:
             dest.close()
+    except BaseException:
+        target.unlink(missing_ok=True)  # half a backup must not pass for one
+        raise
     finally:
         source.close()
     return target
@@ -132,7 +209,12 @@ def _check_and_upgrade(engine: Engine, path: Path, created: bool) -> None:
             f"{path} was written by a newer Spanwise (schema {current}); update Spanwise to open it"
         )
     if current is not None:
-        backup_file(path, f"before-upgrade-{current}")
+        try:
+            backup_file(path, f"before-upgrade-{current}")
+        except (OSError, sqlite3.Error) as exc:  # a full disk, a read-only folder
+            raise DatabaseProblem(
+                f"{path}: cannot back it up before upgrading it ({exc}); it was left as it was"
+            ) from exc
     # Rebuilding a table (SQLite's way to alter one) trips foreign keys mid-migration; they
     # are off for the migration, and checked as a whole before it commits.
     with engine.connect() as connection:

@@ -25,7 +25,7 @@ from db.records import (
 )
 from db.schema import Schema, load_schema, parse_entity_types, parse_labels, parse_relation_types
 from db.store import Progress, Store
-from db.textfiles import MAX_TEXT_BYTES, text_sha256
+from db.textfiles import MAX_TEXT_BYTES, shown, text_sha256
 
 FORMAT = "spanwise"
 VERSION = 1
@@ -124,14 +124,15 @@ def save_export(data: dict[str, Any], path: Path) -> None:
 
 def load_export_file(path: Path) -> dict[str, Any]:
     """Read and parse a JSON file, refusing what is not one."""
+    name = shown(path)
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
-            raise ImportRefused(f"{path}: {size / 1048576:.0f} MB is too large to import")
+            raise ImportRefused(f"{name}: {size / 1048576:.0f} MB is too large to import")
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
-    return parse_export_bytes(raw, str(path))
+        raise ImportRefused(f"{name}: cannot read ({exc.strerror})") from exc
+    return parse_export_bytes(raw, name)
 
 
 def parse_export_bytes(raw: bytes, name: str) -> dict[str, Any]:
@@ -142,16 +143,69 @@ def parse_export_bytes(raw: bytes, name: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"{name}: not UTF-8 at byte {exc.start}") from exc
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
             f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from exc
     except RecursionError as exc:
         raise ImportRefused(f"{name}: JSON nested too deeply") from exc
+    except ValueError as exc:  # NaN / Infinity, or a number of thousands of digits
+        raise ImportRefused(f"{name}: not valid JSON ({str(exc).split(';')[0]})") from exc
     if not isinstance(data, dict):
         raise ImportRefused(f"{name}: a Spanwise export is a JSON object")
     return data
+
+
+def _no_constant(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a number JSON allows")
+
+
+def _refuse_unpaired_surrogates(data: dict[str, Any], name: str) -> None:
+    """A lone surrogate (JSON's "\\ud800") cannot be stored or written as UTF-8: refuse the
+    file, naming where it is, before it can reach the database or a later export."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check_string(key, (*path, key), data, name)
+                stack.append(((*path, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            _check_string(value, path, data, name)
+
+
+def _check_string(value: str, path: tuple[str | int, ...], data: dict[str, Any], name: str) -> None:
+    if value.isascii():
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ImportRefused(
+            f"{name}: {_describe_path(path, data)}: holds an unpaired surrogate "
+            f"({value[exc.start]!r} at character {exc.start})"
+        ) from exc
+
+
+def _describe_path(path: tuple[str | int, ...], data: dict[str, Any]) -> str:
+    """('documents', 0, 'annotations', 3, 'note') -> "document 'abc', annotations[3], 'note'"."""
+    parts: list[str] = []
+    rest = path
+    if len(path) >= 2 and path[0] == "documents" and isinstance(path[1], int):
+        document = data["documents"][path[1]]
+        doc_id = document.get("id") if isinstance(document, dict) else None
+        parts.append(f"document {doc_id!r}" if isinstance(doc_id, str) else f"documents[{path[1]}]")
+        rest = path[2:]
+    for position, step in enumerate(rest):
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif position + 1 < len(rest) and isinstance(rest[position + 1], int):
+            parts.append(step)
+        else:
+            parts.append(repr(step))
+    return ", ".join(parts).replace(", [", "[") or "the file"
 
 
 def looks_like_spanwise(data: dict[str, Any]) -> bool:
@@ -184,9 +238,11 @@ class _Checker:
 
 def parse_export(data: dict[str, Any], name: str) -> tuple[Schema, list[ExportedDocument]]:
     """Check a whole v1 export before anything is written; refuse it at the first problem."""
+    name = shown(name)
     check = _Checker(name)
     if data.get("format") != FORMAT:
         raise check.fail("format", f"expected 'spanwise', found {data.get('format')!r}")
+    _refuse_unpaired_surrogates(data, name)
     version = check.field(data, "version", int, "version")
     if version > VERSION:
         raise check.fail(
@@ -356,6 +412,8 @@ def _parse_entity(
     if not isinstance(item, dict):
         raise check.fail(where, "must be an object")
     mentions = check.field(item, "mentions", list, where)
+    if not all(isinstance(mention, str) for mention in mentions):
+        raise check.fail(where, "'mentions' must be a list of annotation ids")
     entity = EntityData(
         id=check.field(item, "id", str, where),
         document_id=doc_id,

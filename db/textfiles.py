@@ -13,6 +13,7 @@ from db.errors import ImportRefused
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md")
+_UNSHOWN = {"Cc", "Zl", "Zp", "Cs"}  # control, line/paragraph separators, surrogates
 
 
 @dataclass(frozen=True)
@@ -63,23 +64,42 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError as exc:
             offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
             raise ImportRefused(f"{name}: {_why_not_utf8(data, offset)}") from exc
+        # UTF-16 of Latin text without a BOM is valid UTF-8 full of NULs: say what it is.
+        order = _utf16_order(data) if "\x00" in text else None
+        if order is not None:
+            raise ImportRefused(
+                f"{name}: it looks like UTF-16 without a BOM (NUL bytes from byte "
+                f"{data.index(0)}); import it with --encoding {order}"
+            )
     _check_is_text(text, name)
     return text
 
 
-def _why_not_utf8(data: bytes, offset: int) -> str:
-    """Tell UTF-16 without a byte order mark and binary files from a stray bad byte."""
+def _utf16_order(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes look like UTF-16 without a byte order mark
+    (most text in Latin script is every other byte zero), else None."""
     sample = data[:8192]
     zeros_even = sample[0::2].count(0)
     zeros_odd = sample[1::2].count(0)
     half = max(len(sample) // 2, 1)
     if max(zeros_even, zeros_odd) > half * 0.3 and min(zeros_even, zeros_odd) < half * 0.05:
-        order = "utf-16-le" if zeros_odd > zeros_even else "utf-16-be"
-        return (
-            f"not valid UTF-8 at byte {offset}; it looks like UTF-16 without a BOM "
-            f"(import it with --encoding {order})"
-        )
-    if b"\x00" in sample:
+        return "utf-16-le" if zeros_odd > zeros_even else "utf-16-be"
+    return None
+
+
+def _utf16_hint(order: str, offset: int) -> str:
+    return (
+        f"not valid UTF-8 at byte {offset}; it looks like UTF-16 without a BOM "
+        f"(import it with --encoding {order})"
+    )
+
+
+def _why_not_utf8(data: bytes, offset: int) -> str:
+    """Tell UTF-16 without a byte order mark and binary files from a stray bad byte."""
+    order = _utf16_order(data)
+    if order is not None:
+        return _utf16_hint(order, offset)
+    if b"\x00" in data[:8192]:
         return f"looks binary (NUL bytes), not valid UTF-8 at byte {offset}: not a text file"
     return (
         f"not valid UTF-8 at byte {offset}; re-save it as UTF-8, or import it from the "
@@ -129,7 +149,15 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
         elif path.exists():
             yield path
         else:
-            raise ImportRefused(f"{path}: no such file or folder")
+            raise ImportRefused(f"{shown(path)}: no such file or folder")
+
+
+def shown(path: Path | str) -> str:
+    """A file name for a one-line message: line breaks, control characters and undecodable
+    bytes in a name are written as escapes."""
+    return "".join(
+        repr(ch)[1:-1] if unicodedata.category(ch) in _UNSHOWN else ch for ch in str(path)
+    )
 
 
 def read_text_file(path: Path, encoding: str | None = None) -> TextFile:
@@ -137,11 +165,11 @@ def read_text_file(path: Path, encoding: str | None = None) -> TextFile:
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
-            raise _too_large(str(path), size)
+            raise _too_large(shown(path), size)
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
-    text = decode_text(data, str(path), encoding)
+        raise ImportRefused(f"{shown(path)}: cannot read ({exc.strerror})") from exc
+    text = decode_text(data, shown(path), encoding)
     return TextFile(path, title_for(path, text), text)
 
 

@@ -1,0 +1,1 @@
+"""Robustness tests: crashes, concurrency, hostile input, fuzzing, properties, backups."""

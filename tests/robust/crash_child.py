@@ -1,0 +1,172 @@
+"""The process test_crash.py kills: it edits a database the way the window does and reports
+each step on standard output, one JSON object a line, written only after the call returned.
+
+    python -m tests.robust.crash_child DB WORKDIR MODE SEED   (from the repository root)
+
+MODE is `edits` (Changes from db/edits.py through Store.apply, undo included), `import` (a
+large batch of text files), `json` (a Spanwise export with links and entities, through the
+same import the File menu uses) or `export` (the whole database to a file, again and again).
+It runs until it is killed. Before each write it says what it is about to do (`do`,
+`import`, `json`), so the parent knows which step may or may not have landed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from db import edits
+from db.batch_import import import_paths
+from db.changes import Change
+from db.errors import SpanwiseError
+from db.spanwise_json import export_json, save_export
+from db.store import Store
+from tests.robust.helpers import document_json, news_export
+
+ANNOTATOR = "crash"
+IMPORT_FILES = 120
+JSON_DOCUMENTS = 15
+JSON_ANNOTATIONS = 24
+
+
+def report(**fields: Any) -> None:
+    sys.stdout.write(json.dumps(fields) + "\n")
+    sys.stdout.flush()
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    """What the Change leaves behind, id -> record (None: gone), for the parent's model."""
+
+    def after(pair: Any) -> Any:
+        return None if pair.after is None else dataclasses.asdict(pair.after)
+
+    return {
+        "annotations": [[p.key, after(p)] for p in change.annotations],
+        "relations": [[p.key, after(p)] for p in change.relations],
+        "entities": [[p.key, after(p)] for p in change.entities],
+    }
+
+
+def random_change(store: Store, doc_id: str, text: str, rng: random.Random) -> Change | None:
+    annotations = store.annotations(doc_id, ANNOTATOR)
+    relations = store.relations(doc_id, ANNOTATOR)
+    entities = store.entities(doc_id, ANNOTATOR)
+    choice = rng.random()
+    if choice < 0.45 or len(annotations) < 4:
+        label = rng.choice(["Quote", "Speaker", "Cue", "Participant"])
+        start = rng.randrange(0, len(text) - 1)
+        end = rng.randrange(start + 1, min(len(text), start + 60) + 1)
+        attributes = {"kind": rng.choice(["direct", "indirect"])} if label == "Quote" else {}
+        record = edits.new_annotation(doc_id, ANNOTATOR, label, start, end, attributes)
+        return edits.add_annotation(record, text)
+    if choice < 0.6:
+        before = rng.choice(annotations)
+        after = dataclasses.replace(before, note=f"note {rng.randrange(10**6)} — ✓")
+        return edits.edit_annotation(before, after, "Note", text)
+    if choice < 0.7:
+        return store.deletion_change(rng.choice(annotations).id)
+    quotes = [a for a in annotations if a.label == "Quote"]
+    speakers = [a for a in annotations if a.label == "Speaker"]
+    if choice < 0.85 and quotes and speakers:
+        return edits.link(rng.choice(quotes), rng.choice(speakers), "speaker", relations, 1, text)
+    if speakers:
+        mention = rng.choice(speakers)
+        current = next((e for e in entities if mention.id in e.mentions), None)
+        target = rng.choice([None, *entities])
+        return edits.assign_entity(
+            mention, current, target, f"Entity {rng.randrange(99)}", "person"
+        )
+    return None
+
+
+def run_edits(store: Store, rng: random.Random) -> None:
+    [doc] = store.documents(ANNOTATOR)[:1]
+    text = store.document(doc.id).text
+    history: list[Change] = []
+    while True:
+        if history and rng.random() < 0.15:
+            change = history.pop().inverse()  # undo, as Ctrl+Z does
+        else:
+            built = random_change(store, doc.id, text, rng)
+            if built is None or built.is_empty():
+                continue
+            change = built
+            history.append(change)
+        report(do=change_json(change))
+        try:
+            store.apply(change)
+        except SpanwiseError as exc:  # an edit the rules refuse (e.g. undo of a stale step)
+            history.clear()
+            report(refused=str(exc))
+            continue
+        report(done=True)
+
+
+def run_import(store: Store, workdir: Path, rng: random.Random, seed: int) -> None:
+    batch = 0
+    while True:
+        batch += 1
+        name = f"{seed}-{batch}"
+        folder = workdir / f"batch-{name}"
+        folder.mkdir(parents=True)
+        for index in range(IMPORT_FILES):
+            words = " ".join(f"w{rng.randrange(10**6)}" for _ in range(rng.randrange(50, 400)))
+            body = f"Batch {name} article {index}\r\n\r\n{words} 🙂 e\u0301\n"
+            (folder / f"a{index:04d}.txt").write_text(body, encoding="utf-8", newline="")
+        big = " ".join(f"x{rng.randrange(10**9)}" for _ in range(250_000))  # about 3 MB
+        (folder / "zz-large.txt").write_text(f"Batch {name} article large\n{big}\n", "utf-8")
+        report(**{"import": name, "files": IMPORT_FILES + 1})
+        store.import_texts([folder], progress=lambda done, total: report(progress=done))
+        report(imported=name)
+
+
+def run_json(store: Store, workdir: Path, rng: random.Random, seed: int) -> None:
+    batch = 0
+    while True:
+        batch += 1
+        name = f"{seed}-{batch}"
+        documents = []
+        for index in range(JSON_DOCUMENTS):
+            words = " ".join(f"j{rng.randrange(10**6)}" for _ in range(200))
+            text = f"JSON {name} document {index}\r\n{words} 👩\u200d👩\u200d👧\n"
+            documents.append(
+                document_json(text, f"JSON {name} document {index}", rng, JSON_ANNOTATIONS)
+            )
+        path = workdir / f"json-{name}.json"
+        path.write_text(json.dumps(news_export(documents)), encoding="utf-8")
+        report(json=name, documents=JSON_DOCUMENTS, annotations=JSON_ANNOTATIONS)
+        import_paths(store, [path], progress=lambda done, total: report(progress=done))
+        report(json_imported=name)
+
+
+def run_export(store: Store, workdir: Path) -> None:
+    round_ = 0
+    while True:
+        round_ += 1
+        report(export=round_)
+        save_export(export_json(store), workdir / "export.json")
+        report(exported=round_)
+
+
+def main() -> None:
+    db, workdir, mode, seed = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    rng = random.Random(seed)
+    store = Store(db)
+    report(ready=True)
+    if mode == "edits":
+        run_edits(store, rng)
+    elif mode == "import":
+        run_import(store, workdir, rng, seed)
+    elif mode == "json":
+        run_json(store, workdir, rng, seed)
+    elif mode == "export":
+        run_export(store, workdir)
+    raise SystemExit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    main()

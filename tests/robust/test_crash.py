@@ -1,0 +1,238 @@
+"""Pulling the plug: a child process edits, imports and exports through the store API and is
+killed with SIGKILL at random moments. After every kill the database opens, SQLite finds it
+sound, every edit the child reported as saved is there, and an interrupted import left all or
+nothing.
+
+`make test` kills 5 times (every kind of work once); `make crash` kills 50 times
+(SPANWISE_CRASH_KILLS). SPANWISE_CRASH_SEED replays a run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db.records import AnnotationData, EntityData, RelationData
+from db.store import Store
+from seeds import seed_paths
+from tests.robust.crash_child import ANNOTATOR, IMPORT_FILES, JSON_ANNOTATIONS, JSON_DOCUMENTS
+from tests.robust.helpers import (
+    Child,
+    State,
+    annotation_key,
+    document_state,
+    entity_key,
+    integrity,
+    relation_key,
+)
+
+KILLS = int(os.environ.get("SPANWISE_CRASH_KILLS", "5"))
+SEED = int(os.environ.get("SPANWISE_CRASH_SEED", str(random.SystemRandom().randrange(10**6))))
+MODES = ("edits", "import", "edits", "json", "export")
+
+
+@dataclass
+class Tally:
+    kills: int = 0
+    by_mode: Counter[str] = field(default_factory=Counter)
+    edits_reported: int = 0
+    edits_lost: int = 0
+    edits_in_flight: Counter[str] = field(default_factory=Counter)
+    killed_inside_import: int = 0
+    imports_landed_whole: int = 0
+    imports_left_nothing: int = 0
+    exports_checked: int = 0
+
+    def line(self) -> str:
+        return (
+            f"crash run (seed {SEED}): {self.kills} kills survived {dict(self.by_mode)}, "
+            f"{self.edits_reported} edits reported, {self.edits_lost} lost, "
+            f"edits in flight at a kill: {dict(self.edits_in_flight)}, "
+            f"{self.killed_inside_import} kills inside an import transaction "
+            f"({self.imports_landed_whole} landed whole, {self.imports_left_nothing} left "
+            f"nothing), {self.exports_checked} export files checked"
+        )
+
+
+@dataclass
+class Expected:
+    """What the parent knows is saved: the seed document's content and the whole batches."""
+
+    state: State
+    imports: set[str] = field(default_factory=set)
+    jsons: set[str] = field(default_factory=set)
+
+
+def _applied(state: State, change: dict[str, Any]) -> State:
+    result = {kind: dict(items) for kind, items in state.items()}
+    makers = {
+        "annotations": lambda d: annotation_key(AnnotationData(**d)),
+        "relations": lambda d: relation_key(RelationData(**d)),
+        "entities": lambda d: entity_key(EntityData(**{**d, "mentions": tuple(d["mentions"])})),
+    }
+    for kind, make in makers.items():
+        for key, after in change[kind]:
+            if after is None:
+                result[kind].pop(key, None)
+            else:
+                result[kind][key] = make(after)
+    return result
+
+
+def _differences(a: State, b: State) -> int:
+    return sum(
+        len(set(a[kind].items()) ^ set(b[kind].items())) for kind in ("annotations", "relations")
+    ) + len(set(a["entities"].items()) ^ set(b["entities"].items()))
+
+
+def _kill_at_random_moment(child: Child, mode: str, rng: random.Random) -> None:
+    """Let the child work until a random report (and a random fraction of a step more), then
+    SIGKILL it: between steps, inside a transaction, inside a commit, inside a file write."""
+    child.wait_for("ready")
+    if mode == "edits":
+        lines, extra = rng.randrange(0, 150), rng.uniform(0, 0.01)
+    elif mode == "import":
+        lines, extra = rng.randrange(1, IMPORT_FILES + 4), rng.uniform(0, 0.005)
+    elif mode == "json":
+        lines, extra = rng.randrange(1, JSON_DOCUMENTS + 4), rng.uniform(0, 0.02)
+    else:  # export: time one round, then kill somewhere inside a later one
+        started = time.monotonic()
+        child.wait_for("exported")
+        lines, extra = 1, rng.uniform(0, 1.2 * (time.monotonic() - started))
+    seen = len(child.reports)
+    deadline = time.monotonic() + 120
+    while len(child.reports) < seen + lines and time.monotonic() < deadline:
+        if child.read(deadline) is None:
+            raise AssertionError(f"the {mode} child died by itself: {child.stderr()}")
+    until = time.monotonic() + extra
+    while time.monotonic() < until:
+        if child.read(until) is None:
+            raise AssertionError(f"the {mode} child died by itself: {child.stderr()}")
+    os.kill(child.process.pid, signal.SIGKILL)
+    assert child.finish() == -signal.SIGKILL
+
+
+def _pending(reports: list[dict[str, Any]], start: str, end: str) -> tuple[str | None, bool]:
+    """The batch started but not reported done at the kill, and whether it had begun writing
+    (a progress report comes from inside the import's transaction)."""
+    name: str | None = None
+    progressed = False
+    for report in reports:
+        if start in report:
+            name, progressed = report[start], False
+        elif "progress" in report:
+            progressed = True
+        elif end in report:
+            name = None
+    return name, progressed
+
+
+def _check_edits(
+    store: Store, doc_id: str, expected: Expected, reports: list[dict[str, Any]], tally: Tally
+) -> None:
+    state = expected.state
+    in_flight: dict[str, Any] | None = None
+    for report in reports:
+        if "do" in report:
+            in_flight = report["do"]
+        elif "done" in report:
+            assert in_flight is not None
+            state = _applied(state, in_flight)
+            tally.edits_reported += 1
+            in_flight = None
+        elif "refused" in report:
+            in_flight = None
+    actual = document_state(store, doc_id)
+    candidates = [state] if in_flight is None else [state, _applied(state, in_flight)]
+    if actual not in candidates:
+        tally.edits_lost += min(_differences(actual, c) for c in candidates)
+    assert actual in candidates, f"seed {SEED}: reported edits missing or half an edit stored"
+    if in_flight is not None:
+        tally.edits_in_flight["landed" if actual != state else "not landed"] += 1
+    expected.state = actual
+
+
+def _batch_counts(store: Store, prefix: str, annotator: str) -> tuple[int, int]:
+    rows = [d for d in store.documents(annotator) if d.title.startswith(prefix)]
+    return len(rows), sum(d.annotation_count for d in rows)
+
+
+def _check_batches(
+    store: Store, expected: Expected, reports: list[dict[str, Any]], tally: Tally
+) -> None:
+    for report in reports:
+        if "imported" in report:
+            expected.imports.add(report["imported"])
+        if "json_imported" in report:
+            expected.jsons.add(report["json_imported"])
+    whole_import = (IMPORT_FILES + 1, 0)
+    whole_json = (JSON_DOCUMENTS, JSON_DOCUMENTS * JSON_ANNOTATIONS)
+    for name in expected.imports:
+        assert _batch_counts(store, f"Batch {name} article ", "ana") == whole_import
+    for name in expected.jsons:
+        assert _batch_counts(store, f"JSON {name} document ", "ana") == whole_json
+    for start, end, prefix, whole, done in (
+        ("import", "imported", "Batch {} article ", whole_import, expected.imports),
+        ("json", "json_imported", "JSON {} document ", whole_json, expected.jsons),
+    ):
+        name, progressed = _pending(reports, start, end)
+        if name is None:
+            continue
+        found = _batch_counts(store, prefix.format(name), "ana")
+        assert found in (whole, (0, 0)), f"seed {SEED}: import {name} left {found} of {whole}"
+        tally.killed_inside_import += progressed
+        if found == whole:
+            tally.imports_landed_whole += 1
+            done.add(name)  # it committed just before the kill: from now on it must stay
+        else:
+            tally.imports_left_nothing += 1
+
+
+def _check_export(workdir: Path, tally: Tally) -> None:
+    export = workdir / "export.json"
+    if export.exists():  # the file under its final name is always whole
+        data = json.loads(export.read_text(encoding="utf-8"))
+        assert data["format"] == "spanwise" and data["documents"]
+        tally.exports_checked += 1
+
+
+def test_killed_at_random_moments_nothing_reported_is_lost(tmp_path: Path) -> None:
+    rng = random.Random(SEED)
+    db = tmp_path / "crash.db"
+    store = Store(db)
+    store.import_texts(seed_paths())
+    [doc] = store.documents(ANNOTATOR)
+    expected = Expected(document_state(store, doc.id))
+    store.close()
+    tally = Tally()
+    for kill in range(KILLS):
+        mode = MODES[kill % len(MODES)]
+        workdir = tmp_path / f"run-{kill}"
+        workdir.mkdir()
+        child = Child(["-m", "tests.robust.crash_child", str(db), str(workdir), mode, str(kill)])
+        try:
+            _kill_at_random_moment(child, mode, rng)
+        finally:
+            if child.process.poll() is None:
+                child.process.kill()
+                child.finish()
+        assert integrity(db) == ("ok", []), f"seed {SEED}, kill {kill} ({mode})"
+        store = Store(db)
+        try:
+            _check_edits(store, doc.id, expected, child.reports, tally)
+            _check_batches(store, expected, child.reports, tally)
+        finally:
+            store.close()
+        _check_export(workdir, tally)
+        tally.kills += 1
+        tally.by_mode[mode] += 1
+    print(tally.line())
+    assert tally.edits_lost == 0
+    assert tally.kills == KILLS
