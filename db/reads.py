@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from db.database import storage_problem
 from db.models import Annotator, Entity, EntityMention, Label, Relation
 from db.records import AnnotationData, EntityData, RelationData
 
@@ -57,10 +60,16 @@ def _filtered(
 
 
 def _rows(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Plain tuples straight from the driver: the hot path of opening a large document."""
-    raw = session.connection().connection.dbapi_connection
+    """Plain tuples straight from the driver: the hot path of opening a large document.
+    Errors get the same one-line messages as the engine's (damaged file, disk...)."""
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
     assert raw is not None
-    return list(raw.execute(sql, params).fetchall())
+    try:
+        return list(raw.execute(sql, params).fetchall())
+    except sqlite3.Error as exc:
+        path = Path(connection.engine.url.database or "database")
+        raise storage_problem(path, exc) or exc from exc
 
 
 def _where(document_ids: Sequence[str] | None, annotator_id: int | None) -> tuple[str, list[Any]]:

@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.backups import backup_before
 from db.change_writer import dependents, write_change
 from db.changes import Change, added, removed, updated
-from db.database import open_engine
+from db.database import for_writing, open_engine
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.import_writer import write_import
 from db.models import (
@@ -88,6 +89,7 @@ class Store:
         self.engine: Engine
         self.engine, self.created = open_engine(self.path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(for_writing(self.engine), expire_on_commit=False)
         try:
             if self.created or not self.labels():
                 where = schema_name if schema_text is not None else "news.json"
@@ -102,11 +104,16 @@ class Store:
     def _session(self) -> Session:
         return self._sessions()
 
+    def _writing(self) -> Session:
+        """A session whose transaction takes SQLite's write lock at BEGIN (IMMEDIATE), so a
+        second window or the command line waits its turn instead of failing mid-edit."""
+        return self._write_sessions()
+
     # -- schema -------------------------------------------------------------------------------
 
     def install_schema(self, schema: Schema) -> None:
         """Add the labels and link types the database does not have yet."""
-        with self._session() as session, session.begin():
+        with self._writing() as session, session.begin():
             add_labels(session, schema.labels)
             add_relation_types(session, schema.relation_types)
             _put_setting(session, "entity_types", "\n".join(schema.entity_types))
@@ -140,7 +147,7 @@ class Store:
         name = name.strip()
         if not name:
             raise SpanwiseError("an annotator needs a name")
-        with self._session() as session, session.begin():
+        with self._writing() as session, session.begin():
             annotator_id(session, name)
         return name
 
@@ -150,7 +157,7 @@ class Store:
             return None if row is None else row.value
 
     def set_setting(self, key: str, value: str) -> None:
-        with self._session() as session, session.begin():
+        with self._writing() as session, session.begin():
             _put_setting(session, key, value)
 
     # -- documents ----------------------------------------------------------------------------
@@ -215,7 +222,7 @@ class Store:
     def set_status(self, document_id: str, annotator: str, status: str) -> None:
         if status not in STATUSES:
             raise SpanwiseError(f"status must be one of {', '.join(STATUSES)}")
-        with self._session() as session, session.begin():
+        with self._writing() as session, session.begin():
             if session.get(Document, document_id) is None:
                 raise SpanwiseError(f"no document with id {document_id}")
             set_status(session, document_id, annotator_id(session, annotator), status)
@@ -269,7 +276,7 @@ class Store:
 
     def apply(self, change: Change) -> None:
         """Write one edit in one transaction, or nothing if any part of it is invalid."""
-        with self._session() as session, session.begin():
+        with self._writing() as session, session.begin():
             write_change(session, change)
 
     def deletion_change(self, annotation_id: str, description: str = "") -> Change:
@@ -435,7 +442,9 @@ class Store:
         imported annotation, link or entity whose id exists with the same content is
         unchanged, with other content a conflict (kept as it was unless `replace`).
         """
-        with self._session() as session, session.begin():
+        if exports and not self.created:
+            backup_before(self.path, "import")  # bulk: a copy first (refuses if it fails)
+        with self._writing() as session, session.begin():
             return write_import(session, texts, exports, replace, progress)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from db.errors import SpanwiseError
+from db.backups import daily_backup
+from db.errors import DatabaseProblem, SpanwiseError
 from db.schema import load_schema
 from db.store import Store, default_annotator_name
 from seeds import seed_paths
@@ -42,6 +44,9 @@ def open_store(path: Path | None, schema_text: str | None = None) -> Store:
     if path is None:
         target.parent.mkdir(parents=True, exist_ok=True)
     store = Store(target, schema_text)
+    # one a day of use, the last 7 kept; a full disk must not keep anyone from their work
+    with contextlib.suppress(DatabaseProblem, OSError):
+        daily_backup(store.path)
     if schema_text is not None and not store.created:
         store.install_schema(load_schema(schema_text))
     if store.created and path is None and store.document_count() == 0:
@@ -50,8 +55,15 @@ def open_store(path: Path | None, schema_text: str | None = None) -> Store:
 
 
 def current_annotator(store: Store, requested: str | None) -> str:
-    """The annotator named on the command line, or the database's last one, or the OS user."""
-    name = requested or store.setting(ANNOTATOR_SETTING) or default_annotator_name()
-    name = store.ensure_annotator(name)
-    store.set_setting(ANNOTATOR_SETTING, name)
+    """The annotator named on the command line, or the database's last one, or the OS user.
+
+    Remembering the choice is a courtesy: a read-only database is still opened and listed."""
+    remembered = store.setting(ANNOTATOR_SETTING)
+    name = (requested or remembered or default_annotator_name()).strip() or "annotator"
+    if name != remembered:
+        try:
+            name = store.ensure_annotator(name)
+            store.set_setting(ANNOTATOR_SETTING, name)
+        except DatabaseProblem:
+            pass  # read-only, full disk: the work itself will say so when it is saved
     return name

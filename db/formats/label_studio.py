@@ -93,7 +93,8 @@ class LabelStudioFormat:
             return False
         try:
             if path.stat().st_size > SNIFF_PARSE_LIMIT:
-                head = path.open("rb").read(1024 * 1024).decode("utf-8", "replace").lstrip()
+                with path.open("rb") as handle:
+                    head = handle.read(1024 * 1024).decode("utf-8", "replace").lstrip()
                 return head.startswith("[") and '"data"' in head and '"annotations"' in head
             data = json.loads(path.read_bytes().decode("utf-8-sig"))
         except (OSError, ValueError, RecursionError):

@@ -92,13 +92,6 @@ def test_two_processes_writing_at_once_never_lose_an_edit_or_crash(seeded_db: Pa
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/store.py opens write transactions with a deferred BEGIN: a write that follows a "
-    "read in the same transaction fails at once (SQLITE_BUSY_SNAPSHOT) when the other process "
-    "committed in between, and the busy timeout cannot help. Store's writing sessions need "
-    "db.database.for_writing(engine) (BEGIN IMMEDIATE).",
-)
 def test_two_processes_writing_at_once_both_keep_working(seeded_db: Path) -> None:
     children, exits = _run_two_editors(seeded_db)
     assert exits == [0, 0]

@@ -292,13 +292,6 @@ def test_100_mb_of_nesting_is_refused_by_the_spanwise_reader(nested_100_mb: Path
     assert str(refused.value).startswith(str(nested_100_mb))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/formats/label_studio.py LabelStudio.sniff() leaves the file open "
-    "(path.open('rb').read(...) for files over SNIFF_PARSE_LIMIT): a ResourceWarning, an error "
-    "under the test settings, whenever a large .json that is not a Spanwise export (or is "
-    "refused as one) goes through format detection in db/batch_import.py format_of().",
-)
 def test_100_mb_of_nesting_is_refused_by_the_import(busy_store: Store, nested_100_mb: Path) -> None:
     _refused(busy_store, nested_100_mb, "nested too deeply")
 

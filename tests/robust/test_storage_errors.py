@@ -145,12 +145,6 @@ def test_command_line_export_of_a_read_only_database_works(read_only_file: Path)
     assert len(json.loads(done.stdout)["documents"]) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="desktop/session.py current_annotator() writes the annotator (ensure_annotator, "
-    "set_setting) before `spanwise docs` lists anything, so a read-only database cannot even "
-    "be listed by a user who has not annotated in it; the window starts the same way.",
-)
 def test_command_line_lists_the_documents_of_a_read_only_database(read_only_file: Path) -> None:
     done = _as_another_user(["-m", "desktop.cli", "--db", str(read_only_file), "docs"])
     assert done.returncode == 0, done.stderr
@@ -276,15 +270,6 @@ def test_truncated_database_gives_one_line_and_is_left_as_it_was(
     assert path.read_bytes() == before
 
 
-RAW_READS = (
-    "db/reads.py _rows() runs SQL on the raw sqlite3 connection, so SQLite errors skip the "
-    "engine's handle_error: a damaged page read by read_annotations() (export, opening a "
-    "document) escapes as sqlite3.DatabaseError, a traceback. Use "
-    "session.connection().exec_driver_sql(), or turn sqlite3.Error into "
-    "db.database.storage_problem(path, exc)."
-)
-
-
 @pytest.mark.parametrize(
     "command",
     [
@@ -292,7 +277,6 @@ RAW_READS = (
         pytest.param(
             ["export", "-o", "out.json"],
             id="export",
-            marks=pytest.mark.xfail(strict=True, reason=RAW_READS),
         ),
     ],
 )
