@@ -14,6 +14,7 @@ from pathlib import Path
 from db import __version__
 from db.errors import SpanwiseError
 from db.store import Store
+from desktop import cli_agree
 from desktop.session import (
     current_annotator,
     default_database_path,
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("docs", help="list documents: id, title, status, annotation count")
     commands.add_parser("formats", help="list the formats Spanwise imports and exports")
+    cli_agree.add_parser(commands)
     return parser
 
 
@@ -141,6 +143,8 @@ def run(argv: list[str]) -> int:
             return _export(store, args)
         if command == "formats":
             return _formats()
+        if command == "agree":
+            return cli_agree.run(store, args)
         return _docs(store, args)
     finally:
         store.close()

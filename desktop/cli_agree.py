@@ -12,10 +12,10 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from db.agreement import AgreementResult, Row, agreement
-from db.agreement_report import number, render_report
+if TYPE_CHECKING:  # the measures load when `agree` runs, not when Spanwise starts
+    from db.agreement import AgreementResult, Row
 from db.errors import SpanwiseError
 from db.store import Store
 
@@ -44,6 +44,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(store: Store, args: argparse.Namespace) -> int:
+    from db.agreement import agreement
+
     result = agreement(store, args.annotators, args.label, args.document)
     if args.html is not None:
         save_report(result, args.html)
@@ -62,6 +64,8 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 
 def save_report(result: AgreementResult, path: Path) -> None:
+    from db.agreement_report import render_report
+
     try:
         path.write_text(render_report(result), encoding="utf-8")
     except OSError as exc:
@@ -69,6 +73,8 @@ def save_report(result: AgreementResult, path: Path) -> None:
 
 
 def describe(result: AgreementResult) -> str:
+    from db.agreement_report import number
+
     """The result as a plain-text table with a few lines on links."""
     names = result.annotators
     overall = result.overall
@@ -116,6 +122,8 @@ def describe(result: AgreementResult) -> str:
 
 
 def _cells(row: Row) -> list[str]:
+    from db.agreement_report import number
+
     cells = []
     for key in ("exact_f1", "overlap_f1", "kappa", "alpha", "alpha_u"):
         text = number(getattr(row, key))
