@@ -7,7 +7,7 @@ import hashlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
@@ -47,6 +47,9 @@ from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
 from desktop.session import read_schema_file
 from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
+
+if TYPE_CHECKING:
+    from desktop.agreement_dialog import AgreementDialog
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
@@ -347,6 +350,13 @@ class MainWindow(QMainWindow):
         )
         review.setCheckable(True)
         a("workAs", "&Work as annotator…", self.choose_annotator)
+        a(
+            "agreement",
+            "&Agreement…",
+            self.show_agreement,
+            ["Ctrl+Shift+G"],
+            tip="Measure agreement between annotators, with charts and a report to keep",
+        )
 
         for label in self.labels:
             keys = [label.shortcut] if label.shortcut else []
@@ -413,7 +423,7 @@ class MainWindow(QMainWindow):
             entity_menu.addAction(acts[name])
         review_menu = menu.addMenu("&Review")
         review_menu.setObjectName("reviewMenu")
-        for name in ("reviewMode", "workAs"):
+        for name in ("reviewMode", "agreement", "workAs"):
             review_menu.addAction(acts[name])
         document_menu = menu.addMenu("&Document")
         document_menu.setObjectName("documentMenu")
@@ -782,6 +792,16 @@ class MainWindow(QMainWindow):
     @property
     def reviewing(self) -> bool:
         return self.pages.currentWidget() is self.compare_view
+
+    def show_agreement(self) -> AgreementDialog:
+        from desktop.agreement_dialog import AgreementDialog
+
+        self.compare_view.set_annotators([n for n in self.store.annotators() if n != "gold"])
+        dialog = AgreementDialog(self)
+        dialog.show()
+        if len(dialog.chosen()) >= 2:
+            dialog.compute()
+        return dialog
 
     def set_annotator(self, name: str) -> None:
         """Annotate as someone else from now on (a reviewer editing the gold version)."""

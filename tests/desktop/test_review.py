@@ -165,3 +165,22 @@ def test_edit_switches_to_annotating_the_gold_copy(reviewed, qtbot):
     assert window.annotator == "gold" and "gold" in window.windowTitle()
     assert window.doc.current is not None and window.doc.current.label == "Quote"
     assert window.doc.mine(window.doc.current)
+
+
+def test_agreement_dialog_shows_numbers_charts_and_saves_the_report(reviewed, qtbot, tmp_path):
+    window = reviewed
+    window.toggle_review()
+    dialog = window.show_agreement()
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == ["ana", "ben"]
+    labels = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert "Quote" in labels and labels[-1] == "overall"
+    quote = labels.index("Quote")
+    assert dialog.table.item(quote, 1).text() == "1.000"  # same span, other kind: exact match
+    assert "Same speaker for" in dialog.summary.text()
+    assert dialog.bars.renderer().isValid() and dialog.confusion.renderer().isValid()
+    target = tmp_path / "report.html"
+    window.dialogs.save_paths.append(str(target))
+    dialog.save.click()
+    html = target.read_text(encoding="utf-8")
+    assert "<svg" in html and "ana" in html and "ben" in html

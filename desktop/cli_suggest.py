@@ -1,0 +1,232 @@
+"""`spanwise suggest`: suggested quotes, speakers and cues, from the rules in db/suggest.
+
+    spanwise suggest FILE.txt [--json]            a text file; no database is opened
+    spanwise suggest [--document ID] [--json]     the database's documents, not yet annotated
+    spanwise suggest [--document ID] --accept-all  accept them all, as the current annotator
+
+`add_parser(subparsers)` adds the subcommand to the `spanwise` parser, `run(args)` runs it
+(before any database is opened: the file form must not touch one). Errors are SpanwiseError,
+reported by the caller as one line with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from db.changes import Change
+from db.errors import InvalidAnnotation, SpanwiseError
+from db.records import AnnotationData, DocumentData, EntityData, RelationData, now_iso
+from db.spanwise_json import document_json
+from db.store import Store
+from db.suggest import Lexicon, Suggestions, accept_change, load_lexicon, pending, suggest
+from db.textfiles import read_text_file
+from desktop.session import current_annotator, open_store, read_schema_file
+
+FILE_ANNOTATOR = "suggest"
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `suggest` to the `spanwise` command's subcommands."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "suggest",
+        help="suggest quotes, speakers and cues (offline rules; review them in the window)",
+        description=(
+            "Suggest direct, indirect and mixed quotes with their speakers, cues and "
+            "entities, each with the rule that found it. With FILE.txt nothing is stored."
+        ),
+    )
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        metavar="FILE.txt",
+        help="a text file: print its suggestions without opening any database",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print Spanwise v1 JSON: one document object (a list of them for the database)",
+    )
+    parser.add_argument("--document", metavar="ID", help="only the document with this id")
+    parser.add_argument(
+        "--accept-all",
+        action="store_true",
+        help="accept every suggestion into the database, as the current annotator",
+    )
+    parser.add_argument(
+        "--lexicon",
+        type=Path,
+        metavar="FILE.json",
+        help="more cues and speaker nouns, added to the bundled lexicon",
+    )
+    parser.add_argument("--encoding", help="decode FILE.txt with this encoding instead of UTF-8")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    lexicon = load_lexicon(args.lexicon) if args.lexicon else None
+    if args.file is not None:
+        if args.document or args.accept_all:
+            raise SpanwiseError(
+                "suggest: give a FILE.txt, or --document/--accept-all for the database, not both"
+            )
+        return _suggest_file(args, lexicon)
+    schema_path = getattr(args, "schema", None)
+    schema_text = read_schema_file(schema_path) if schema_path else None
+    store = open_store(getattr(args, "db", None), schema_text=schema_text)
+    try:
+        if args.accept_all:
+            return _accept_all(store, args, lexicon)
+        return _suggest_database(store, args, lexicon)
+    finally:
+        store.close()
+
+
+# -- a text file ---------------------------------------------------------------------------
+
+
+def _suggest_file(args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+    if args.file.is_dir():
+        raise SpanwiseError(f"{args.file}: a folder; suggest takes one text file")
+    text_file = read_text_file(args.file, args.encoding)
+    sha = text_file.sha256
+    document = DocumentData(
+        sha[:16], text_file.title, args.file.name, text_file.text, sha, now_iso()
+    )
+    suggestions = suggest(document.text, document.id, FILE_ANNOTATOR, lexicon)
+    with _stdout() as out:
+        if args.json:
+            _write_json(document_json(suggestions.exported(document)), out)
+        else:
+            _write_lines(suggestions, document, out, with_document=False)
+    return 0
+
+
+# -- the database ---------------------------------------------------------------------------
+
+
+def _documents(store: Store, args: argparse.Namespace, annotator: str) -> list[DocumentData]:
+    if args.document:
+        return [store.document(args.document)]
+    return [store.document(summary.id) for summary in store.documents(annotator)]
+
+
+def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+    annotator = current_annotator(store, getattr(args, "annotator", None))
+    objects = []
+    with _stdout() as out:
+        for document in _documents(store, args, annotator):
+            suggestions = suggest(document.text, document.id, annotator, lexicon)
+            if args.json:
+                objects.append(document_json(suggestions.exported(document)))
+                continue
+            todo = pending(suggestions, store.annotations(document.id, annotator))
+            shown = Suggestions(document.id, annotator, tuple(todo))
+            _write_lines(shown, document, out, with_document=True)
+        if args.json:
+            _write_json(objects, out)
+    return 0
+
+
+class _DocumentState:
+    """The annotator's annotations, links and entities of a document, kept up to date as
+    accepted changes are applied (so each suggestion sees the ones accepted before it)."""
+
+    def __init__(self, store: Store, document_id: str, annotator: str) -> None:
+        self.annotations: list[AnnotationData] = store.annotations(document_id, annotator)
+        self.relations: list[RelationData] = store.relations(document_id, annotator)
+        self.entities: dict[str, EntityData] = {
+            e.id: e for e in store.entities(document_id, annotator)
+        }
+
+    def update(self, change: Change) -> None:
+        self.annotations.extend(p.after for p in change.annotations if p.after is not None)
+        self.relations.extend(p.after for p in change.relations if p.after is not None)
+        for pair in change.entities:
+            if pair.after is not None:
+                self.entities[pair.after.id] = pair.after
+
+
+def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+    annotator = current_annotator(store, getattr(args, "annotator", None))
+    accepted = present = refused = documents = 0
+    for document in _documents(store, args, annotator):
+        documents += 1
+        state = _DocumentState(store, document.id, annotator)
+        for suggestion in suggest(document.text, document.id, annotator, lexicon):
+            change = accept_change(
+                suggestion, state.annotations, state.relations, state.entities.values()
+            )
+            if change.is_empty():
+                present += 1
+                continue
+            try:
+                store.apply(change)
+            except InvalidAnnotation as exc:
+                refused += 1
+                print(f"spanwise: {document.id}: not accepted: {exc}", file=sys.stderr)
+                continue
+            state.update(change)
+            accepted += 1
+    summary = f"accepted {accepted} suggestion(s) in {documents} document(s)"
+    if present:
+        summary += f", {present} already annotated"
+    if refused:
+        summary += f", {refused} refused"
+    print(summary)
+    return 0
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _stdout() -> Iterator[IO[str]]:
+    """Standard output as UTF-8 with plain newlines, whatever the console's encoding."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a test's captured stdout is text already
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="\n")
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()
+
+
+def _write_json(data: Any, out: IO[str]) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+def _write_lines(
+    suggestions: Suggestions, document: DocumentData, out: IO[str], with_document: bool
+) -> None:
+    """One tab-separated line per suggestion: [document,] offsets, kind, speaker, cue, rule,
+    the quote's words."""
+    text = document.text
+    for item in suggestions:
+        spans = "+".join(f"{s}-{e}" for s, e in item.quote.spans)
+        speaker = "-"
+        if item.speaker is not None:
+            speaker = text[item.speaker.start : item.speaker.end]
+            if item.entity is not None and item.entity.name != speaker:
+                speaker += f" ({item.entity.name})"
+        cue = text[item.cue.start : item.cue.end] if item.cue is not None else "-"
+        words = " … ".join(text[s:e] for s, e in item.quote.spans)
+        words = " ".join(words.split())
+        if len(words) > 80:
+            words = words[:79] + "…"
+        fields = [spans, item.kind, speaker, cue, item.rule, words]
+        if with_document:
+            fields.insert(0, document.id)
+        out.write("\t".join(fields) + "\n")
