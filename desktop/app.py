@@ -40,7 +40,25 @@ class WindowKeeper:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self._watch(window)
+
+    def _watch(self, window: MainWindow) -> None:
         window.databaseSwitchRequested.connect(self.switch)
+        window.restoreRequested.connect(self.restore)
+
+    def restore(self, backup: str) -> None:
+        """Close the database, put the backup in its place, open it again."""
+        from db.backups import restore_backup
+
+        old = self.window
+        path = old.store.path
+        old.save_settings()
+        old.store.close()
+        try:
+            restore_backup(path, backup)
+        except SpanwiseError as exc:
+            old.dialogs.error(old, "Backup not restored", str(exc))
+        self.switch(str(path))
 
     def switch(self, path: str, schema_text: str = "") -> None:
         old = self.window
@@ -50,7 +68,7 @@ class WindowKeeper:
             old.dialogs.error(old, "Cannot open database", str(exc))
             return
         new = MainWindow(store, current_annotator(store, old.annotator), old.settings, old.dialogs)
-        new.databaseSwitchRequested.connect(self.switch)
+        self._watch(new)
         self.window = new
         new.show()
         old.close()

@@ -324,6 +324,7 @@ class CompareView(QWidget):
         if change.is_empty():
             self.window.show_message("Nothing agreed is left to accept.")
             return
-        self.window.backup_before("adjudication-accept-all")
+        if not self.window.backup_before("accept-all"):
+            return
         self.window.push(change)
         self.refresh()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,9 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.changes import Change
-from db.database import backup_file
 from db.edits import add_annotation, describe, edit_annotation, new_annotation
-from db.errors import SpanwiseError
+from db.errors import DatabaseProblem, SpanwiseError
 from db.records import AnnotationData, now_iso
 from db.spans import snap_span, word_at
 from db.store import Store
@@ -74,6 +72,7 @@ class MainWindow(QMainWindow):
     """One database, one annotator; the open document is `self.doc`."""
 
     databaseSwitchRequested = Signal(str, str)  # path, schema text ('' for the default)
+    restoreRequested = Signal(str)  # backup path: the keeper closes, restores and reopens
 
     def __init__(
         self,
@@ -230,6 +229,7 @@ class MainWindow(QMainWindow):
             "&New database from a schema file…",
             self.new_database_from_schema,
         )
+        a("restoreBackup", "&Restore a backup…", self.restore_backup)
         a("quit", "&Quit", self.close, ["Ctrl+Q"])
 
         undo = a("undo", "&Undo", self.undo, [QKeySequence.StandardKey.Undo])
@@ -392,6 +392,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(acts["switchDatabase"])
         file_menu.addAction(acts["newDatabaseFromSchema"])
+        file_menu.addAction(acts["restoreBackup"])
         file_menu.addSeparator()
         file_menu.addAction(acts["quit"])
         edit_menu = menu.addMenu("&Edit")
@@ -836,12 +837,37 @@ class MainWindow(QMainWindow):
             self.select_annotation(copy)
         self.show_message(f"Editing the gold version as {gold}; Ctrl+Shift+R returns to review.")
 
-    def backup_before(self, operation: str) -> None:
-        """A copy of the database before a bulk operation, beside it."""
+    def backup_before(self, operation: str) -> bool:
+        """A copy of the database before a bulk operation, beside it; False (and nothing
+        done) when the copy cannot be made."""
+        from db.backups import backup_before
+
         try:
-            backup_file(self.store.path, operation)
-        except (OSError, sqlite3.Error) as exc:
-            self.show_message(f"No backup made before {operation}: {exc}")
+            backup_before(self.store.path, operation)
+        except DatabaseProblem as exc:
+            self.dialogs.error(self, "No backup, nothing done", str(exc))
+            return False
+        return True
+
+    def restore_backup(self) -> None:
+        """File > Restore backup: choose one of the copies beside the database."""
+        from db.backups import list_backups
+
+        backups = list_backups(self.store.path)
+        if not backups:
+            self.dialogs.info(self, "Restore backup", "There is no backup of this database yet.")
+            return
+        names = [f"{b.taken.astimezone():%Y-%m-%d %H:%M} — {b.reason}" for b in backups]
+        chosen = self.dialogs.choose_format(self, "Restore which backup?", names)
+        if chosen is None:
+            return
+        backup = backups[names.index(chosen)]
+        question = (
+            f"Replace the database with the backup of {chosen}?\n\nThe database as it is now "
+            "is kept as another backup first. Close other Spanwise windows on it before."
+        )
+        if self.dialogs.confirm(self, "Restore backup", question):
+            self.restoreRequested.emit(str(backup.path))
 
     # -- undo ---------------------------------------------------------------------------------
 

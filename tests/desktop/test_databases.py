@@ -81,3 +81,28 @@ def test_import_from_another_tool_and_export_in_another_format(make_window, qtbo
     window.actions_by_name["exportFormat"].trigger()
     assert len(target.read_text(encoding="utf-8").splitlines()) == 14
     assert window.dialogs.errors == []
+
+
+def test_restore_a_backup_from_the_file_menu(make_window, qtbot, tmp_path):
+    window = make_window({"a.txt": "Bo said hello to Ann."})
+    keeper = WindowKeeper(window)
+    window.article.select_span(0, 2)
+    window.actions_by_name["label:Speaker"].trigger()
+    assert window.backup_before("accept-all")  # a copy with one annotation
+    window.article.select_span(3, 7)
+    window.actions_by_name["label:Cue"].trigger()
+    assert len(window.doc) == 2
+    window.dialogs.choose_format = lambda parent, title, names: next(  # type: ignore
+        name for name in names if name.endswith("accept-all")
+    )
+    window.actions_by_name["restoreBackup"].trigger()
+    restored = keeper.window
+    qtbot.addWidget(restored)
+    assert restored is not window
+    assert [r.label for r in restored.doc.records()] == ["Speaker"]
+    from db.backups import list_backups
+
+    reasons = {b.reason for b in list_backups(restored.store.path)}
+    assert "before-restore" in reasons  # the replaced database was kept too
+    restored.close()
+    restored.store.close()
