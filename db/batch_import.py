@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from db.errors import ImportRefused
 from db.formats import FormatReport, ReadOptions
@@ -29,12 +30,16 @@ class ImportPlan:
     reports: list[tuple[Path, str, FormatReport]] = field(default_factory=list)
 
 
-def format_of(path: Path) -> str:
-    """spanwise, text, or another tool's format: by extension and content."""
+def format_of(path: Path, loaded: dict[Path, dict[str, Any]] | None = None) -> str:
+    """spanwise, text, or another tool's format: by extension and content. A Spanwise export
+    read on the way is kept in `loaded`, so it is not read twice."""
     json_problem: ImportRefused | None = None
     if path.is_file() and path.suffix.lower() == ".json":
         try:
-            if looks_like_spanwise(load_export_file(path)):
+            data = load_export_file(path)
+            if looks_like_spanwise(data):
+                if loaded is not None:
+                    loaded[path] = data
                 return SPANWISE
             json_problem = ImportRefused(
                 f'{path}: not a Spanwise export (no "format": "spanwise"), nor a format '
@@ -65,15 +70,16 @@ def plan_import(
     options = options or ReadOptions(encoding=encoding)
     text_paths: list[Path] = []
     by_format: dict[str, list[Path]] = {}
+    loaded: dict[Path, dict[str, Any]] = {}
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise ImportRefused(f"{path}: no such file or folder")
-        name = fmt or format_of(path)
+        name = fmt or format_of(path, loaded)
         if name == TEXT:
             text_paths.append(path)
         elif name == SPANWISE:
-            data = load_export_file(path)
+            data = loaded.pop(path, None) or load_export_file(path)
             if not looks_like_spanwise(data):
                 raise ImportRefused(f'{path}: not a Spanwise export (no "format": "spanwise")')
             plan.exports.append(parse_export(data, str(path)))

@@ -10,6 +10,7 @@ import must not pay for a query per row.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -35,6 +36,7 @@ from db.records import (
     ExportedDocument,
     ImportSummary,
     RelationData,
+    now_iso,
 )
 from db.rows import (
     add_document,
@@ -57,6 +59,34 @@ from db.textfiles import TextFile
 
 Progress = Callable[[int, int], None]
 _CHUNK = 500  # ids per IN (...) query, below SQLite's variable limit
+ANNOTATION_COLUMNS = (
+    "id",
+    "document_id",
+    "annotator_id",
+    "label_id",
+    "start",
+    "end",
+    "attributes",
+    "note",
+    "created",
+    "modified",
+    "fragments",
+)
+dumps = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":")
+).encode  # ids per IN (...) query, below SQLite's variable limit
+
+
+def _insert_many(session: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """executemany straight on the session's connection (same transaction): SQLAlchemy's own
+    insert would rebuild a parameter dict and re-encode JSON for each of 200,000 rows."""
+    if not rows:
+        return
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" * len(columns))
+    raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -72,6 +102,7 @@ class _Catalogue:
     label_ids: dict[str, int]
     labels: dict[str, LabelDef]
     relation_types: dict[str, RelationTypeDef]
+    has_annotations: bool  # any at all: ids of a new document's annotations could clash
     annotators: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -80,7 +111,8 @@ class _Catalogue:
         label_ids = {row.name: row.id for row in rows}
         labels = {row.name: label_def(row) for row in rows}
         types = {row.name: relation_type_def(row) for row in session.scalars(select(RelationType))}
-        return cls(session, label_ids, labels, types)
+        any_annotation = session.scalar(select(Annotation.id).limit(1)) is not None
+        return cls(session, label_ids, labels, types, any_annotation)
 
     def annotator(self, name: str) -> int:
         if name not in self.annotators:
@@ -106,6 +138,8 @@ def write_import(
             progress(done, total)
 
     by_sha = dict(session.execute(select(Document.sha256, Document.id)).tuples().all())
+    titles = set(session.scalars(select(Document.title)))
+    taken_ids = set(by_sha.values())
     position = next_position(session)
     for item in texts:
         if item.sha256 in by_sha:
@@ -124,23 +158,60 @@ def write_import(
         for exported in documents:
             doc = exported.document
             local_id = by_sha.get(doc.sha256)
+            new_document = local_id is None and not catalogue.has_annotations
             if local_id is None:
-                same_title = session.scalar(select(Document.id).where(Document.title == doc.title))
-                if same_title is not None:
+                if doc.title in titles:
                     summary.messages.append(
                         f"'{doc.title}': a document with this title but another text is in the "
                         "database; imported as a separate document"
                     )
-                local_id = by_sha[doc.sha256] = add_document(session, doc, position)
+                local_id = _new_document_id(doc, taken_ids)
+                _insert_many(
+                    session,
+                    "document",
+                    ("id", "title", "source", "text", "sha256", "imported_at", "position"),
+                    [
+                        (
+                            local_id,
+                            doc.title,
+                            doc.source,
+                            doc.text,
+                            doc.sha256,
+                            doc.imported_at or now_iso(),
+                            position,
+                        )
+                    ],
+                )
+                by_sha[doc.sha256] = local_id
+                titles.add(doc.title)
+                taken_ids.add(local_id)
                 position += 1
                 summary.documents_new += 1
+                _insert_many(
+                    session,
+                    "document_status",
+                    ("document_id", "annotator_id", "status"),
+                    [(local_id, catalogue.annotator(n), st) for n, st in exported.statuses.items()],
+                )
             else:
                 summary.documents_matched += 1
-            for name, status in exported.statuses.items():
-                set_status(session, local_id, catalogue.annotator(name), status)
-            _DocumentImport(session, catalogue, local_id, doc.text, replace, summary).run(exported)
+                for name, status in exported.statuses.items():
+                    set_status(session, local_id, catalogue.annotator(name), status)
+            _DocumentImport(
+                session, catalogue, local_id, doc.text, replace, summary, new_document
+            ).run(exported)
             step()
     return summary
+
+
+def _new_document_id(doc: DocumentData, taken: set[str]) -> str:
+    """The export's id when it is free, else one derived from the text's hash."""
+    if doc.id and doc.id not in taken:
+        return doc.id
+    for length in (16, 24, 32, 64):
+        if doc.sha256[:length] not in taken:
+            return doc.sha256[:length]
+    raise ImportRefused(f"document '{doc.title}': no free id for it")
 
 
 class _DocumentImport:
@@ -154,8 +225,12 @@ class _DocumentImport:
         text: str,
         replace: bool,
         summary: ImportSummary,
+        new_document: bool = False,
     ) -> None:
         self.session = session
+        # a document this import created, in a database without annotations: nothing of it
+        # can be in the database yet, so no lookups are needed
+        self.new_document = new_document
         self.catalogue = catalogue
         self.document_id = document_id
         self.text = text
@@ -173,6 +248,8 @@ class _DocumentImport:
 
     def _existing(self, model: Any, ids: Sequence[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
+        if self.new_document:
+            return found
         for chunk in _chunks(ids):
             for row in self.session.scalars(select(model).where(model.id.in_(chunk))).unique():
                 found[row.id] = row
@@ -182,7 +259,8 @@ class _DocumentImport:
         existing = self._existing(Annotation, [r.id for r in records])
         rows = []
         for record in records:
-            record = dataclasses.replace(record, document_id=self.document_id)
+            if record.document_id != self.document_id:
+                record = dataclasses.replace(record, document_id=self.document_id)
             try:
                 check_spans(self.text, record.start, record.end, record.fragments)
             except InvalidAnnotation as exc:
@@ -193,33 +271,36 @@ class _DocumentImport:
             where = f"document '{self.document_id}', annotation '{record.id}'"
             if label is None:
                 raise ImportRefused(f"{where}: unknown label '{record.label}'")
-            try:
-                label.check_attributes(record.attributes)  # the database's definition decides
-            except SpanwiseError as exc:
-                raise ImportRefused(f"{where}: 'attributes': {exc}") from exc
+            if record.attributes:
+                try:
+                    label.check_attributes(record.attributes)  # the database's definition
+                except SpanwiseError as exc:
+                    raise ImportRefused(f"{where}: 'attributes': {exc}") from exc
             row = existing.get(record.id)
             if row is not None:
                 self._existing_annotation(row, record)
                 continue
             rows.append(
-                {
-                    "id": record.id,
-                    "document_id": self.document_id,
-                    "annotator_id": self.catalogue.annotator(record.annotator),
-                    "label_id": self.catalogue.label_ids[record.label],
-                    "start": record.start,
-                    "end": record.end,
-                    "attributes": dict(record.attributes),
-                    "note": record.note,
-                    "created": record.created,
-                    "modified": record.modified,
-                    "fragments": [list(f) for f in record.fragments] if record.fragments else None,
-                }
+                (
+                    record.id,
+                    self.document_id,
+                    self.catalogue.annotator(record.annotator),
+                    self.catalogue.label_ids[record.label],
+                    record.start,
+                    record.end,
+                    dumps(record.attributes) if record.attributes else "{}",
+                    record.note,
+                    record.created,
+                    record.modified,
+                    dumps([list(f) for f in record.fragments]) if record.fragments else None,
+                )
             )
             self.summary.annotations_added += 1
             self.summary.tally(record.annotator, "added")
-        if rows:
-            self.session.execute(insert(Annotation), rows)
+        _insert_many(self.session, "annotation", ANNOTATION_COLUMNS, rows)
+        if self.new_document:
+            self.ends = {r.id: (r.label, r.annotator) for r in records}
+            return
         labels = {id_: name for name, id_ in self.catalogue.label_ids.items()}
         names = annotator_names(self.session)
         for id_, label_id, who in self.session.execute(
@@ -256,13 +337,17 @@ class _DocumentImport:
         if not links:
             return
         existing = self._existing(Relation, [r.id for r in links])
-        counts: dict[tuple[str, str], int] = dict(
-            ((source, kind), n)
-            for source, kind, n in self.session.execute(
-                select(Relation.source_id, Relation.type, func.count())
-                .where(Relation.document_id == self.document_id)
-                .group_by(Relation.source_id, Relation.type)
-            ).tuples()
+        counts: dict[tuple[str, str], int] = (
+            {}
+            if self.new_document
+            else dict(
+                ((source, kind), n)
+                for source, kind, n in self.session.execute(
+                    select(Relation.source_id, Relation.type, func.count())
+                    .where(Relation.document_id == self.document_id)
+                    .group_by(Relation.source_id, Relation.type)
+                ).tuples()
+            )
         )
         rows = []
         for link in links:
@@ -290,18 +375,22 @@ class _DocumentImport:
                 continue
             counts[key] = counts.get(key, 0) + 1
             rows.append(
-                {
-                    "id": link.id,
-                    "document_id": self.document_id,
-                    "annotator_id": self.catalogue.annotator(link.annotator),
-                    "type": link.type,
-                    "source_id": link.source,
-                    "target_id": link.target,
-                }
+                (
+                    link.id,
+                    self.document_id,
+                    self.catalogue.annotator(link.annotator),
+                    link.type,
+                    link.source,
+                    link.target,
+                )
             )
             self.summary.links_added += 1
-        if rows:
-            self.session.execute(insert(Relation), rows)
+        _insert_many(
+            self.session,
+            "relation",
+            ("id", "document_id", "annotator_id", "type", "source_id", "target_id"),
+            rows,
+        )
 
     def _check_link(self, link: RelationData) -> RelationTypeDef:
         """The database's own schema decides, not the file's."""
@@ -327,14 +416,18 @@ class _DocumentImport:
         if not entities:
             return
         existing = self._existing(Entity, [e.id for e in entities])
-        taken = dict(
-            self.session.execute(
-                select(EntityMention.annotation_id, EntityMention.entity_id)
-                .join(Entity, Entity.id == EntityMention.entity_id)
-                .where(Entity.document_id == self.document_id)
+        taken: dict[str, str] = (
+            {}
+            if self.new_document
+            else dict(
+                self.session.execute(
+                    select(EntityMention.annotation_id, EntityMention.entity_id)
+                    .join(Entity, Entity.id == EntityMention.entity_id)
+                    .where(Entity.document_id == self.document_id)
+                )
+                .tuples()
+                .all()
             )
-            .tuples()
-            .all()
         )
         entity_rows, mention_rows = [], []
         for entity in entities:

@@ -175,6 +175,11 @@ def _no_constant(constant: str) -> Any:
 def _refuse_unpaired_surrogates(data: dict[str, Any], name: str) -> None:
     """A lone surrogate (JSON's "\\ud800") cannot be stored or written as UTF-8: refuse the
     file, naming where it is, before it can reach the database or a later export."""
+    try:  # the C encoder finds out at once whether there is one at all...
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return
+    except UnicodeEncodeError:
+        pass  # ...and the walk below says where
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
@@ -455,6 +460,49 @@ def _optional_str(obj: dict[str, Any], key: str) -> str:
 
 
 def _parse_annotation(
+    check: _Checker, item: Any, where: str, doc_id: str, text: str
+) -> AnnotationData:
+    """One annotation: the common, well-formed case is checked in one pass; anything odd
+    goes through the field-by-field checks, which name the problem."""
+    quick = _quick_annotation(item, doc_id, text)
+    if quick is not None:
+        return quick
+    return _checked_annotation(check, item, where, doc_id, text)
+
+
+def _quick_annotation(item: Any, doc_id: str, text: str) -> AnnotationData | None:
+    if type(item) is not dict or "fragments" in item:
+        return None
+    try:
+        ann_id, annotator, label = item["id"], item["annotator"], item["label"]
+        start, end, span_text = item["start"], item["end"], item["text"]
+        attributes, note = item["attributes"], item["note"]
+        created, modified = item["created"], item["modified"]
+    except KeyError:
+        return None
+    if not (
+        type(ann_id) is str
+        and ann_id
+        and type(annotator) is str
+        and annotator.strip()
+        and type(label) is str
+        and type(start) is int
+        and type(end) is int
+        and 0 <= start < end <= len(text)
+        and type(span_text) is str
+        and text[start:end] == span_text
+        and type(attributes) is dict
+        and (note is None or type(note) is str)
+        and type(created) is str
+        and type(modified) is str
+    ):
+        return None
+    return AnnotationData(
+        ann_id, doc_id, annotator, label, start, end, dict(attributes), note, created, modified
+    )
+
+
+def _checked_annotation(
     check: _Checker, item: Any, where: str, doc_id: str, text: str
 ) -> AnnotationData:
     if not isinstance(item, dict):
