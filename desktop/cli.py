@@ -14,7 +14,7 @@ from pathlib import Path
 from db import __version__
 from db.errors import SpanwiseError
 from db.store import Store
-from desktop import cli_agree
+from desktop import cli_agree, cli_suggest
 from desktop.session import (
     current_annotator,
     default_database_path,
@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("docs", help="list documents: id, title, status, annotation count")
     commands.add_parser("formats", help="list the formats Spanwise imports and exports")
     cli_agree.add_parser(commands)
+    cli_suggest.add_parser(commands)
     return parser
 
 
@@ -135,6 +136,8 @@ def run(argv: list[str]) -> int:
         from desktop.app import run_gui  # Qt is loaded only for the window
 
         return run_gui(args.db, args.annotator, args.screenshot, schema_text)
+    if command == "suggest":  # a FILE.txt needs no database; the rest opens its own
+        return cli_suggest.run(args)
     store = open_store(args.db, schema_text=schema_text)
     try:
         if command == "import":

@@ -1,0 +1,163 @@
+"""Finding quotations by their marks: “…”, "…", «…», »…«, „…“, ‘…’, '…', ‹…›, and quotes nested
+in them, and quotations that run over paragraphs (the opening mark repeated at each paragraph,
+the closing mark only at the end).
+
+One pass over the marks with a stack, line by line. An apostrophe (’ or ') inside a word is
+never a mark, so "Ukraine’s" and "don't" cannot close a quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MARK = re.compile(r"[\"'“”„«»‘’‚‹›]")
+# What can close a quotation opened by each mark.
+CLOSERS = {
+    "“": "”",
+    "„": "“”",
+    "«": "»",
+    "»": "«",
+    "‘": "’",
+    "‚": "‘’",
+    "‹": "›",
+    "›": "‹",
+    '"': '"',
+    "'": "'",
+}
+# Marks that may start a paragraph continuing a quotation opened by the key.
+CONTINUERS = {"“": "“", "„": "„", "«": "«»", "»": "»", '"': '"', "‘": "‘", "'": "'"}
+_APOSTROPHES = "’'"
+_BEFORE_OPENING = " \t\u00a0\u202f([{–—-:/“„«»‘‚‹›\"'"
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """A top-level quotation: one piece per paragraph it runs over.
+
+    `pieces` are (opening mark, closing mark or the paragraph's end where it goes on);
+    `nested` are the closed quotations inside it, as (opening mark, closing mark).
+    """
+
+    opener: str
+    pieces: tuple[tuple[int, int], ...]
+    closed: bool
+    nested: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def open(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def close(self) -> int:
+        """The closing mark's offset (the quotation ends after it)."""
+        return self.pieces[-1][1]
+
+    @property
+    def multi_paragraph(self) -> bool:
+        return len(self.pieces) > 1
+
+    def contents(self, text: str) -> list[tuple[int, int]]:
+        """The words inside the marks, one span per paragraph, white space trimmed."""
+        spans = []
+        for mark, stop in self.pieces:
+            start = mark + 1
+            while start < stop and text[start].isspace():
+                start += 1
+            while stop > start and text[stop - 1].isspace():
+                stop -= 1
+            if start < stop:
+                spans.append((start, stop))
+        return spans
+
+
+@dataclass
+class _Open:
+    opener: str
+    position: int
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+    nested: list[tuple[int, int]] = field(default_factory=list)
+
+
+def find_quotations(text: str, line_spans: list[tuple[int, int]]) -> list[Quotation]:
+    """Every closed top-level quotation, in text order."""
+    found: list[Quotation] = []
+    carry: _Open | None = None
+    for line_start, line_end in line_spans:
+        stack: list[_Open] = []
+        skip = -1
+        if carry is not None and text[line_start] in CONTINUERS.get(carry.opener, ""):
+            carry.position = line_start
+            stack.append(carry)
+            skip = line_start
+        elif carry is not None:
+            found.extend(_promoted(text, carry))
+        carry = None
+        for match in MARK.finditer(text, line_start, line_end):
+            position = match.start()
+            if position == skip:
+                continue
+            mark = match.group()
+            before = text[position - 1] if position > line_start else " "
+            after = text[position + 1] if position + 1 < line_end else " "
+            if mark in _APOSTROPHES and before.isalnum() and after.isalnum():
+                continue  # an apostrophe inside a word
+            if mark in _APOSTROPHES and _plural_possessive(text, position, line_end):
+                continue  # "the drivers' union", when the quotation closes later
+            level = _closing_level(stack, mark, before, after)
+            if level is not None:
+                closing = stack[level]
+                del stack[level:]
+                if level == 0:
+                    pieces = (*closing.pieces, (closing.position, position))
+                    found.append(Quotation(closing.opener, pieces, True, tuple(closing.nested)))
+                else:
+                    stack[0].nested.append((closing.position, position))
+            elif mark in CLOSERS and _can_open(mark, before, after):
+                stack.append(_Open(mark, position))
+        if stack:
+            carry = stack[0]
+            carry.pieces.append((carry.position, line_end))
+    if carry is not None:
+        found.extend(_promoted(text, carry))
+    found.sort(key=lambda q: q.open)
+    return found
+
+
+def _plural_possessive(text: str, position: int, line_end: int) -> bool:
+    """A plural possessive ("drivers' union"): an s, the mark, a lower-case word, and the
+    same mark again later in the paragraph."""
+    return (
+        position > 0
+        and text[position - 1] in "sS"
+        and text[position + 1 : position + 2] == " "
+        and text[position + 2 : position + 3].islower()
+        and text.find(text[position], position + 1, line_end) >= 0
+    )
+
+
+def _promoted(text: str, unclosed: _Open) -> list[Quotation]:
+    """Quotations inside a mark that never closed (a stray ‘ or a typo) stand on their own."""
+    return [Quotation(text[s], ((s, e),), True) for s, e in unclosed.nested]
+
+
+def _closing_level(stack: list[_Open], mark: str, before: str, after: str) -> int | None:
+    """The stack level this mark closes, searching from the innermost quotation out."""
+    for level in range(len(stack) - 1, -1, -1):
+        if mark not in CLOSERS[stack[level].opener]:
+            continue
+        # a single closing mark follows a word or punctuation, and no letter follows it
+        single = mark in _APOSTROPHES or mark == "‘"
+        if single and (before.isspace() or after.isalnum()):
+            continue
+        return level
+    return None
+
+
+def _can_open(mark: str, before: str, after: str) -> bool:
+    """An opening mark follows a space, a bracket or another mark, and precedes a word."""
+    if after.isspace() and mark not in "«»‹›":
+        return False  # guillemets may have a space inside: « Bonjour »
+    if mark in "'‘‚" and after.isdigit():
+        return False  # '90s
+    return before in _BEFORE_OPENING or mark in "„«»‹›“"
