@@ -73,3 +73,31 @@ def removed(item: T) -> Pair[T]:
 
 def updated(before: T, after: T) -> Pair[T]:
     return Pair(before, after)
+
+
+def merged(description: str, changes: list[Change]) -> Change:
+    """Several Changes as one: each object's first `before` and last `after`, so an entity
+    one step creates and the next one extends is simply created with both mentions."""
+
+    def fold(pairs: list[Pair[T]]) -> tuple[Pair[T], ...]:
+        order: list[str] = []
+        first: dict[str, T | None] = {}
+        last: dict[str, T | None] = {}
+        for pair in pairs:
+            if pair.key not in first:
+                order.append(pair.key)
+                first[pair.key] = pair.before
+            last[pair.key] = pair.after
+        return tuple(
+            Pair(first[k], last[k])
+            for k in order
+            if not (first[k] is None and last[k] is None) and first[k] != last[k]
+        )
+
+    return Change(
+        description,
+        fold([p for c in changes for p in c.annotations]),
+        fold([p for c in changes for p in c.relations]),
+        fold([p for c in changes for p in c.entities]),
+        fold([p for c in changes for p in c.decisions]),
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -73,6 +73,9 @@ class ArticleView(QPlainTextEdit):
         self._holds = 0
         self._stale = False
         self.candidate_id: str | None = None
+        self.suggested: list[tuple[tuple[int, int], ...]] = []
+        self.suggested_parts: list[tuple[tuple[int, int], ...]] = []
+        self.suggested_current: tuple[tuple[int, int], ...] | None = None
         doc.reset.connect(self._load)
         doc.added.connect(self.refresh_highlights)
         doc.removed.connect(self.refresh_highlights)
@@ -163,6 +166,82 @@ class ArticleView(QPlainTextEdit):
         """Emphasise a group (an entity's mentions and quotes) until it is cleared."""
         self.group_ids = set(annotation_ids)
         self.refresh_highlights()
+
+    def set_suggestions(
+        self,
+        quotes: list[tuple[tuple[int, int], ...]],
+        parts: list[tuple[tuple[int, int], ...]],
+        current: tuple[tuple[int, int], ...] | None,
+    ) -> None:
+        """Suggested quotes (and the current one's speaker and cue), drawn dashed and muted."""
+        self.suggested = quotes
+        self.suggested_parts = parts
+        self.suggested_current = current
+        self.viewport().update()
+
+    def show_span(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.doc.positions.to_qt(end))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        cursor.setPosition(self.doc.positions.to_qt(start))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def span_rects(self, start: int, end: int) -> list[QRectF]:
+        """The rectangles a span covers on screen, one per visual line."""
+        positions = self.doc.positions
+        qt_start, qt_end = positions.to_qt(start), positions.to_qt(end)
+        rects: list[QRectF] = []
+        block = self.document().findBlock(qt_start)
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid() and block.position() <= qt_end:
+            top = self.blockBoundingGeometry(block).translated(offset).top()
+            if top > height:
+                break
+            layout = block.layout()
+            for index in range(layout.lineCount()):
+                line = layout.lineAt(index)
+                line_start = block.position() + line.textStart()
+                line_end = line_start + line.textLength()
+                low, high = max(qt_start, line_start), min(qt_end, line_end)
+                if low >= high:
+                    continue
+                x1, _ = line.cursorToX(low - block.position())
+                x2, _ = line.cursorToX(high - block.position())
+                rects.append(
+                    QRectF(min(x1, x2) + offset.x(), top + line.y(), abs(x2 - x1), line.height())
+                )
+            block = block.next()
+        return rects
+
+    def _paint_suggestions(self, painter: QPainter) -> None:
+        if not self.suggested:
+            return
+        start, end = self.visible_offsets()
+        muted = QColor("#78909c")
+        for spans in self.suggested:
+            if spans[-1][1] < start or spans[0][0] > end:
+                continue
+            current = spans == self.suggested_current
+            pen = QPen(muted.darker(150) if current else muted, 2.0 if current else 1.0)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            fill = QColor(muted)
+            fill.setAlpha(45 if current else 18)
+            painter.setBrush(fill)
+            for piece_start, piece_end in spans:
+                for rect in self.span_rects(piece_start, piece_end):
+                    painter.drawRect(rect.adjusted(-1, 0, 1, -1))
+        pen = QPen(muted.darker(150), 1.0)
+        pen.setStyle(Qt.PenStyle.DotLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for spans in self.suggested_parts:
+            for piece_start, piece_end in spans:
+                for rect in self.span_rects(piece_start, piece_end):
+                    painter.drawRect(rect.adjusted(-1, 0, 1, -1))
 
     def set_candidate(self, annotation_id: str | None) -> None:
         self.candidate_id = annotation_id
@@ -258,8 +337,13 @@ class ArticleView(QPlainTextEdit):
         return QPoint(rect.left() + 4, rect.top())
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the selected annotation's links as arcs with their type, like brat's arrows."""
+        """Draw suggestions (dashed, muted) and the selected annotation's links as arcs with
+        their type, like brat's arrows."""
         super().paintEvent(event)
+        if self.suggested:
+            painter = QPainter(self.viewport())
+            self._paint_suggestions(painter)
+            painter.end()
         current = self.doc.current
         if current is None:
             return

@@ -45,6 +45,7 @@ from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
 from desktop.session import read_schema_file
 from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
+from desktop.suggestions import SuggestionController
 
 if TYPE_CHECKING:
     from desktop.agreement_dialog import AgreementDialog
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         self.links = LinkController(self)
+        self.suggestions = SuggestionController(self)
         self._build_actions()
         self.compare_view = CompareView(self)
         self.pages.addWidget(self.compare_view)
@@ -341,6 +343,30 @@ class MainWindow(QMainWindow):
         a("mergeEntities", "&Merge selected entities", links.merge_selected, ["Ctrl+M"])
         a("splitMention", "S&plit mention from its entity", links.split_current, ["Ctrl+Shift+M"])
         a("renameEntity", "&Rename entity…", links.rename_selected, ["F2"])
+        hints = self.suggestions
+        a(
+            "suggest",
+            "Su&ggest quotes, speakers and cues",
+            hints.request,
+            ["Ctrl+Shift+S"],
+            tip="Suggest quotes with their speakers and cues (offline rules)",
+        )
+        a("nextSuggestion", "Next suggestion", lambda: hints.step(False), ["N"], widgets=keyed)
+        a(
+            "previousSuggestion",
+            "Previous suggestion",
+            lambda: hints.step(True),
+            ["Shift+N"],
+            widgets=keyed,
+        )
+        a(
+            "rejectSuggestion",
+            "Reject the suggestion",
+            self.reject_suggestion,
+            ["Backspace"],
+            widgets=[self.article],
+        )
+        a("acceptAllSuggestions", "Accept all suggestions", hints.accept_all)
         review = a(
             "reviewMode",
             "&Compare and adjudicate",
@@ -418,6 +444,15 @@ class MainWindow(QMainWindow):
         annotate_menu.addSeparator()
         for name in ("linkSpeaker", "linkCue", "linkArgument", "addFragment"):
             annotate_menu.addAction(acts[name])
+        annotate_menu.addSeparator()
+        for name in (
+            "suggest",
+            "nextSuggestion",
+            "previousSuggestion",
+            "rejectSuggestion",
+            "acceptAllSuggestions",
+        ):
+            annotate_menu.addAction(acts[name])
         entity_menu = menu.addMenu("E&ntities")
         entity_menu.setObjectName("entityMenu")
         for name in ("linkEntity", "renameEntity", "mergeEntities", "splitMention"):
@@ -448,7 +483,17 @@ class MainWindow(QMainWindow):
             button.setObjectName(f"labelButton:{label.name}")
             button.setAccessibleName(f"Label {label.name}")
         toolbar.addSeparator()
-        for name in ("linkSpeaker", "linkCue", "linkArgument", "linkEntity"):
+        short = {
+            "linkSpeaker": "S speaker",
+            "linkCue": "C cue",
+            "linkArgument": "A argument",
+            "linkEntity": "E entity",
+            "suggest": "Suggest",
+            "markDone": "Done ⏎",
+        }
+        for name, text in short.items():
+            acts[name].setIconText(text)
+        for name in ("linkSpeaker", "linkCue", "linkArgument", "linkEntity", "suggest"):
             toolbar.addAction(acts[name])
         toolbar.addSeparator()
         toolbar.addAction(acts["markDone"])
@@ -678,8 +723,15 @@ class MainWindow(QMainWindow):
             self.select_annotation(target)
 
     def confirm_pick(self) -> None:
+        """Enter: link the highlighted candidate, or accept the current suggestion."""
         if self.links.picking:
             self.links.confirm()
+        elif self.suggestions.current is not None:
+            self.suggestions.accept()
+
+    def reject_suggestion(self) -> None:
+        if not self.suggestions.reject():
+            self.show_message("No suggestion selected: N goes to the next one.")
 
     def select_annotation(self, record: AnnotationData | None) -> None:
         self.doc.set_current(record)

@@ -102,6 +102,29 @@ def compare_screenshot(database: Path, target: str) -> None:
         window.store.close()
 
 
+def suggestions_screenshot(target: str) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop.app import create_window, ensure_app
+
+    app = ensure_app()
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "s.db")
+        store.import_texts(seed_paths())
+        store.close()
+        settings = QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat)
+        window = create_window(str(Path(folder) / "s.db"), "ana", settings)
+        window.resize(1440, 860)
+        window.show()
+        window.suggestions.request()
+        window.suggestions.step(False)
+        window.suggestions.step(False)
+        app.processEvents()
+        window.grab().save(target)
+        window.close()
+        window.store.close()
+
+
 def attribution_screenshot(database: Path, quote_id: str, target: str) -> None:
     from PySide6.QtCore import QSettings
 
@@ -147,6 +170,7 @@ def main(folder: str) -> int:
         second_opinion(store, "ben")
         store.close()
         compare_screenshot(database, f"{folder}/compare.png")
+        suggestions_screenshot(f"{folder}/suggestions.png")
         return code
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Iterable, Sequence
 
-from db.changes import Change, Pair, added, updated
+from db.changes import Change, Pair, T, added, merged, updated
 from db.records import AnnotationData, EntityData, RelationData, now_iso
 from db.store import new_id
 from db.suggest.model import SuggestedEntity, Suggestion
@@ -142,3 +142,35 @@ def pending(
         if a.label == "Quote"
     }
     return [s for s in items if s.key not in rejected and s.quote.spans not in taken]
+
+
+def accept_all_change(
+    suggestions: Iterable[Suggestion],
+    existing_annotations: Iterable[AnnotationData],
+    existing_relations: Iterable[RelationData],
+    existing_entities: Iterable[EntityData],
+) -> Change:
+    """Every suggestion accepted as one edit, each against the state the previous ones left
+    (a speaker mention shared by two quotes is made once, its entity grows)."""
+    annotations = {a.id: a for a in existing_annotations}
+    relations = {r.id: r for r in existing_relations}
+    entities = {e.id: e for e in existing_entities}
+    changes = []
+    for suggestion in suggestions:
+        change = accept_change(
+            suggestion, annotations.values(), relations.values(), entities.values()
+        )
+        _advance(annotations, change.annotations)
+        _advance(relations, change.relations)
+        _advance(entities, change.entities)
+        changes.append(change)
+    return merged(f"Accept {len(changes)} suggested quote(s)", changes)
+
+
+def _advance(state: dict[str, T], pairs: Iterable[Pair[T]]) -> None:
+    """Bring an id -> record map past a Change's pairs."""
+    for pair in pairs:
+        if pair.after is None:
+            state.pop(pair.key, None)
+        else:
+            state[pair.key] = pair.after

@@ -1,0 +1,162 @@
+"""Suggestions in the window: shown dashed and muted (never like real annotations), walked
+with N / Shift+N, accepted with Enter (quote, speaker, cue, links and entity in one undo
+step), rejected with Backspace (and not suggested again for that document)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from db.changes import Change, added
+from db.records import DecisionData, now_iso
+from db.suggest import Suggestion, accept_change, pending, suggest
+from db.suggest.accept import accept_all_change
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+REJECTED = "rejected"
+PREFIX = "suggest:"
+
+
+class SuggestionController(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.doc = window.doc
+        self.items: list[Suggestion] = []
+        self.index = -1
+        self.doc.reset.connect(self._document_changed)
+        self._shown_for: str | None = None
+
+    @property
+    def current(self) -> Suggestion | None:
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.items)
+
+    def _document_changed(self) -> None:
+        if self.doc.document_id != self._shown_for:
+            self.clear()
+
+    def clear(self) -> None:
+        self.items, self.index, self._shown_for = [], -1, None
+        self._show()
+
+    def _rejected(self) -> set[str]:
+        document_id = self.doc.document_id
+        if document_id is None:
+            return set()
+        return {
+            d.key.removeprefix(PREFIX)
+            for d in self.window.store.decisions(document_id, self.doc.annotator)
+            if d.key.startswith(PREFIX) and d.value == REJECTED
+        }
+
+    def request(self) -> None:
+        """Ctrl+Shift+S: suggest for the open document (what was rejected stays away)."""
+        document = self.doc.document
+        if document is None:
+            return
+        found = suggest(document.text, document.id, self.doc.annotator)
+        mine = [r for r in self.doc.records() if self.doc.mine(r)]
+        self.items = pending(found, mine, self._rejected())
+        self._shown_for = document.id
+        self.index = -1
+        if not self.items:
+            self.window.show_message("No new suggestions for this document.")
+            self._show()
+            return
+        self.step(False)
+
+    def step(self, backwards: bool) -> None:
+        """N / Shift+N: the next (previous) suggestion after the caret."""
+        if not self.items:
+            self.window.show_message("No suggestions: Ctrl+Shift+S asks for them.")
+            return
+        if self.index < 0:
+            offset = self.window.article.cursor_offset()
+            after = [i for i, s in enumerate(self.items) if s.quote.start >= offset]
+            self.index = after[0] if after and not backwards else (len(self.items) - 1)
+            if backwards:
+                before = [i for i, s in enumerate(self.items) if s.quote.start < offset]
+                self.index = before[-1] if before else len(self.items) - 1
+        else:
+            self.index = (self.index + (-1 if backwards else 1)) % len(self.items)
+        self._show()
+
+    def _show(self) -> None:
+        current = self.current
+        self.window.article.set_suggestions(
+            [s.quote.spans for s in self.items],
+            [x.spans for x in (current.speaker, current.cue) if x] if current else [],
+            current.quote.spans if current else None,
+        )
+        if current is None:
+            return
+        self.doc.set_current(None)
+        self.window.article.show_span(current.quote.start, current.quote.end)
+        self.window.show_message(
+            f"Suggestion {self.index + 1} of {len(self.items)}: "
+            f"{current.describe(self.doc.text)} [{current.rule}] — Enter accepts, Backspace "
+            "rejects, N / Shift+N move on.",
+            persistent=True,
+        )
+
+    def _drop_current(self) -> None:
+        del self.items[self.index]
+        if not self.items:
+            self.index = -1
+            self.window.show_message("Every suggestion is reviewed.")
+        else:
+            self.index %= len(self.items)
+        self._show()
+
+    def _state(self) -> tuple[list, list, list]:
+        mine = self.doc.annotator
+        return (
+            [r for r in self.doc.records() if r.annotator == mine],
+            [r for r in self.doc.relations.values() if r.annotator == mine],
+            [e for e in self.doc.entities.values() if e.annotator == mine],
+        )
+
+    def accept(self) -> bool:
+        suggestion = self.current
+        if suggestion is None:
+            return False
+        change = accept_change(suggestion, *self._state())
+        description = f"Accept {suggestion.describe(self.doc.text)}"
+        if not change.is_empty():
+            change = Change(description, change.annotations, change.relations, change.entities)
+            if not self.window.push(change):
+                return True
+        self._drop_current()
+        return True
+
+    def reject(self) -> bool:
+        suggestion = self.current
+        document_id = self.doc.document_id
+        if suggestion is None or document_id is None:
+            return False
+        decision = DecisionData(
+            document_id, self.doc.annotator, PREFIX + suggestion.key, REJECTED, now_iso()
+        )
+        change = Change(
+            f"Reject {suggestion.describe(self.doc.text)}", decisions=(added(decision),)
+        )
+        if self.window.push(change):
+            self._drop_current()
+        return True
+
+    def accept_all(self) -> None:
+        if not self.items:
+            self.window.show_message("No suggestions to accept: Ctrl+Shift+S asks for them.")
+            return
+        change = accept_all_change(self.items, *self._state())
+        if change.is_empty() or self.window.push(change):
+            count = len(self.items)
+            self.clear()
+            self.window.show_message(f"Accepted {count} suggestion(s) in one step.")

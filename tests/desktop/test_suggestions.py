@@ -1,0 +1,72 @@
+"""Suggestions in the window: asked for, walked, accepted as one step, rejected for good."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from db.spanwise_json import export_json
+
+TEXT = (
+    "“We will rebuild the bridge by spring,” Mayor Ana Souza said on Monday.\n\n"
+    "The transport ministry said that the repairs would cost more than planned.\n\n"
+    "Souza added that “nobody will be left behind.”"
+)
+
+
+def shortcut(qtbot, view, key, modifiers=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(view, key, modifiers)
+
+
+def test_suggestions_are_shown_apart_and_accepted_in_one_undoable_step(make_window, qtbot):
+    window = make_window({"a.txt": TEXT})
+    view = window.article
+    shortcut(qtbot, view, Qt.Key.Key_S,
+             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    hints = window.suggestions
+    assert len(hints.items) == 3 and hints.current is not None
+    assert len(window.doc) == 0  # nothing is an annotation until accepted
+    assert view.suggested and view.suggested_current == hints.current.quote.spans
+    assert "Suggestion 1 of 3" in window.statusBar().currentMessage()
+    shortcut(qtbot, view, Qt.Key.Key_Return)
+    labels = sorted(r.label for r in window.doc.records())
+    assert labels == ["Cue", "Quote", "Speaker"]
+    quote = next(r for r in window.doc.records() if r.label == "Quote")
+    assert quote.attributes["origin"] == "suggested" and "rule" in quote.attributes
+    assert window.doc.text_of(window.doc.link_target(quote.id, "speaker")) == "Mayor Ana Souza"
+    assert len(hints.items) == 2
+    window.actions_by_name["undo"].trigger()
+    assert len(window.doc) == 0  # the whole suggestion was one step
+
+
+def test_rejected_suggestions_do_not_come_back(make_window, qtbot):
+    window = make_window({"a.txt": TEXT})
+    view = window.article
+    hints = window.suggestions
+    hints.request()
+    rejected = hints.current.key
+    shortcut(qtbot, view, Qt.Key.Key_Backspace)
+    assert len(hints.items) == 2
+    hints.request()
+    assert rejected not in {s.key for s in hints.items}
+    assert len(hints.items) == 2
+
+
+def test_n_walks_and_accept_all_makes_everything_in_one_step(make_window, qtbot):
+    window = make_window({"a.txt": TEXT})
+    view = window.article
+    hints = window.suggestions
+    hints.request()
+    first = hints.current
+    shortcut(qtbot, view, Qt.Key.Key_N)
+    assert hints.current is not first
+    shortcut(qtbot, view, Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier)
+    assert hints.current is first
+    window.actions_by_name["acceptAllSuggestions"].trigger()
+    data = export_json(window.store)
+    document = data["documents"][0]
+    assert sum(a["label"] == "Quote" for a in document["annotations"]) == 3
+    [entity] = [e for e in document["entities"] if len(e["mentions"]) > 1]
+    assert "Souza" in entity["name"]
+    assert not hints.items and not view.suggested
+    window.actions_by_name["undo"].trigger()
+    assert len(window.doc) == 0
