@@ -17,7 +17,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
-from io import StringIO
 from pathlib import Path
 
 from db.schema import load_schema
@@ -56,8 +55,12 @@ def summary(times: list[float], floor: list[float] | None, met: bool) -> dict[st
 
 def run_python(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}, check=False,
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+        check=False,
     )
 
 
@@ -95,10 +98,22 @@ def w1(work: Path) -> dict[str, object]:
     bare.write_text(BARE_START, encoding="utf-8")
     seed = str(seed_paths()[0])
     run_python(["-m", "desktop.cli", "--db", str(seed_db), "gui", "--screenshot", str(shot)])
-    times = timed(lambda: run_python(
-        ["-m", "desktop.cli", "--db", str(seed_db), "--annotator", "bench", "gui",
-         "--screenshot", str(shot)]
-    ), RUNS)
+    times = timed(
+        lambda: run_python(
+            [
+                "-m",
+                "desktop.cli",
+                "--db",
+                str(seed_db),
+                "--annotator",
+                "bench",
+                "gui",
+                "--screenshot",
+                str(shot),
+            ]
+        ),
+        RUNS,
+    )
     floor = timed(lambda: run_python([str(bare), seed, str(shot)]), RUNS)
     result = summary(times, floor, False)
     result["met"] = result["ratio"] is not None and float(result["ratio"]) <= 1.5  # type: ignore[arg-type]
@@ -114,8 +129,13 @@ def window_workloads(work: Path) -> dict[str, dict[str, object]]:
     small = work / "small.txt"
     small.write_text("A short article to start from.", encoding="utf-8")
     store.import_texts([small])
-    data.big_document(store, size=int(2_000_000 * SCALE), annotations=int(20_000 * SCALE),
-                      links=int(5_000 * SCALE), entities=max(1, int(500 * SCALE)))
+    data.big_document(
+        store,
+        size=int(2_000_000 * SCALE),
+        annotations=int(20_000 * SCALE),
+        links=int(5_000 * SCALE),
+        entities=max(1, int(500 * SCALE)),
+    )
     store.close()
     runs = str(RUNS)
     window = run_python(["-m", "tests.bench.window_child", "window", str(database), runs])
@@ -132,9 +152,15 @@ def window_workloads(work: Path) -> dict[str, dict[str, object]]:
     w4["frames"] = len(w["scroll"])
     extra = w["rss_mb"] - f["rss_mb"]
     w8 = {
-        "median_s": None, "min_s": None, "max_s": None, "floor_median_s": None, "ratio": None,
-        "rss_mb": round(w["rss_mb"], 1), "floor_rss_mb": round(f["rss_mb"], 1),
-        "extra_mb": round(extra, 1), "met": extra <= 250,
+        "median_s": None,
+        "min_s": None,
+        "max_s": None,
+        "floor_median_s": None,
+        "ratio": None,
+        "rss_mb": round(w["rss_mb"], 1),
+        "floor_rss_mb": round(f["rss_mb"], 1),
+        "extra_mb": round(extra, 1),
+        "met": extra <= 250,
     }
     return {"W2": w2, "W3": w3, "W4": w4, "W8": w8}
 
@@ -145,7 +171,11 @@ def window_workloads(work: Path) -> dict[str, dict[str, object]]:
 def _cli(*args: str) -> int:
     from desktop.cli import main
 
-    with redirect_stdout(StringIO()), redirect_stderr(StringIO()):
+    with (
+        open(os.devnull, "w", encoding="utf-8") as sink,  # noqa: PTH123
+        redirect_stdout(sink),
+        redirect_stderr(sink),
+    ):
         return main(list(args))
 
 
@@ -192,8 +222,11 @@ def _raw_export(database: Path, target: Path) -> None:
     finally:
         connection.close()
     with target.open("w", encoding="utf-8") as handle:
-        json.dump({"documents": documents, "annotations": annotations, "relations": relations},
-                  handle, ensure_ascii=False)
+        json.dump(
+            {"documents": documents, "annotations": annotations, "relations": relations},
+            handle,
+            ensure_ascii=False,
+        )
 
 
 def _raw_import(source: Path, target: Path) -> None:
@@ -212,19 +245,37 @@ def _raw_import(source: Path, target: Path) -> None:
         connection.execute("CREATE TABLE relation (id PRIMARY KEY, type, source, target)")
         connection.executemany(
             "INSERT INTO document VALUES (?, ?, ?, ?, ?)",
-            [(d["id"], d["title"], d["source"], d["text"], d["sha256"])
-             for d in loaded["documents"]],
+            [
+                (d["id"], d["title"], d["source"], d["text"], d["sha256"])
+                for d in loaded["documents"]
+            ],
         )
         connection.executemany(
             "INSERT INTO annotation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(a["id"], d["id"], a["annotator"], a["label"], a["start"], a["end"],
-              json.dumps(a["attributes"]), a["note"], a["created"], a["modified"])
-             for d in loaded["documents"] for a in d["annotations"]],
+            [
+                (
+                    a["id"],
+                    d["id"],
+                    a["annotator"],
+                    a["label"],
+                    a["start"],
+                    a["end"],
+                    json.dumps(a["attributes"]),
+                    a["note"],
+                    a["created"],
+                    a["modified"],
+                )
+                for d in loaded["documents"]
+                for a in d["annotations"]
+            ],
         )
         connection.executemany(
             "INSERT INTO relation VALUES (?, ?, ?, ?)",
-            [(r["id"], r["type"], r["source"], r["target"])
-             for d in loaded["documents"] for r in d["relations"]],
+            [
+                (r["id"], r["type"], r["source"], r["target"])
+                for d in loaded["documents"]
+                for r in d["relations"]
+            ],
         )
         connection.commit()
     finally:
@@ -245,8 +296,9 @@ def machine() -> dict[str, object]:
 
 
 def table(results: dict[str, dict[str, object]]) -> str:
-    lines = [f"{'':4} {'median':>9} {'min':>9} {'max':>9} {'floor':>9} {'ratio':>6}  "
-             f"{'target':<30} met"]
+    lines = [
+        f"{'':4} {'median':>9} {'min':>9} {'max':>9} {'floor':>9} {'ratio':>6}  {'target':<30} met"
+    ]
 
     def ms(value: object) -> str:
         return "—" if value is None else f"{float(value) * 1000:.1f}ms"  # type: ignore[arg-type]
@@ -254,8 +306,10 @@ def table(results: dict[str, dict[str, object]]) -> str:
     for name in sorted(results):
         r = results[name]
         if name == "W8":
-            lines.append(f"{name:4} {r['extra_mb']:>8}MB extra (window {r['rss_mb']} MB, floor "
-                         f"{r['floor_rss_mb']} MB)  {TARGETS[name]:<30} {r['met']}")
+            lines.append(
+                f"{name:4} {r['extra_mb']:>8}MB extra (window {r['rss_mb']} MB, floor "
+                f"{r['floor_rss_mb']} MB)  {TARGETS[name]:<30} {r['met']}"
+            )
             continue
         ratio = "—" if r["ratio"] is None else f"{r['ratio']}"
         lines.append(

@@ -19,8 +19,16 @@ from db.store import Store
 from db.textfiles import text_sha256
 
 NAMES = [
-    "Marta Lindqvist", "Andriy Kovalenko", "Volodymyr Zelensky", "Ana Souza", "Kenji Watanabe",
-    "Olga Petrenko", "Samuel Okafor", "Leila Haddad", "Tomás Rivera", "Ingrid Berg",
+    "Marta Lindqvist",
+    "Andriy Kovalenko",
+    "Volodymyr Zelensky",
+    "Ana Souza",
+    "Kenji Watanabe",
+    "Olga Petrenko",
+    "Samuel Okafor",
+    "Leila Haddad",
+    "Tomás Rivera",
+    "Ingrid Berg",
 ]
 PLACES = ["Kyiv", "the Kursk region", "Brussels", "Lagos", "São Paulo", "Osaka", "Oslo"]
 SENTENCES = [
@@ -46,8 +54,10 @@ def make_text(size: int, seed: int) -> str:
     while length < size:
         paragraph = " ".join(
             rng.choice(SENTENCES).format(
-                name=rng.choice(NAMES), place=rng.choice(PLACES),
-                day=rng.randint(1, 28), n=rng.randint(2, 900),
+                name=rng.choice(NAMES),
+                place=rng.choice(PLACES),
+                day=rng.randint(1, 28),
+                n=rng.randint(2, 900),
             )
             for _ in range(rng.randint(2, 6))
         )
@@ -74,8 +84,16 @@ def annotate(
         first = rng.randrange(len(words) - 12)
         last = first + rng.randint(0, 10 if label in ("Quote", "Event") else 2)
         record = AnnotationData(
-            f"{doc_key}-{annotator}-{index}", "", annotator, label, words[first][0],
-            words[last][1], attributes or {}, None, stamp, stamp,
+            f"{doc_key}-{annotator}-{index}",
+            "",
+            annotator,
+            label,
+            words[first][0],
+            words[last][1],
+            attributes or {},
+            None,
+            stamp,
+            stamp,
         )
         annotations.append(record)
         return record
@@ -83,15 +101,21 @@ def annotate(
     quotes = links // 2
     relations: list[RelationData] = []
     speakers: list[AnnotationData] = []
-    for i in range(quotes):
+    for _ in range(quotes):
         quote = make("Quote", len(annotations), {"kind": rng.choice(["direct", "indirect"])})
         speaker = make("Speaker", len(annotations))
         cue = make("Cue", len(annotations))
         speakers.append(speaker)
         for kind, target in (("speaker", speaker), ("cue", cue)):
             relations.append(
-                RelationData(f"{doc_key}-{annotator}-r{len(relations)}", "", annotator, kind,
-                             quote.id, target.id)
+                RelationData(
+                    f"{doc_key}-{annotator}-r{len(relations)}",
+                    "",
+                    annotator,
+                    kind,
+                    quote.id,
+                    target.id,
+                )
             )
     labels = ["Event", "Participant", "Time", "Place", "Speaker", "Cue"]
     while len(annotations) < count:
@@ -102,9 +126,11 @@ def annotate(
         for index, speaker in enumerate(speakers):
             groups[index % entities].append(speaker.id)
         entity_list = [
-            EntityData(f"{doc_key}-{annotator}-e{i}", "", annotator, f"Person {i}", "person",
-                       tuple(group))
-            for i, group in enumerate(groups) if group
+            EntityData(
+                f"{doc_key}-{annotator}-e{i}", "", annotator, f"Person {i}", "person", tuple(group)
+            )
+            for i, group in enumerate(groups)
+            if group
         ]
     return annotations[:count], relations[:links], entity_list
 
@@ -121,8 +147,11 @@ def big_document(
     text = make_text(size, seed)
     made, relations, groups = annotate(text, "big", "bench", annotations, links, entities, seed)
     exported = ExportedDocument(
-        _doc(text, "A book-length document", "big.txt"), {"bench": "in progress"},
-        made, relations, groups,
+        _doc(text, "A book-length document", "big.txt"),
+        {"bench": "in progress"},
+        made,
+        relations,
+        groups,
     )
     store.import_batch([], [(load_schema(), [exported])])
 
@@ -141,14 +170,29 @@ def corpus(documents: int = 2000, per_annotator: int = 50, seed: int = 2) -> lis
                 continue
             label = record.label if roll > 0.15 else "Participant"
             end = record.end if roll > 0.25 else max(record.start + 1, record.end - 2)
-            b.append(AnnotationData(record.id.replace("ana", "ben"), "", "ben", label,
-                                    record.start, end, dict(record.attributes), None,
-                                    record.created, record.modified))
-        result.append(ExportedDocument(
-            _doc(text, f"Article {index}", f"article-{index}.txt"),
-            {"ana": "done", "ben": "done"}, a + b,
-            [r for r in ra if r.source in {x.id for x in a}], [],
-        ))
+            b.append(
+                AnnotationData(
+                    record.id.replace("ana", "ben"),
+                    "",
+                    "ben",
+                    label,
+                    record.start,
+                    end,
+                    dict(record.attributes),
+                    None,
+                    record.created,
+                    record.modified,
+                )
+            )
+        result.append(
+            ExportedDocument(
+                _doc(text, f"Article {index}", f"article-{index}.txt"),
+                {"ana": "done", "ben": "done"},
+                a + b,
+                [r for r in ra if r.source in {x.id for x in a}],
+                [],
+            )
+        )
     return result
 
 

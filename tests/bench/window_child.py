@@ -73,8 +73,14 @@ def window(database: str, runs: int) -> dict[str, object]:
     frames = _scroll(win, app)
     win.close()
     win.store.close()
-    return {"open": opens, "edit": edits, "scroll": frames, "rss_mb": rss,
-            "decorated": len(win.article.decorated_ids()), "annotations": len(win.doc)}
+    return {
+        "open": opens,
+        "edit": edits,
+        "scroll": frames,
+        "rss_mb": rss,
+        "decorated": len(win.article.decorated_ids()),
+        "annotations": len(win.doc),
+    }
 
 
 def _timed(app: QApplication, win: object, action: object) -> float:
@@ -96,13 +102,13 @@ def _edits(win: object, app: QApplication, runs: int) -> list[float]:
         quote_end = offset
         quote_start = text.rindex(" ", 0, quote_end - 20) + 1
 
-        def add() -> None:
-            view.select_span(quote_start, quote_end)
+        def add(start: int = quote_start, end: int = quote_end) -> None:
+            view.select_span(start, end)
             QTest.keyClick(view, Qt.Key.Key_1)
 
-        def link() -> None:
+        def link(cue: int = offset) -> None:
             QTest.keyClick(view, Qt.Key.Key_S)
-            view.select_span(offset + 1, offset + 5)
+            view.select_span(cue + 1, cue + 5)
             QTest.keyClick(view, Qt.Key.Key_2)
 
         def undo() -> None:
@@ -110,7 +116,8 @@ def _edits(win: object, app: QApplication, runs: int) -> list[float]:
 
         def redo() -> None:
             QTest.keyClick(
-                view, Qt.Key.Key_Z,
+                view,
+                Qt.Key.Key_Z,
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
             )
 

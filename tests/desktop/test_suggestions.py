@@ -20,8 +20,12 @@ def shortcut(qtbot, view, key, modifiers=Qt.KeyboardModifier.NoModifier):
 def test_suggestions_are_shown_apart_and_accepted_in_one_undoable_step(make_window, qtbot):
     window = make_window({"a.txt": TEXT})
     view = window.article
-    shortcut(qtbot, view, Qt.Key.Key_S,
-             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    shortcut(
+        qtbot,
+        view,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     hints = window.suggestions
     assert len(hints.items) == 3 and hints.current is not None
     assert len(window.doc) == 0  # nothing is an annotation until accepted
