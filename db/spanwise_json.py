@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from db.change_writer import check_spans
 from db.errors import ImportRefused, SpanwiseError
+from db.reads import paused_gc
 from db.records import (
     STATUSES,
     AnnotationData,
@@ -33,18 +34,22 @@ MAX_JSON_BYTES = 512 * 1024 * 1024
 
 
 def annotation_json(record: AnnotationData, text: str) -> dict[str, Any]:
-    return {
+    start, end = record.start, record.end
+    data = {
         "id": record.id,
         "annotator": record.annotator,
         "label": record.label,
-        "start": record.start,
-        "end": record.end,
-        "text": text[record.start : record.end],
+        "start": start,
+        "end": end,
+        "text": text[start:end],
         "attributes": record.attributes,
         "note": record.note,
         "created": record.created,
         "modified": record.modified,
-    } | ({"fragments": [list(f) for f in record.fragments]} if record.fragments else {})
+    }
+    if record.fragments:
+        data["fragments"] = [list(f) for f in record.fragments]
+    return data
 
 
 def relation_json(link: RelationData) -> dict[str, Any]:
@@ -87,6 +92,11 @@ def export_json(
     store: Store, annotator: str | None = None, document_id: str | None = None
 ) -> dict[str, Any]:
     """The whole database (or one annotator's work, or one document) as a v1 export."""
+    with paused_gc():  # hundreds of thousands of small dicts, none in a cycle
+        return _export_json(store, annotator, document_id)
+
+
+def _export_json(store: Store, annotator: str | None, document_id: str | None) -> dict[str, Any]:
     schema = store.schema()
     return {
         "format": FORMAT,
