@@ -18,16 +18,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from db.changes import Change
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.records import AnnotationData, DocumentData, EntityData, RelationData, now_iso
 from db.spanwise_json import document_json
 from db.store import Store
-from db.suggest import Lexicon, Suggestions, accept_change, load_lexicon, pending, suggest
 from db.textfiles import read_text_file
 from desktop.session import current_annotator, open_store, read_schema_file
+
+if TYPE_CHECKING:  # the suggester loads when `suggest` runs, not when Spanwise starts
+    from db.suggest import Lexicon, Suggestions
 
 FILE_ANNOTATOR = "suggest"
 
@@ -71,6 +73,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from db.suggest import load_lexicon
+
     lexicon = load_lexicon(args.lexicon) if args.lexicon else None
     if args.file is not None:
         if args.document or args.accept_all:
@@ -93,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _suggest_file(args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+    from db.suggest import suggest
+
     if args.file.is_dir():
         raise SpanwiseError(f"{args.file}: a folder; suggest takes one text file")
     text_file = read_text_file(args.file, args.encoding)
@@ -119,6 +125,8 @@ def _documents(store: Store, args: argparse.Namespace, annotator: str) -> list[D
 
 
 def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+    from db.suggest import Suggestions, pending, suggest
+
     annotator = current_annotator(store, getattr(args, "annotator", None))
     objects = []
     with _stdout() as out:
@@ -155,6 +163,8 @@ class _DocumentState:
 
 
 def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+    from db.suggest import accept_change, suggest
+
     annotator = current_annotator(store, getattr(args, "annotator", None))
     accepted = present = refused = documents = 0
     for document in _documents(store, args, annotator):

@@ -10,10 +10,9 @@ from PySide6.QtCore import QObject
 
 from db.changes import Change, added
 from db.records import DecisionData, now_iso
-from db.suggest import Suggestion, accept_change, pending, suggest
-from db.suggest.accept import accept_all_change
 
 if TYPE_CHECKING:
+    from db.suggest import Suggestion
     from desktop.main_window import MainWindow
 
 REJECTED = "rejected"
@@ -58,6 +57,8 @@ class SuggestionController(QObject):
 
     def request(self) -> None:
         """Ctrl+Shift+S: suggest for the open document (what was rejected stays away)."""
+        from db.suggest import pending, suggest  # loaded on first use: a faster start
+
         document = self.doc.document
         if document is None:
             return
@@ -124,6 +125,8 @@ class SuggestionController(QObject):
         )
 
     def accept(self) -> bool:
+        from db.suggest import accept_change
+
         suggestion = self.current
         if suggestion is None:
             return False
@@ -155,6 +158,8 @@ class SuggestionController(QObject):
         if not self.items:
             self.window.show_message("No suggestions to accept: Ctrl+Shift+S asks for them.")
             return
+        from db.suggest.accept import accept_all_change
+
         change = accept_all_change(self.items, *self._state())
         if change.is_empty() or self.window.push(change):
             count = len(self.items)
