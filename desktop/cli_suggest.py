@@ -23,7 +23,6 @@ from typing import IO, TYPE_CHECKING, Any
 from db.changes import Change
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.records import AnnotationData, DocumentData, EntityData, RelationData, now_iso
-from db.spanwise_json import document_json
 from db.store import Store
 from db.textfiles import read_text_file
 from desktop.session import current_annotator, open_store, read_schema_file
@@ -97,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _suggest_file(args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+    from db.spanwise_json import document_json
     from db.suggest import suggest
 
     if args.file.is_dir():
@@ -125,6 +125,7 @@ def _documents(store: Store, args: argparse.Namespace, annotator: str) -> list[D
 
 
 def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+    from db.spanwise_json import document_json
     from db.suggest import Suggestions, pending, suggest
 
     annotator = current_annotator(store, getattr(args, "annotator", None))

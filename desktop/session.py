@@ -6,8 +6,6 @@ import contextlib
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from db.backups import daily_backup
 from db.errors import DatabaseProblem, SpanwiseError
 from db.schema import load_schema
@@ -22,6 +20,8 @@ def default_database_path() -> Path:
     env = os.environ.get("SPANWISE_DB")
     if env:
         return Path(env).expanduser()
+    from platformdirs import user_data_dir  # only when no database is named
+
     return Path(user_data_dir("Spanwise", appauthor=False)) / "spanwise.db"
 
 
