@@ -19,10 +19,8 @@ The numbers come from `db.agreement_stats`; `AgreementResult.to_json()` is the s
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import combinations
@@ -47,6 +45,7 @@ from db.agreement_tallies import (
     document_tallies,
 )
 from db.errors import SpanwiseError
+from db.reads import paused_gc
 from db.records import ExportedDocument
 from db.store import Store
 
@@ -323,7 +322,7 @@ class AgreementResult:
 
     def to_json(self) -> Json:
         """The object `spanwise agree --json` prints (documented in docs-agreement.md)."""
-        with _collector_paused():
+        with paused_gc():
             return self._json()
 
     def _json(self) -> Json:
@@ -375,22 +374,8 @@ def agreement(
     names = list(dict.fromkeys(annotators))
     if len(names) < 2:
         raise SpanwiseError("agreement needs two or more different annotators")
-    with _collector_paused():
+    with paused_gc():
         return _agreement(store_or_documents, names, label, document_ids)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading and measuring a corpus makes millions of small objects and no reference
-    cycles; Python's cycle collector would walk the whole corpus again and again meanwhile
-    (a third of the time), so it waits until the result is ready."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _agreement(

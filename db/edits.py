@@ -10,8 +10,14 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 
 from db.changes import Change, Pair, added, removed, updated
-from db.records import AnnotationData, EntityData, Fragments, RelationData, now_iso
-from db.store import new_id
+from db.records import (
+    AnnotationData,
+    EntityData,
+    Fragments,
+    RelationData,
+    new_id,
+    now_iso,
+)
 
 
 def describe(record: AnnotationData, text: str) -> str:
@@ -20,28 +26,6 @@ def describe(record: AnnotationData, text: str) -> str:
     if len(snippet) > 30:
         snippet = snippet[:29] + "…"
     return f"{record.label} “{snippet}”"
-
-
-def new_annotation(
-    document_id: str,
-    annotator: str,
-    label: str,
-    start: int,
-    end: int,
-    attributes: dict[str, str] | None = None,
-) -> AnnotationData:
-    stamp = now_iso()
-    return AnnotationData(
-        id=new_id(),
-        document_id=document_id,
-        annotator=annotator,
-        label=label,
-        start=start,
-        end=end,
-        attributes=dict(attributes or {}),
-        created=stamp,
-        modified=stamp,
-    )
 
 
 def add_annotation(record: AnnotationData, text: str) -> Change:

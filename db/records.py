@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 STATUSES = ("new", "in progress", "done")
+
+
+def new_id() -> str:
+    """A fresh id for an annotation, link or entity: unique across annotators and machines,
+    so colleagues' exports merge without clashes."""
+    return uuid.uuid4().hex
 
 
 def now_iso() -> str:
@@ -193,3 +200,30 @@ class ImportSummary:
         if self.other_conflicting:
             parts.append(f"{self.other_conflicting} conflicting link(s)/entities kept as they were")
         return ", ".join(parts)
+
+
+def new_annotation(
+    document_id: str,
+    annotator: str,
+    label: str,
+    start: int,
+    end: int,
+    attributes: dict[str, Any] | None = None,
+    note: str | None = None,
+    fragments: Fragments = (),
+) -> AnnotationData:
+    """A new annotation, stamped now."""
+    stamp = now_iso()
+    return AnnotationData(
+        new_id(),
+        document_id,
+        annotator,
+        label,
+        start,
+        end,
+        dict(attributes or {}),
+        note,
+        stamp,
+        stamp,
+        fragments,
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,6 +44,8 @@ from db.records import (
     Fragments,
     ImportSummary,
     RelationData,
+    new_annotation,
+    new_id,
     now_iso,
 )
 from db.rows import (
@@ -69,10 +70,6 @@ def default_annotator_name() -> str:
         return getpass.getuser() or "annotator"
     except Exception:  # no user name on this system: any name will do
         return "annotator"
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 class Store:
@@ -312,19 +309,8 @@ class Store:
         fragments: Fragments = (),
     ) -> AnnotationData:
         """Create and commit a new annotation; the document becomes 'in progress'."""
-        stamp = now_iso()
-        record = AnnotationData(
-            id=new_id(),
-            document_id=document_id,
-            annotator=annotator,
-            label=label,
-            start=start,
-            end=end,
-            attributes=dict(attributes or {}),
-            note=note,
-            created=stamp,
-            modified=stamp,
-            fragments=fragments,
+        record = new_annotation(
+            document_id, annotator, label, start, end, attributes, note, fragments
         )
         return self.put_annotation(record)
 

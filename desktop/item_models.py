@@ -35,7 +35,25 @@ def attributes_text(record: AnnotationData) -> str:
     return ", ".join(f"{k}={v}" for k, v in record.attributes.items() if v not in (None, ""))
 
 
-class DocumentListModel(QAbstractTableModel):
+class _ListModel(QAbstractTableModel):
+    """A flat table over a Python list of records, with named columns."""
+
+    COLUMNS: tuple[str, ...] = ()
+    _rows: list[Any]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
+            return self.COLUMNS[section]
+        return None
+
+
+class DocumentListModel(_ListModel):
     """Documents with this annotator's status and annotation count."""
 
     COLUMNS = ("Title", "Status", "Annotations")
@@ -68,17 +86,6 @@ class DocumentListModel(QAbstractTableModel):
     def rows(self) -> list[DocumentSummary]:
         return list(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
-            return self.COLUMNS[section]
-        return None
-
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
             return None
@@ -94,7 +101,7 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
 
-class AnnotationTableModel(QAbstractTableModel):
+class AnnotationTableModel(_ListModel):
     """The open document's annotations in text order; updated row by row, never re-queried.
 
     `updating` is true while rows move, so views can tell a user's choice of row from the
@@ -156,17 +163,6 @@ class AnnotationTableModel(QAbstractTableModel):
         if self._rows:
             first, last = self.index(0, self.SPEAKER), self.index(len(self._rows) - 1, self.ENTITY)
             self.dataChanged.emit(first, last)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
-            return self.COLUMNS[section]
-        return None
 
     def speaker_text(self, record: AnnotationData) -> str:
         """A quote's speaker: the entity's name, else the mention's text."""
@@ -272,7 +268,7 @@ class AnnotationFilterModel(QSortFilterProxyModel):
         return self.mapFromSource(self.table.index(source_row, 0)).row()
 
 
-class EntityListModel(QAbstractTableModel):
+class EntityListModel(_ListModel):
     """The document's entities with how many mentions and quotes each has."""
 
     COLUMNS = ("Entity", "Type", "Mentions", "Quotes")
@@ -295,17 +291,6 @@ class EntityListModel(QAbstractTableModel):
 
     def row_of(self, entity_id: str) -> int:
         return next((i for i, e in enumerate(self._rows) if e.id == entity_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():

@@ -20,11 +20,10 @@ from db.edits import (
     describe,
     link,
     merge_entities,
-    new_annotation,
     rename_entity,
     split_mention,
 )
-from db.records import AnnotationData
+from db.records import AnnotationData, new_annotation
 from db.schema import RelationTypeDef
 from db.spans import snap_span
 

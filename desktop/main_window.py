@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.changes import Change
-from db.edits import add_annotation, describe, edit_annotation, new_annotation
+from db.edits import add_annotation, describe, edit_annotation
 from db.errors import DatabaseProblem, SpanwiseError
-from db.records import AnnotationData, now_iso
+from db.records import AnnotationData, new_annotation, now_iso
 from db.spans import snap_span, word_at
 from db.store import Store
 from desktop.article_view import ArticleView

@@ -9,8 +9,7 @@ import pytest
 from db.adjudication import Verdict, accept_agreed, decide, gold_of, progress, side_of
 from db.changes import Change, added, removed
 from db.compare import Agreement, attribute_votes, compare
-from db.edits import new_annotation
-from db.records import EntityData, RelationData
+from db.records import EntityData, RelationData, new_annotation
 from db.spanwise_json import export_json, import_export
 from db.store import Store, new_id
 

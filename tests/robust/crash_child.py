@@ -23,6 +23,7 @@ from db import edits
 from db.batch_import import import_paths
 from db.changes import Change
 from db.errors import SpanwiseError
+from db.records import new_annotation
 from db.spanwise_json import export_json, save_export
 from db.store import Store
 from tests.robust.helpers import document_json, news_export
@@ -61,7 +62,7 @@ def random_change(store: Store, doc_id: str, text: str, rng: random.Random) -> C
         start = rng.randrange(0, len(text) - 1)
         end = rng.randrange(start + 1, min(len(text), start + 60) + 1)
         attributes = {"kind": rng.choice(["direct", "indirect"])} if label == "Quote" else {}
-        record = edits.new_annotation(doc_id, ANNOTATOR, label, start, end, attributes)
+        record = new_annotation(doc_id, ANNOTATOR, label, start, end, attributes)
         return edits.add_annotation(record, text)
     if choice < 0.6:
         before = rng.choice(annotations)
