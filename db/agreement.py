@@ -44,8 +44,8 @@ from db.agreement_tallies import (
     add_counts,
     document_tallies,
 )
+from db.collector import paused_gc
 from db.errors import SpanwiseError
-from db.reads import paused_gc
 from db.records import ExportedDocument
 from db.store import Store
 

@@ -7,34 +7,19 @@ names from two small maps, and build the frozen records directly.
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from db.collector import paused_gc
 from db.database import storage_problem
 from db.models import Annotator, Entity, EntityMention, Label, Relation
 from db.records import AnnotationData, EntityData, RelationData
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while tens of thousands of records are built: a full
-    collection in the middle would scan every live object (hundreds of ms), for objects
-    that hold no cycles anyway. Collection resumes, and runs, afterwards as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def annotator_names(session: Session) -> dict[int, str]:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from db.change_writer import check_spans
+from db.collector import paused_gc
 from db.errors import ImportRefused, SpanwiseError
-from db.reads import paused_gc
 from db.records import (
     STATUSES,
     AnnotationData,

@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from db.changes import Change
+from db.collector import paused_gc
 from db.offsets import PositionMap
-from db.reads import paused_gc
 from db.records import AnnotationData, DocumentData, EntityData, RelationData
 from db.store import Store
 

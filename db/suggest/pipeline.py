@@ -7,10 +7,7 @@ unattributed quotations; speakers are grouped into entities last, over the whole
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
+from db.collector import paused_gc
 from db.records import AnnotationData, RelationData, now_iso
 from db.suggest.analysis import Analysis, Cue
 from db.suggest.coreference import Assignment, assign_entities
@@ -131,25 +128,12 @@ def suggest(
     lexicon: Lexicon | None = None,
 ) -> Suggestions:
     """Suggested quotes, cues, speakers and entities for a text; no database, no network."""
-    with _no_garbage_collection():
+    with paused_gc():  # many short-lived objects, no cycles
         analysis = Analysis(text, lexicon or default_lexicon())
         found = find_quotes(analysis)
         speakers = [item.speaker for item in found if item.speaker is not None]
         entities = _entities(found, assign_entities(analysis, speakers))
         return _suggestions(found, entities, text, document_id, annotator)
-
-
-@contextmanager
-def _no_garbage_collection() -> Iterator[None]:
-    """The rules make many short-lived objects and no reference cycles; the cycle collector
-    would only slow them down (by a third on a 2 MB text)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _suggestions(
