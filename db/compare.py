@@ -14,6 +14,9 @@ from enum import StrEnum
 
 from db.records import AnnotationData, EntityData, RelationData
 
+# Bookkeeping, not annotation: where a gold copy came from, which rule suggested a span.
+NOT_COMPARED = frozenset({"provenance", "origin", "rule"})
+
 
 class Agreement(StrEnum):
     AGREED = "agreed"
@@ -143,7 +146,7 @@ def compare(side_a: Side, side_b: Side) -> list[Item]:
         differences = []
         if a.label != b.label:
             differences.append("label")
-        for key in sorted(set(a.attributes) | set(b.attributes)):
+        for key in sorted((set(a.attributes) | set(b.attributes)) - NOT_COMPARED):
             if a.attributes.get(key) != b.attributes.get(key):
                 differences.append(f"attribute {key}")
         differences += _link_differences(a, b, side_a, side_b, matched)

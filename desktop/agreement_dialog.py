@@ -51,7 +51,7 @@ class AgreementDialog(QDialog):
         self.annotators.setObjectName("agreementAnnotators")
         self.annotators.setAccessibleName("Annotators to compare")
         self.annotators.setMaximumHeight(110)
-        for name in window.store.annotators():
+        for name in window._annotators_of_document() or window.store.annotators():
             item = QListWidgetItem(name)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             checked = name in (

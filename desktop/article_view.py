@@ -374,7 +374,7 @@ class ArticleView(QPlainTextEdit):
             label_rect = metrics.boundingRect(relation.type).adjusted(-3, -1, 3, 1)
             label_rect.moveCenter(QPoint(end.x() + label_rect.width() // 2, end.y() - 8))
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(255, 255, 255, 235))
+            painter.setBrush(QColor(255, 255, 255, 150))  # the words below stay readable
             painter.drawRoundedRect(label_rect, 3, 3)
             painter.setPen(colour)
             painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, relation.type)

@@ -107,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="for --flat: CSV or JSON lines (default: from the -o extension, else CSV)",
     )
 
-    commands.add_parser("docs", help="list documents: id, title, status, annotation count")
+    commands.add_parser(
+        "docs", help="list documents: id, title, and your status and annotation count there"
+    )
     commands.add_parser("formats", help="list the formats Spanwise imports and exports")
     cli_agree.add_parser(commands)
     cli_suggest.add_parser(commands)

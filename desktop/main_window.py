@@ -679,6 +679,18 @@ class MainWindow(QMainWindow):
         if start >= end:
             self.show_message("The selection holds only white space; nothing labelled.")
             return
+        twin = next(
+            (
+                r
+                for r in self.doc.overlapping(start, end)
+                if self.doc.mine(r) and r.label == label and r.spans == ((start, end),)
+            ),
+            None,
+        )
+        if twin is not None:  # the same label on the same text once is enough
+            self.select_annotation(twin)
+            self.show_message(f"This text is a {label} already; selected it.")
+            return
         record = new_annotation(self.doc.document.id, self.annotator, label, start, end)
         if self.push(add_annotation(record, self.doc.text), select=record.id):
             self.article.place_cursor(end)
@@ -829,8 +841,7 @@ class MainWindow(QMainWindow):
         if reviewing:
             self.attribute_panel.commit_note()
             self.links.cancel()
-            others = [n for n in self.store.annotators() if n != "gold"]
-            self.compare_view.set_annotators(others)
+            self.compare_view.set_annotators(self._annotators_of_document())
             self.pages.setCurrentWidget(self.compare_view)
             self.right_panel.hide()  # the review page needs the room; lists return after
             self.compare_view.refresh()
@@ -842,6 +853,15 @@ class MainWindow(QMainWindow):
             self.doc.reload()
             self.article.setFocus()
 
+    def _annotators_of_document(self) -> list[str]:
+        """Who has annotated the open document (the gold version aside): those to compare."""
+        document_id = self.doc.document_id
+        if document_id is None:
+            return []
+        gold = self.compare_view.gold_name.text().strip() or "gold"
+        names = {a.annotator for a in self.store.annotations(document_id)}
+        return sorted(names - {gold})
+
     @property
     def reviewing(self) -> bool:
         return self.pages.currentWidget() is self.compare_view
@@ -849,7 +869,7 @@ class MainWindow(QMainWindow):
     def show_agreement(self) -> AgreementDialog:
         from desktop.agreement_dialog import AgreementDialog
 
-        self.compare_view.set_annotators([n for n in self.store.annotators() if n != "gold"])
+        self.compare_view.set_annotators(self._annotators_of_document())
         dialog = AgreementDialog(self)
         dialog.show()
         if len(dialog.chosen()) >= 2:
@@ -955,6 +975,8 @@ class MainWindow(QMainWindow):
                 stack.undo()
             else:
                 stack.redo()
+        if self.suggestions.active or self.suggestions.shown_for == self.doc.document_id:
+            self.suggestions.refresh()  # an undone accept or reject puts it back in the list
         failure = getattr(command, "failure", None)
         if failure:
             self._report_failure(failure)

@@ -27,7 +27,7 @@ class SuggestionController(QObject):
         self.items: list[Suggestion] = []
         self.index = -1
         self.doc.reset.connect(self._document_changed)
-        self._shown_for: str | None = None
+        self.shown_for: str | None = None
 
     @property
     def current(self) -> Suggestion | None:
@@ -38,11 +38,11 @@ class SuggestionController(QObject):
         return bool(self.items)
 
     def _document_changed(self) -> None:
-        if self.doc.document_id != self._shown_for:
+        if self.doc.document_id != self.shown_for:
             self.clear()
 
     def clear(self) -> None:
-        self.items, self.index, self._shown_for = [], -1, None
+        self.items, self.index, self.shown_for = [], -1, None
         self._show()
 
     def _rejected(self) -> set[str]:
@@ -65,13 +65,23 @@ class SuggestionController(QObject):
         found = suggest(document.text, document.id, self.doc.annotator)
         mine = [r for r in self.doc.records() if self.doc.mine(r)]
         self.items = pending(found, mine, self._rejected())
-        self._shown_for = document.id
+        self.shown_for = document.id
         self.index = -1
         if not self.items:
             self.window.show_message("No new suggestions for this document.")
             self._show()
             return
         self.step(False)
+
+    def refresh(self) -> None:
+        """Ask again, keeping the place: after an undo brought a suggestion back."""
+        current = self.current
+        self.request()
+        if current is not None and self.items:
+            keys = [s.key for s in self.items]
+            if current.key in keys:
+                self.index = keys.index(current.key)
+                self._show()
 
     def step(self, backwards: bool) -> None:
         """N / Shift+N: the next (previous) suggestion after the caret."""

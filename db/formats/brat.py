@@ -997,7 +997,11 @@ def document_to_standoff(
             standoff.notes.append(Note(next_id("#"), "AnnotatorNotes", target, note, 0))
     role_counts: dict[tuple[str, str], int] = {}
     r_only = relation_only_types(schema)
-    for link in item.relations:
+    starts = {record.id: (record.start, record.end) for record in item.annotations}
+    # Repeated roles are numbered in reading order (Org-Arg before Org-Arg2), as brat's
+    # users add them, so an import and an export number them alike.
+    in_order = sorted(item.relations, key=lambda r: starts.get(r.target, (0, 0)))
+    for link in in_order:
         if link.annotator != annotator or link.source not in brat_id or link.target not in brat_id:
             continue
         source = brat_id[link.source]

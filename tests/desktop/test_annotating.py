@@ -307,3 +307,13 @@ def _cursor_at(view, qt_position: int) -> QTextCursor:
     cursor = QTextCursor(view.document())
     cursor.setPosition(qt_position)
     return cursor
+
+
+def test_the_same_label_on_the_same_text_is_not_made_twice(make_window, qtbot):
+    window = make_window({"a.txt": "Zelensky wrote on his Telegram channel."})
+    for _ in range(2):
+        qt_select(window, 0, 8)
+        window.actions_by_name["label:Speaker"].trigger()
+    assert len(window.doc) == 1
+    assert "already" in window.statusBar().currentMessage()
+    assert window.doc.current is not None and window.doc.current.label == "Speaker"

@@ -74,3 +74,35 @@ def test_n_walks_and_accept_all_makes_everything_in_one_step(make_window, qtbot)
     assert not hints.items and not view.suggested
     window.actions_by_name["undo"].trigger()
     assert len(window.doc) == 0
+
+
+def test_undo_puts_an_accepted_or_rejected_suggestion_back_in_the_list(make_window, qtbot):
+    window = make_window({"a.txt": TEXT})
+    view = window.article
+    hints = window.suggestions
+    hints.request()
+    shortcut(qtbot, view, Qt.Key.Key_Backspace)
+    assert len(hints.items) == 2
+    window.actions_by_name["undo"].trigger()
+    assert len(hints.items) == 3
+    shortcut(qtbot, view, Qt.Key.Key_Return)
+    assert len(hints.items) == 2
+    window.actions_by_name["undo"].trigger()
+    assert len(hints.items) == 3 and len(window.doc) == 0
+
+
+def test_an_accepted_suggestion_agrees_with_the_same_span_made_by_hand(make_window, qtbot):
+    from db.compare import Agreement, Side, compare
+
+    window = make_window({"a.txt": TEXT})
+    window.suggestions.request()
+    window.suggestions.accept()
+    doc_id = window.doc.document_id
+    store = window.store
+    for record in store.annotations(doc_id, "ana"):
+        attributes = {k: v for k, v in record.attributes.items() if k == "kind"}
+        store.add_annotation(doc_id, "ben", record.label, record.start, record.end, attributes)
+    items = compare(
+        Side("ana", store.annotations(doc_id, "ana")), Side("ben", store.annotations(doc_id, "ben"))
+    )
+    assert {item.kind for item in items} == {Agreement.AGREED}

@@ -248,3 +248,23 @@ def test_registered_and_sniffed(tmp_path: Path) -> None:
     assert BRAT.sniff(shared("brat-tutorial-news"))
     (tmp_path / "x.txt").write_text("x", encoding="utf-8")
     assert not BRAT.sniff(tmp_path)
+
+
+def test_numbered_roles_keep_their_numbers_through_an_export(store: Store, tmp_path: Path) -> None:
+    """brat's Org-Arg / Org-Arg2 (YouTube merged with Google) come back as they were."""
+    folder = shared("brat-tutorial-news")
+    import_into(store, BRAT.read([folder], ReadOptions()))
+    out = tmp_path / "out"
+    BRAT.write(store.export_documents(), store.schema(), out, WriteOptions())
+
+    def merge_args(ann: Path) -> list[tuple[str, str]]:
+        lines = ann.read_text(encoding="utf-8").splitlines()
+        spans = {p[0]: p[2] for p in (line.split("\t") for line in lines) if p[0][:1] == "T"}
+        for line in lines:
+            parts = line.split("\t")
+            if parts[0].startswith("E") and parts[1].startswith("Merge-org"):
+                return [(a.split(":")[0], spans[a.split(":")[1]]) for a in parts[1].split()[1:]]
+        return []
+
+    original = merge_args(folder / "080-event-annotation.ann")
+    assert original and merge_args(out / "080-event-annotation.ann") == original
