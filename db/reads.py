@@ -70,13 +70,19 @@ def _where(document_ids: Sequence[str] | None, annotator_id: int | None) -> tupl
 
 
 def read_annotations(
-    session: Session, document_ids: Sequence[str] | None, annotator_id: int | None
+    session: Session,
+    document_ids: Sequence[str] | None,
+    annotator_id: int | None,
+    starting_before: int | None = None,
 ) -> list[AnnotationData]:
     """Annotations in document, then text order: start, longer first, then id (the order the
     window keeps them in, so it never has to sort them again)."""
     names = annotator_names(session)
     labels = dict(session.execute(select(Label.id, Label.name)).tuples().all())
     where, params = _where(document_ids, annotator_id)
+    if starting_before is not None:  # the top of a document, for its first paint
+        where += " AND start < ?" if where else " WHERE start < ?"
+        params.append(starting_before)
     with paused_gc():
         return _annotation_records(session, where, params, names, labels)
 

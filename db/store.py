@@ -241,6 +241,26 @@ class Store:
             owner = annotator_id_of(session, annotator)
             return read_annotations(session, [document_id], owner)
 
+    def annotations_near_start(
+        self, document_id: str, annotator: str, before: int
+    ) -> list[AnnotationData]:
+        """Annotations starting before `before`: what the top of a long document shows."""
+        with self._session() as session:
+            owner = annotator_id_of(session, annotator)
+            return read_annotations(session, [document_id], owner, starting_before=before)
+
+    def annotation_count(self, document_id: str, annotator: str) -> int:
+        with self._session() as session:
+            owner = annotator_id_of(session, annotator)
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Annotation)
+                    .where(Annotation.document_id == document_id, Annotation.annotator_id == owner)
+                )
+                or 0
+            )
+
     def annotation(self, annotation_id: str) -> AnnotationData | None:
         with self._session() as session:
             row = session.get(Annotation, annotation_id)

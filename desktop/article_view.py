@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 from db.records import AnnotationData
 from db.schema import LabelDef
 from desktop.item_models import attributes_text, one_line
-from desktop.open_document import OpenDocument
+from desktop.open_document import FIRST_SCREENS, OpenDocument
 from desktop.palette import annotator_colour
 from desktop.plain_text import tooltip_text
 
@@ -264,6 +264,9 @@ class ArticleView(QPlainTextEdit):
             return
         self._stale = False
         start, end = self.visible_offsets()
+        if not self.doc.complete and end > FIRST_SCREENS:
+            self.doc.ensure_complete()  # scrolled past the part loaded for the first paint
+            return
         records = sorted(self.doc.overlapping(start, end), key=lambda r: r.start - r.end)
         current = self.doc.current
         related = self.doc.related(current.id) if current is not None else set()

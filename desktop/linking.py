@@ -69,6 +69,7 @@ class LinkController(QObject):
 
     def start(self, relation_name: str) -> None:
         """S (speaker), C (cue), or a role chosen after A: link the selected annotation."""
+        self.doc.ensure_complete()
         relation = self.schema.relation_type(relation_name)
         source = self.pick.source if self.pick else self.doc.current
         if relation is None:

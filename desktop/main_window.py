@@ -655,6 +655,7 @@ class MainWindow(QMainWindow):
         selected annotation or label the word at the caret."""
         if self.doc.document is None:
             return
+        self.doc.ensure_complete()
         span = self.article.selected_span()
         if self.links.picking:
             if span is not None:
@@ -721,6 +722,7 @@ class MainWindow(QMainWindow):
         self.push(change)
 
     def step_annotation(self, backwards: bool) -> None:
+        self.doc.ensure_complete()
         if self.links.picking:
             self.links.step(backwards)
             return
@@ -948,6 +950,7 @@ class MainWindow(QMainWindow):
         return self._push(ApplyChange(self.doc, change, select))
 
     def _push(self, command: StoreCommand) -> bool:
+        self.doc.ensure_complete()
         self.notice_outside_changes()  # so our signature afterwards hides nobody else's work
         with self.article.held():
             self.undo_stack.push(command)

@@ -12,13 +12,16 @@ from bisect import bisect_left, insort
 from collections.abc import Iterator
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from db.changes import Change
 from db.collector import paused_gc
 from db.offsets import PositionMap
 from db.records import AnnotationData, DocumentData, EntityData, RelationData
 from db.store import Store
+
+EAGER_LIMIT = 2000  # a document with more annotations paints its top first
+FIRST_SCREENS = 20_000  # code points loaded for that first paint (several screens)
 
 
 def _sort_key(record: AnnotationData) -> tuple[int, int, str]:
@@ -53,6 +56,7 @@ class OpenDocument(QObject):
         self.entities: dict[str, EntityData] = {}
         self._entity_of: dict[str, str] = {}
         self.current: AnnotationData | None = None
+        self.complete = True  # False between a long document's first paint and its full load
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -65,10 +69,40 @@ class OpenDocument(QObject):
         return self.document.id if self.document else None
 
     def open(self, document_id: str | None) -> None:
+        """Show a document. A long one paints its top first (its first screens' annotations)
+        and loads the rest right after, before the window handles any input: the reader
+        sees the text at once, and nothing can be edited on half the data."""
         self.document = self.store.document(document_id) if document_id else None
         self.positions = PositionMap(self.text)
         self.current = None
-        self.reload()
+        self.complete = True
+        if (
+            document_id is None
+            or self.others
+            or self.store.annotation_count(document_id, self.annotator) <= EAGER_LIMIT
+        ):
+            self.reload()
+            return
+        with paused_gc():
+            self._set_records(
+                self.store.annotations_near_start(document_id, self.annotator, FIRST_SCREENS)
+            )
+            self.relations, self.entities = {}, {}
+            self._index_links()
+            self._index_entities()
+        self.complete = False
+        self.reset.emit()
+        self.currentChanged.emit(None)
+        QTimer.singleShot(0, lambda doc=self.document: self._complete(doc))
+
+    def _complete(self, document: DocumentData | None) -> None:
+        if document is self.document and not self.complete:
+            self.reload()
+
+    def ensure_complete(self) -> None:
+        """Finish loading now (an edit, a search or a jump needs the whole document)."""
+        if not self.complete:
+            self.reload()
 
     @property
     def shown(self) -> set[str]:
@@ -102,13 +136,8 @@ class OpenDocument(QObject):
             records = self._for_shown(self.store.annotations(doc_id))
         else:
             records = self.store.annotations(doc_id, self.annotator)
-        self._keys = [(r.start, -r.end, r.id) for r in records]
-        if self.others or any(a > b for a, b in zip(self._keys, self._keys[1:], strict=False)):
-            records.sort(key=_sort_key)  # several annotators' lists interleave
-            self._keys = [(r.start, -r.end, r.id) for r in records]
-        self._records = records
-        self._by_id = {r.id: r for r in self._records}
-        self._max_length = max((r.end - r.start for r in self._records), default=0)
+        self._set_records(records)
+        self.complete = True
         who = None if self.others else self.annotator
         relations = self._for_shown(self.store.relations(doc_id, who)) if doc_id else []
         entities = self._for_shown(self.store.entities(doc_id, who)) if doc_id else []
@@ -121,6 +150,16 @@ class OpenDocument(QObject):
         self.reset.emit()
         self.linksChanged.emit()
         self.currentChanged.emit(self.current)
+
+    def _set_records(self, records: list[AnnotationData]) -> None:
+        """The records in the window's order (the store's order, unless annotators mix)."""
+        self._keys = [(r.start, -r.end, r.id) for r in records]
+        if self.others or any(a > b for a, b in zip(self._keys, self._keys[1:], strict=False)):
+            records.sort(key=_sort_key)
+            self._keys = [(r.start, -r.end, r.id) for r in records]
+        self._records = records
+        self._by_id = {r.id: r for r in self._records}
+        self._max_length = max((r.end - r.start for r in self._records), default=0)
 
     def _index_links(self) -> None:
         self._from, self._to = {}, {}

@@ -77,3 +77,40 @@ def test_screenshot_command_renders_the_window(tmp_path):
     assert result.returncode == 0, result.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.stat().st_size > 10_000
+
+
+def test_a_long_document_paints_its_top_first_then_loads_the_rest(make_window, qtbot, monkeypatch):
+    from desktop import open_document
+
+    monkeypatch.setattr(open_document, "EAGER_LIMIT", 50)
+    monkeypatch.setattr(open_document, "FIRST_SCREENS", 3000)
+    sentence = "Officials said the convoy moved north before dawn. "
+    text = sentence * 400
+    window = make_window({"short.txt": "A short one.", "long.txt": text})
+    long_id = next(d.id for d in window.document_model.rows() if d.source == "long.txt")
+    for i in range(0, len(text) - 10, 97):
+        window.store.add_annotation(long_id, "ana", "Event", i, i + 8)
+    total = len(window.store.annotations(long_id, "ana"))
+    window.open_document(long_id)
+    assert not window.doc.complete and 0 < len(window.doc) < total
+    assert window.article.decorated_ids()  # the top is painted with its highlights
+    qtbot.waitUntil(lambda: window.doc.complete)  # the rest follows before any input
+    assert len(window.doc) == total
+    assert window.annotation_model.rowCount() == total
+
+
+def test_an_edit_before_the_rest_has_loaded_waits_for_it(make_window, qtbot, monkeypatch):
+    from desktop import open_document
+
+    monkeypatch.setattr(open_document, "EAGER_LIMIT", 50)
+    monkeypatch.setattr(open_document, "FIRST_SCREENS", 3000)
+    text = "Officials said the convoy moved north before dawn. " * 400
+    window = make_window({"short.txt": "A short one.", "long.txt": text})
+    long_id = next(d.id for d in window.document_model.rows() if d.source == "long.txt")
+    for i in range(0, len(text) - 10, 97):
+        window.store.add_annotation(long_id, "ana", "Event", i, i + 8)
+    window.open_document(long_id)
+    window.article.select_span(0, 9)
+    window.actions_by_name["label:Speaker"].trigger()
+    assert window.doc.complete
+    assert len(window.doc) == len(window.store.annotations(long_id, "ana"))
