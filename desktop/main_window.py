@@ -9,20 +9,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolBar,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from db.changes import Change
 from db.edits import add_annotation, describe, edit_annotation
-from db.errors import DatabaseProblem, SpanwiseError
+from db.errors import DatabaseProblem
 from db.records import AnnotationData, new_annotation, now_iso
 from db.spans import snap_span, word_at
 from db.store import Store
@@ -39,34 +37,23 @@ from desktop.attribute_panel import AttributePanel
 from desktop.commands import ApplyChange, SetStatus, StoreCommand, undo_text
 from desktop.compare_view import CompareView
 from desktop.dialogs import Dialogs
+from desktop.file_menu import FileMenu
 from desktop.find_bar import FindBar
 from desktop.item_models import DocumentListModel
 from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
-from desktop.session import read_schema_file
 from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
 from desktop.suggestions import SuggestionController
+from desktop.window_actions import build_actions, build_menus_and_toolbar
 
 if TYPE_CHECKING:
     from desktop.agreement_dialog import AgreementDialog
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
-TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
-JSON_FILTER = "Spanwise JSON (*.json);;All files (*)"
-
-
-class ImportCancelled(SpanwiseError):
-    """The user pressed Cancel; the transaction rolls back."""
 
 
 def shortcut_text(action: QAction) -> str:
     return ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
-
-
-def _swatch(colour: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
 
 
 class MainWindow(QMainWindow):
@@ -98,6 +85,7 @@ class MainWindow(QMainWindow):
         self._signature = store.file_signature()
 
         self._build_widgets()
+        self.files = FileMenu(self)
         self.links = LinkController(self)
         self.suggestions = SuggestionController(self)
         self._build_actions()
@@ -216,288 +204,10 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        a = self.make_action
-        text_widgets: list[QWidget] = [self.article, self.annotation_list]
-        a("importText", "&Import text files…", self.import_text_files, ["Ctrl+O"])
-        a("importFolder", "Import a &folder…", self.import_folder, ["Ctrl+Shift+O"])
-        a("importAnnotations", "Import &annotations (JSON)…", self.import_annotations, ["Ctrl+I"])
-        a("importFormat", "Import from &another tool…", self.import_other_format)
-        a("exportAll", "&Export database as JSON…", self.export_all, ["Ctrl+E"])
-        a("exportFormat", "Export in another &format…", self.export_other_format)
-        a("exportDocument", "Export &current document…", self.export_document, ["Ctrl+Shift+E"])
-        a("switchDatabase", "&Switch or create database…", self.switch_database)
-        a(
-            "newDatabaseFromSchema",
-            "&New database from a schema file…",
-            self.new_database_from_schema,
-        )
-        a("restoreBackup", "&Restore a backup…", self.restore_backup)
-        a("quit", "&Quit", self.close, ["Ctrl+Q"])
-
-        undo = a("undo", "&Undo", self.undo, [QKeySequence.StandardKey.Undo])
-        redo = a("redo", "&Redo", self.redo, ["Ctrl+Shift+Z", QKeySequence.StandardKey.Redo])
-        undo.setEnabled(False)
-        redo.setEnabled(False)
-        a(
-            "deleteAnnotation",
-            "&Delete annotation",
-            self.delete_current,
-            ["Delete"],
-            widgets=text_widgets,
-        )
-        a("find", "&Find in article…", self.find_bar.open, [QKeySequence.StandardKey.Find])
-        a("findNext", "Find next", self.find_bar.find_next, ["F3"])
-        a(
-            "findPrevious",
-            "Find previous",
-            lambda: self.find_bar.find_next(backwards=True),
-            ["Shift+F3"],
-        )
-        a(
-            "nextAnnotation",
-            "&Next annotation",
-            lambda: self.step_annotation(False),
-            ["Tab"],
-            widgets=text_widgets,
-        )
-        a(
-            "previousAnnotation",
-            "&Previous annotation",
-            lambda: self.step_annotation(True),
-            ["Shift+Tab", "Backtab"],
-            widgets=text_widgets,
-        )
-        a(
-            "clearSelection",
-            "Clear selection",
-            self.clear_selection,
-            ["Esc"],
-            widgets=[self.article],
-        )
-        a(
-            "markDone",
-            "Mark &done and go to next",
-            self.mark_done_and_next,
-            ["Ctrl+Return", "Ctrl+Enter"],
-        )
-        a("nextDocument", "Next document", lambda: self.step_document(1), ["Ctrl+PgDown"])
-        a("previousDocument", "Previous document", lambda: self.step_document(-1), ["Ctrl+PgUp"])
-        a("zoomIn", "Zoom &in", lambda: self.article.zoomIn(1), [QKeySequence.StandardKey.ZoomIn])
-        a(
-            "zoomOut",
-            "Zoom &out",
-            lambda: self.article.zoomOut(1),
-            [QKeySequence.StandardKey.ZoomOut],
-        )
-        a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
-
-        links = self.links
-        keyed: list[QWidget] = [self.article, self.annotation_list, self.entity_list]
-        a(
-            "linkSpeaker",
-            "Link &speaker",
-            lambda: links.start("speaker"),
-            ["S"],
-            widgets=keyed,
-            tip="Link the selected quote to its speaker: press S, then click the speaker",
-        )
-        a(
-            "linkCue",
-            "Link &cue",
-            lambda: links.start("cue"),
-            ["C"],
-            widgets=keyed,
-            tip="Link the selected quote to its cue: press C, then click the cue",
-        )
-        a(
-            "linkArgument",
-            "Add event &argument…",
-            links.start_role,
-            ["A"],
-            widgets=keyed,
-            tip="Add an argument (agent, patient, time, place...) to the selected event",
-        )
-        a(
-            "linkEntity",
-            "Link to &entity…",
-            links.link_entity,
-            ["E"],
-            widgets=keyed,
-            tip="Put the selected mention into an entity (coreference)",
-        )
-        a(
-            "addFragment",
-            "Add selection as &fragment",
-            links.add_fragment,
-            ["F"],
-            widgets=keyed,
-            tip="Add the selected text to the selected annotation (a quote in pieces)",
-        )
-        a(
-            "confirmPick",
-            "Link the highlighted candidate",
-            self.confirm_pick,
-            ["Return", "Enter"],
-            widgets=[self.article],
-        )
-        a("mergeEntities", "&Merge selected entities", links.merge_selected, ["Ctrl+M"])
-        a("splitMention", "S&plit mention from its entity", links.split_current, ["Ctrl+Shift+M"])
-        a("renameEntity", "&Rename entity…", links.rename_selected, ["F2"])
-        hints = self.suggestions
-        a(
-            "suggest",
-            "Su&ggest quotes, speakers and cues",
-            hints.request,
-            ["Ctrl+Shift+S"],
-            tip="Suggest quotes with their speakers and cues (offline rules)",
-        )
-        a("nextSuggestion", "Next suggestion", lambda: hints.step(False), ["N"], widgets=keyed)
-        a(
-            "previousSuggestion",
-            "Previous suggestion",
-            lambda: hints.step(True),
-            ["Shift+N"],
-            widgets=keyed,
-        )
-        a(
-            "rejectSuggestion",
-            "Reject the suggestion",
-            self.reject_suggestion,
-            ["Backspace"],
-            widgets=[self.article],
-        )
-        a("acceptAllSuggestions", "Accept all suggestions", hints.accept_all)
-        review = a(
-            "reviewMode",
-            "&Compare and adjudicate",
-            self.toggle_review,
-            ["Ctrl+Shift+R"],
-            tip="Compare two annotators on this document and build the gold version",
-        )
-        review.setCheckable(True)
-        a("workAs", "&Work as annotator…", self.choose_annotator)
-        a(
-            "agreement",
-            "&Agreement…",
-            self.show_agreement,
-            ["Ctrl+Shift+G"],
-            tip="Measure agreement between annotators, with charts and a report to keep",
-        )
-
-        for label in self.labels:
-            keys = [label.shortcut] if label.shortcut else []
-            action = a(
-                f"label:{label.name}",
-                label.name,
-                lambda name=label.name: self.apply_label(name),
-                keys,
-                widgets=keyed,
-                tip=f"Label the selection as {label.name} (hold Alt for the exact selection)",
-            )
-            action.setIcon(_swatch(label.colour))
-            action.setIconText(f"{label.name} {label.shortcut}" if label.shortcut else label.name)
-            if label.shortcut:
-                a(
-                    f"labelExact:{label.name}",
-                    f"{label.name} (exact selection)",
-                    lambda name=label.name: self.apply_label(name, whole_words=False),
-                    [f"Alt+{label.shortcut}"],
-                    widgets=keyed,
-                )
+        build_actions(self)
 
     def _build_menus_and_toolbar(self) -> None:
-        acts = self.actions_by_name
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.setObjectName("fileMenu")
-        for name in ("importText", "importFolder", "importAnnotations", "importFormat"):
-            file_menu.addAction(acts[name])
-        file_menu.addSeparator()
-        for name in ("exportAll", "exportDocument", "exportFormat"):
-            file_menu.addAction(acts[name])
-        file_menu.addSeparator()
-        file_menu.addAction(acts["switchDatabase"])
-        file_menu.addAction(acts["newDatabaseFromSchema"])
-        file_menu.addAction(acts["restoreBackup"])
-        file_menu.addSeparator()
-        file_menu.addAction(acts["quit"])
-        edit_menu = menu.addMenu("&Edit")
-        edit_menu.setObjectName("editMenu")
-        for name in (
-            "undo",
-            "redo",
-            None,
-            "deleteAnnotation",
-            None,
-            "find",
-            "findNext",
-            "findPrevious",
-        ):
-            edit_menu.addAction(acts[name]) if name else edit_menu.addSeparator()
-        annotate_menu = menu.addMenu("&Annotate")
-        annotate_menu.setObjectName("annotateMenu")
-        for label in self.labels:
-            annotate_menu.addAction(acts[f"label:{label.name}"])
-        annotate_menu.addSeparator()
-        for name in ("nextAnnotation", "previousAnnotation", "clearSelection"):
-            annotate_menu.addAction(acts[name])
-        annotate_menu.addSeparator()
-        for name in ("linkSpeaker", "linkCue", "linkArgument", "addFragment"):
-            annotate_menu.addAction(acts[name])
-        annotate_menu.addSeparator()
-        for name in (
-            "suggest",
-            "nextSuggestion",
-            "previousSuggestion",
-            "rejectSuggestion",
-            "acceptAllSuggestions",
-        ):
-            annotate_menu.addAction(acts[name])
-        entity_menu = menu.addMenu("E&ntities")
-        entity_menu.setObjectName("entityMenu")
-        for name in ("linkEntity", "renameEntity", "mergeEntities", "splitMention"):
-            entity_menu.addAction(acts[name])
-        review_menu = menu.addMenu("&Review")
-        review_menu.setObjectName("reviewMenu")
-        for name in ("reviewMode", "agreement", "workAs"):
-            review_menu.addAction(acts[name])
-        document_menu = menu.addMenu("&Document")
-        document_menu.setObjectName("documentMenu")
-        for name in ("markDone", "nextDocument", "previousDocument"):
-            document_menu.addAction(acts[name])
-        view_menu = menu.addMenu("&View")
-        view_menu.addAction(acts["zoomIn"])
-        view_menu.addAction(acts["zoomOut"])
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(acts["shortcuts"])
-
-        toolbar = QToolBar("Labels")
-        toolbar.setObjectName("labelToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addAction(acts["undo"])
-        toolbar.addAction(acts["redo"])
-        toolbar.addSeparator()
-        for label in self.labels:
-            toolbar.addAction(acts[f"label:{label.name}"])
-            button = toolbar.widgetForAction(acts[f"label:{label.name}"])
-            button.setObjectName(f"labelButton:{label.name}")
-            button.setAccessibleName(f"Label {label.name}")
-        toolbar.addSeparator()
-        short = {
-            "linkSpeaker": "S speaker",
-            "linkCue": "C cue",
-            "linkArgument": "A argument",
-            "linkEntity": "E entity",
-            "suggest": "Suggest",
-            "markDone": "Done ⏎",
-        }
-        for name, text in short.items():
-            acts[name].setIconText(text)
-        for name in ("linkSpeaker", "linkCue", "linkArgument", "linkEntity", "suggest"):
-            toolbar.addAction(acts[name])
-        toolbar.addSeparator()
-        toolbar.addAction(acts["markDone"])
-        self.addToolBar(toolbar)
+        build_menus_and_toolbar(self)
 
     def _connect(self) -> None:
         self.document_list.selectionModel().currentRowChanged.connect(
@@ -911,6 +621,15 @@ class MainWindow(QMainWindow):
             self.select_annotation(copy)
         self.show_message(f"Editing the gold version as {gold}; Ctrl+Shift+R returns to review.")
 
+    def remember_file_state(self) -> None:
+        """What the database file looks like after our own writes: not someone else's news."""
+        self._signature = self.store.file_signature()
+
+    def import_paths(
+        self, paths: list[Path], title: str = "Importing…", fmt: str | None = None
+    ) -> bool:
+        return self.files.import_paths(paths, title, fmt)
+
     def backup_before(self, operation: str) -> bool:
         """A copy of the database before a bulk operation, beside it; False (and nothing
         done) when the copy cannot be made."""
@@ -1029,169 +748,6 @@ class MainWindow(QMainWindow):
 
     def show_message(self, message: str, persistent: bool = False) -> None:
         self.statusBar().showMessage(message, 0 if persistent else 8000)
-
-    # -- import and export --------------------------------------------------------------------
-
-    def _with_progress(self, title: str, work: Callable[[Callable[[int, int], None]], Any]) -> Any:
-        dialog = QProgressDialog(title, "Cancel", 0, 100, self)
-        dialog.setObjectName("progressDialog")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-        dialog.setAutoClose(True)
-
-        def progress(done: int, total: int) -> None:
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(done)
-            QApplication.processEvents()
-            if dialog.wasCanceled():
-                raise ImportCancelled(f"{title} cancelled; nothing was changed")
-
-        try:
-            return work(progress)
-        finally:
-            dialog.reset()
-            dialog.deleteLater()
-
-    def import_text_files(self) -> None:
-        paths = self.dialogs.open_files(self, "Import text files", TEXT_FILTER)
-        if paths:
-            self.import_paths([Path(p) for p in paths])
-
-    def import_folder(self) -> None:
-        folder = self.dialogs.open_folder(self, "Import a folder of text files")
-        if folder:
-            self.import_paths([Path(folder)])
-
-    def import_other_format(self) -> None:
-        """brat, INCEpTION, doccano, Label Studio...: choose the format, then the files."""
-        from db.formats.detect import importable_formats
-
-        names = ["detect from the files"] + [f.name for f in importable_formats()]
-        chosen = self.dialogs.choose_format(self, "Import from another tool", names)
-        if chosen is None:
-            return
-        folder_formats = {"brat", "parc-brat"}
-        if chosen in folder_formats:
-            folder = self.dialogs.open_folder(self, f"Import a {chosen} folder")
-            paths = [Path(folder)] if folder else []
-        else:
-            paths = [Path(p) for p in self.dialogs.open_files(self, "Import files", "All (*)")]
-        if paths:
-            fmt = None if chosen == names[0] else chosen
-            self.import_paths(paths, f"Importing ({chosen})…", fmt)
-
-    def export_other_format(self) -> None:
-        from db.exporting import export_formats, export_to
-
-        chosen = self.dialogs.choose_format(self, "Export in another format", export_formats())
-        if chosen is None:
-            return
-        folder_formats = {"brat", "parc-brat", "uima-xmi", "uima-json"}
-        if chosen in folder_formats:
-            target = self.dialogs.open_folder(self, f"Folder to write the {chosen} files into")
-        else:
-            target = self.dialogs.save_file(
-                self, f"Export as {chosen}", f"spanwise.{chosen}", "All files (*)"
-            )
-        if not target:
-            return
-        try:
-            report = self._with_progress(
-                f"Exporting ({chosen})…", lambda _p: export_to(self.store, chosen, Path(target))
-            )
-        except (SpanwiseError, OSError) as exc:
-            self.dialogs.error(self, "Export failed", str(exc))
-            return
-        self.show_message(f"Exported to {target} ({chosen}): {report.describe()}")
-        if report.lost:
-            self.dialogs.info(self, "Export done", f"{report.describe()}")
-
-    def import_paths(
-        self, paths: list[Path], title: str = "Importing…", fmt: str | None = None
-    ) -> bool:
-        """Import text files, folders, exports or other tools' files, all or nothing."""
-        from db.batch_import import import_paths  # loaded when needed: a faster start
-
-        try:
-            summary = self._with_progress(
-                title,
-                lambda progress: import_paths(self.store, paths, progress=progress, fmt=fmt),
-            )
-        except SpanwiseError as exc:
-            self.dialogs.error(self, "Import refused", f"{exc}\n\nNothing was imported.")
-            return False
-        self._signature = self.store.file_signature()
-        self.refresh_documents()
-        if self.doc.document is None:
-            self.open_row(0)
-        else:
-            self.doc.reload()
-        self.show_message(f"Imported {summary.describe()}.")
-        if summary.messages:
-            self.dialogs.info(
-                self,
-                "Import done",
-                "\n".join(
-                    [
-                        f"Imported {summary.describe()}.",
-                        *summary.annotator_lines(),
-                        *summary.messages,
-                    ]
-                ),
-            )
-        return True
-
-    def import_annotations(self) -> None:
-        paths = self.dialogs.open_files(self, "Import annotations", JSON_FILTER)
-        if paths:
-            self.import_paths([Path(p) for p in paths], "Importing annotations…")
-
-    def export_all(self) -> None:
-        self._export(None, "spanwise-export.json")
-
-    def export_document(self) -> None:
-        if self.doc.document is None:
-            self.show_message("No document is open.")
-            return
-        self._export(self.doc.document.id, f"{Path(self.doc.document.source).stem}.json")
-
-    def _export(self, document_id: str | None, suggested: str) -> None:
-        from db.spanwise_json import export_json, save_export
-
-        path = self.dialogs.save_file(self, "Export as Spanwise JSON", suggested, JSON_FILTER)
-        if not path:
-            return
-        try:
-            data = self._with_progress(
-                "Exporting…", lambda _p: export_json(self.store, None, document_id)
-            )
-            save_export(data, Path(path))
-        except (SpanwiseError, OSError) as exc:
-            self.dialogs.error(self, "Export failed", str(exc))
-            return
-        count = sum(len(d["annotations"]) for d in data["documents"])
-        self.show_message(
-            f"Exported {len(data['documents'])} document(s), {count} annotation(s) to {path}"
-        )
-
-    def switch_database(self) -> None:
-        path = self.dialogs.choose_database(self)
-        if path:
-            self.databaseSwitchRequested.emit(path, "")
-
-    def new_database_from_schema(self) -> None:
-        """Start a database whose labels and links come from the user's own schema file."""
-        chosen = self.dialogs.open_files(self, "Choose a schema file", JSON_FILTER)
-        if not chosen:
-            return
-        try:
-            schema_text = read_schema_file(Path(chosen[0]))
-        except SpanwiseError as exc:
-            self.dialogs.error(self, "Schema refused", str(exc))
-            return
-        path = self.dialogs.choose_database(self)
-        if path:
-            self.databaseSwitchRequested.emit(path, schema_text)
 
     # -- help ---------------------------------------------------------------------------------
 
