@@ -25,7 +25,6 @@ import json
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from io import BytesIO
 from itertools import accumulate
 from pathlib import Path
@@ -33,9 +32,10 @@ from typing import Any
 
 from db.errors import ImportRefused, SpanwiseError
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register, stable_id
-from db.formats.brat import PALETTE, annotators_of, file_stem
+from db.formats.brat import annotators_of, file_stem
+from db.formats.collected import Collected
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
-from db.schema import DEFAULT_ENTITY_TYPES, LabelDef, RelationTypeDef, Schema
+from db.schema import Schema
 from db.textfiles import text_sha256, title_for
 
 SPAN = "webanno.custom.Span"
@@ -250,13 +250,6 @@ def _safe(name: str) -> str:
 
 
 # -- reading ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Collected:
-    labels: dict[str, set[str]] = field(default_factory=dict)
-    entity_labels: set[str] = field(default_factory=set)
-    relations: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
 
 
 def _is_custom(type_: Any) -> bool:
@@ -524,25 +517,6 @@ def _mark_entity_labels(
     collected.entity_labels.update(labels[m] for m in mentions)
 
 
-def schema_for(collected: Collected) -> Schema:
-    labels = tuple(
-        LabelDef(
-            name,
-            PALETTE[index % len(PALETTE)],
-            None,
-            {attribute: [] for attribute in sorted(attributes)},
-            "",
-            name in collected.entity_labels,
-        )
-        for index, (name, attributes) in enumerate(collected.labels.items())
-    )
-    relations = tuple(
-        RelationTypeDef(name, tuple(sorted(froms)), tuple(sorted(tos)))
-        for name, (froms, tos) in collected.relations.items()
-    )
-    return Schema(labels, relations, DEFAULT_ENTITY_TYPES)
-
-
 def cas_files(paths: Sequence[Path], suffix: str) -> list[tuple[Path, Path]]:
     """(file, root) for every CAS named or inside a folder named."""
     found: list[tuple[Path, Path]] = []
@@ -572,7 +546,7 @@ def read_cases(paths: Sequence[Path], options: ReadOptions, suffix: str) -> Impo
             raise ImportRefused(f"{path}: the same text as {seen[key]} for annotator '{annotator}'")
         seen[key] = path
         documents.append(item)
-    return ImportedBatch(schema_for(collected), documents, report)
+    return ImportedBatch(collected.schema(), documents, report)
 
 
 class UimaCasFormat:

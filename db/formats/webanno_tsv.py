@@ -32,9 +32,9 @@ from db.formats import (
     register,
     stable_id,
 )
-from db.formats.brat import PALETTE
+from db.formats.collected import Collected
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
-from db.schema import DEFAULT_ENTITY_TYPES, LabelDef, RelationTypeDef, Schema
+from db.schema import Schema
 from db.textfiles import decode_text, text_sha256, title_for
 
 ENTITY_TYPES = {"person": "person", "organization": "organisation", "organisation": "organisation"}
@@ -250,13 +250,6 @@ def _span_key(base: str, address: str, spans: dict[str, Span]) -> str | None:
 # -- to Spanwise ------------------------------------------------------------------------------
 
 
-@dataclass
-class Collected:
-    labels: dict[str, set[str]] = field(default_factory=dict)  # label -> attribute names
-    entity_labels: set[str] = field(default_factory=set)
-    relations: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
-
-
 def _label(layer: Layer) -> str:
     short = layer.short
     return short[: -len("Link")] if layer.kind == "chain" and short.endswith("Link") else short
@@ -353,25 +346,6 @@ def to_document(
     return ExportedDocument(document, {}, annotations, relations, entities)
 
 
-def schema_for(collected: Collected) -> Schema:
-    labels = tuple(
-        LabelDef(
-            name,
-            PALETTE[index % len(PALETTE)],
-            None,
-            {attribute: [] for attribute in sorted(attributes)},
-            "WebAnno TSV layer",
-            name in collected.entity_labels,
-        )
-        for index, (name, attributes) in enumerate(collected.labels.items())
-    )
-    relations = tuple(
-        RelationTypeDef(name, tuple(sorted(froms)), tuple(sorted(tos)), None, "WebAnno TSV link")
-        for name, (froms, tos) in collected.relations.items()
-    )
-    return Schema(labels, relations, DEFAULT_ENTITY_TYPES)
-
-
 def tsv_files(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -422,7 +396,9 @@ class WebAnnoTsvFormat:
                 raise ImportRefused(f"{path}: the same text as {seen[sha]}")
             seen[sha] = path
             documents.append(to_document(parsed, path, annotator, collected, report))
-        return ImportedBatch(schema_for(collected), documents, report)
+        return ImportedBatch(
+            collected.schema("WebAnno TSV layer", "WebAnno TSV link"), documents, report
+        )
 
     def write(
         self,
