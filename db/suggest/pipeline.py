@@ -133,7 +133,10 @@ def suggest(
         found = find_quotes(analysis)
         speakers = [item.speaker for item in found if item.speaker is not None]
         entities = _entities(found, assign_entities(analysis, speakers))
-        return _suggestions(found, entities, text, document_id, annotator)
+        result = _suggestions(found, entities, text, document_id, annotator)
+        # freed before the collector resumes, so its first pass does not walk them all
+        del analysis, found, speakers, entities
+    return result
 
 
 def _suggestions(
