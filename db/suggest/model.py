@@ -30,6 +30,7 @@ def stable_id(*parts: str) -> str:
 
 
 def spans_text(spans: Fragments) -> str:
+    """Spans as text ("12-40+52-80"), for ids and keys."""
     return "+".join(f"{start}-{end}" for start, end in spans)
 
 
@@ -77,8 +78,9 @@ def suggestion_key(suggestion: Suggestion) -> str:
     return suggestion.key
 
 
-def make_key(rule: str, spans: Fragments) -> str:
-    return f"{rule}@{spans_text(spans)}"
+def make_key(rule: str, where: str) -> str:
+    """A suggestion's key from its rule and its quote's spans_text."""
+    return f"{rule}@{where}"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ unattributed quotations; speakers are grouped into entities last, over the whole
 from __future__ import annotations
 
 from db.collector import paused_gc
-from db.records import AnnotationData, RelationData, now_iso
-from db.suggest.analysis import Analysis, Cue
+from db.records import AnnotationData, Fragments, RelationData, now_iso
+from db.suggest.analysis import Analysis
 from db.suggest.coreference import Assignment, assign_entities
 from db.suggest.direct import find_direct
 from db.suggest.found import Found
@@ -25,7 +25,6 @@ from db.suggest.model import (
     spans_text,
     stable_id,
 )
-from db.suggest.speakers import Mention
 
 
 def find_quotes(analysis: Analysis) -> list[Found]:
@@ -53,25 +52,30 @@ class _Builder:
         self.document_id = document_id
         self.annotator = annotator
         self.stamp = now_iso()
-        self.records: dict[tuple[str, tuple[tuple[int, int], ...]], AnnotationData] = {}
+        self.records: dict[tuple[str, str], AnnotationData] = {}
 
     def record(
-        self, label: str, spans: list[tuple[int, int]], attributes: dict[str, str]
+        self, label: str, spans: Fragments, where: str, rule: str, kind: str | None = None
     ) -> AnnotationData:
-        key = (label, tuple(spans))
+        """The record of a label over spans (`where` is their text form, see spans_text)."""
+        key = (label, where)
         found = self.records.get(key)
         if found is None:
+            attributes = {"rule": rule, "origin": ORIGIN}
+            if kind is not None:
+                attributes = {"kind": kind, **attributes}
             found = self.records[key] = AnnotationData(
-                id=stable_id(self.document_id, self.annotator, label, spans_text(key[1])),
-                document_id=self.document_id,
-                annotator=self.annotator,
-                label=label,
-                start=spans[0][0],
-                end=spans[-1][1],
-                attributes={**attributes, "origin": ORIGIN},
-                created=self.stamp,
-                modified=self.stamp,
-                fragments=tuple(spans) if len(spans) > 1 else (),
+                stable_id(self.document_id, self.annotator, label, where),
+                self.document_id,
+                self.annotator,
+                label,
+                spans[0][0],
+                spans[-1][1],
+                attributes,
+                None,
+                self.stamp,
+                self.stamp,
+                spans if len(spans) > 1 else (),
             )
         return found
 
@@ -86,15 +90,9 @@ class _Builder:
             target.id,
         )
 
-    def cue(self, cue: Cue | None) -> AnnotationData | None:
-        if cue is None:
-            return None
-        return self.record("Cue", [(cue.start, cue.end)], {"rule": cue.rule})
-
-    def speaker(self, mention: Mention | None) -> AnnotationData | None:
-        if mention is None:
-            return None
-        return self.record("Speaker", [(mention.start, mention.end)], {"rule": mention.rule})
+    def single(self, label: str, start: int, end: int, rule: str) -> AnnotationData:
+        """The record of a one-piece speaker mention or cue."""
+        return self.record(label, ((start, end),), f"{start}-{end}", rule)
 
 
 def _entities(found: list[Found], assignments: dict[int, Assignment]) -> dict[int, SuggestedEntity]:
@@ -149,25 +147,23 @@ def _suggestions(
     builder = _Builder(text, document_id, annotator)
     items = []
     for item in found:
-        quote = builder.record("Quote", item.spans, {"kind": item.kind, "rule": item.rule})
-        speaker = builder.speaker(item.speaker)
-        cue = builder.cue(item.cue)
-        links = []
-        if speaker is not None:
-            links.append(builder.link("speaker", quote, speaker))
-        if cue is not None:
-            links.append(builder.link("cue", quote, cue))
-        entity = entities.get(item.speaker.start) if item.speaker is not None else None
+        spans = tuple(item.spans)
+        where = spans_text(spans)
+        quote = builder.record("Quote", spans, where, item.rule, item.kind)
+        links: tuple[RelationData, ...] = ()
+        mention = item.speaker
+        speaker = entity = None
+        if mention is not None:
+            speaker = builder.single("Speaker", mention.start, mention.end, mention.rule)
+            links = (builder.link("speaker", quote, speaker),)
+            entity = entities.get(mention.start)
+        cue = None
+        if item.cue is not None:
+            cue = builder.single("Cue", item.cue.start, item.cue.end, item.cue.rule)
+            links = (*links, builder.link("cue", quote, cue))
         items.append(
             Suggestion(
-                make_key(item.rule, quote.spans),
-                item.rule,
-                item.kind,
-                quote,
-                speaker,
-                cue,
-                tuple(links),
-                entity,
+                make_key(item.rule, where), item.rule, item.kind, quote, speaker, cue, links, entity
             )
         )
     return Suggestions(document_id, annotator, tuple(items))
