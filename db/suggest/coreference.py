@@ -9,7 +9,6 @@ becoming mentions themselves.
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -248,7 +247,7 @@ class _Resolver:
         """A subject outside any attribution: only updates recency, or starts an entity for a
         full personal name or an organisation."""
         if mention.kind == "name" and len(name_words(mention, self.lexicon)) < 2:
-            self.note_word(mention.words[-1], position)
+            self.note_word(mention.words[-1].lower(), position)
         elif mention.kind in ("name", "organisation", "group"):
             self.resolve(mention, position)
         elif mention.kind == "role" and mention.definite:
@@ -257,7 +256,8 @@ class _Resolver:
                 self.touch(found, position)
 
     def note_word(self, word: str, position: int) -> None:
-        for entity in self.by_token.get(word.lower(), ()):
+        """A name word (lower-cased) in passing makes its named entities recent."""
+        for entity in self.by_token.get(word, ()):
             if entity.named:
                 self.touch(entity, position)
 
@@ -285,30 +285,34 @@ def _context_mentions(analysis: Analysis, spoken: set[int]) -> Iterator[tuple[in
                 yield (named.start, 1, named)
 
 
-def _capitalised_words(analysis: Analysis) -> Iterator[tuple[int, str]]:
+def _capitalised_words(analysis: Analysis) -> list[tuple[int, str]]:
+    """Every capitalised word of the text (its start, lower-cased), in text order."""
+    found = []
     for match in _CAPITALISED.finditer(analysis.text):
         word = match.group()
         if word[0].isupper():
-            yield match.start(), word
+            found.append((match.start(), word.lower()))
+    return found
 
 
 def assign_entities(analysis: Analysis, mentions: list[Mention]) -> dict[int, Assignment]:
     """The entity of each speaker mention, keyed by the mention's start (unresolved: none)."""
     resolver = _Resolver(analysis)
     spoken = sorted({m.start: m for m in mentions}.values(), key=lambda m: m.start)
-    events = heapq.merge(
-        ((m.start, 0, m) for m in spoken),
-        _context_mentions(analysis, {m.start for m in spoken}),
-        key=lambda e: (e[0], e[1]),
-    )
+    events = [(m.start, 0, m) for m in spoken]
+    events.extend(_context_mentions(analysis, {m.start for m in spoken}))
+    events.sort(key=_event_order)
     words = _capitalised_words(analysis)
-    word = next(words, None)
+    count = len(words)
+    next_word = 0
+    by_token = resolver.by_token
     result: dict[int, Assignment] = {}
     for position, order, mention in events:
-        while word is not None and word[0] < position:  # names in passing: recency only
-            if word[1].lower() in resolver.by_token and not analysis.in_quotation(word[0]):
-                resolver.note_word(word[1], word[0])
-            word = next(words, None)
+        while next_word < count and words[next_word][0] < position:  # names in passing
+            start, word = words[next_word]
+            if word in by_token and not analysis.in_quotation(start):
+                resolver.note_word(word, start)
+            next_word += 1
         if order == 0:
             assignment = resolver.resolve(mention, position)
             if assignment is not None:
@@ -316,3 +320,7 @@ def assign_entities(analysis: Analysis, mentions: list[Mention]) -> dict[int, As
         elif mention.start not in result:
             resolver.note_context(mention, position)
     return result
+
+
+def _event_order(event: tuple[int, int, Mention]) -> tuple[int, int]:
+    return event[0], event[1]
