@@ -283,7 +283,7 @@ def _cut_before_later_attributions(analysis: Analysis, found: list[Found]) -> li
     ", and the report’s author said"); an attribution inside a clause without such a break
     is reported speech within the quote, not a quote of its own."""
     kept: list[Found] = []
-    for item in sorted(found, key=lambda f: f.start):
+    for item in sorted(found, key=lambda f: f.spans[0][0]):
         if kept and kept[-1].start <= item.attribution_start < kept[-1].end:
             earlier = kept[-1]
             cut = _separator_before(analysis.text, earlier.spans[-1][0], item.attribution_start)

@@ -36,7 +36,7 @@ def find_quotes(analysis: Analysis) -> list[Found]:
     rest = find_fragments(analysis, used_cues, taken) + find_unattributed(analysis, taken)
     kept: list[Found] = []
     covered: list[tuple[int, int]] = []
-    for item in sorted(direct + indirect + rest, key=lambda f: (f.start, -f.end)):
+    for item in sorted(direct + indirect + rest, key=lambda f: (f.spans[0][0], -f.spans[-1][1])):
         if covered and item.start < covered[-1][1]:
             continue
         kept.append(item)
@@ -105,17 +105,18 @@ def _entities(found: list[Found], assignments: dict[int, Assignment]) -> dict[in
         spans.setdefault(id(entity), set()).add((item.speaker.start, item.speaker.end))
     ordered = {key: tuple(sorted(group)) for key, group in spans.items()}
     result = {}
+    made: dict[tuple[int, str], SuggestedEntity] = {}  # one per entity and rule, shared
     for start, assignment in assignments.items():
         entity = assignment.entity
         if id(entity) not in ordered:
             continue
-        result[start] = SuggestedEntity(
-            entity.key,
-            entity.name,
-            entity.label,
-            assignment.rule if assignment.rule != "new" else entity.rule,
-            ordered[id(entity)],
-        )
+        rule = assignment.rule if assignment.rule != "new" else entity.rule
+        suggested = made.get((id(entity), rule))
+        if suggested is None:
+            suggested = made[id(entity), rule] = SuggestedEntity(
+                entity.key, entity.name, entity.label, rule, ordered[id(entity)]
+            )
+        result[start] = suggested
     return result
 
 
