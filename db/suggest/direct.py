@@ -43,11 +43,12 @@ def sentence_subject(analysis: Analysis, tokens: list[Token], before: int) -> Me
             continue
         mention = speaker_before(tokens, index, analysis.lexicon, cues)
         if mention is not None:
-            return mention.with_rule(f"speaker:{mention.kind}-sentence-subject")
-    mention = subject_at_start(tokens, analysis.lexicon, before, cues)
-    if mention is None:
-        return None
-    return mention.with_rule(f"speaker:{mention.kind}-sentence-subject")
+            break
+    else:
+        mention = subject_at_start(tokens, analysis.lexicon, before, cues)
+    if mention is not None:
+        mention.rule = f"speaker:{mention.kind}-sentence-subject"  # a fresh mention
+    return mention
 
 
 def _attribution_after(analysis: Analysis, index: int, used: set[int]) -> Found | None:

@@ -130,18 +130,21 @@ def _inherited_speaker(
 def _that_clause(
     analysis: Analysis, cue: Cue, sentence: _Sentence, latest: dict[int, Found]
 ) -> Found | None:
+    speaker = speaker_before(sentence.tokens, sentence.cue_index, analysis.lexicon, sentence.cues)
+    inherited = False
+    if speaker is None:
+        previous = sentence.token(sentence.cue_index - 1)
+        coordinated = previous is not None and previous.lower in ("and", "but", ",")
+        if not (cue.word.is_participle or coordinated):
+            return None
+        inherited = True
     begin = _complement(sentence, cue.word.verb)
     tokens = sentence.tokens
     rule = "indirect:that-clause"
-    speaker = speaker_before(tokens, sentence.cue_index, analysis.lexicon, sentence.cues)
-    previous = sentence.token(sentence.cue_index - 1)
-    coordinated = previous is not None and previous.lower in ("and", "but", ",")
-    inherited = False
-    if speaker is None and (cue.word.is_participle or coordinated):
+    if inherited:
         if begin is None:
             return None
         speaker = _inherited_speaker(analysis, sentence, latest)
-        inherited = True
     verb = cue.word.verb
     if (
         begin is None
@@ -232,7 +235,8 @@ def _according_to(analysis: Analysis, cue: Cue, sentence: _Sentence) -> Found | 
     mention = noun_phrase_at(tokens, sentence.after, analysis.lexicon, None, sentence.cues)
     if mention is None or mention.head in NOT_SOURCES:
         return None
-    speaker = mention.with_rule(f"speaker:{mention.kind}-according-to")
+    speaker = mention
+    speaker.rule = f"speaker:{mention.kind}-according-to"  # a fresh mention
     last = token_index(tokens, mention.start)
     assert last is not None
     stop = _end_of_source(sentence, last + len(mention.words))

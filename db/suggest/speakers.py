@@ -10,7 +10,7 @@ author, Professor Anders Holm, said": the name wins), a parenthesised acronym ("
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from db.suggest.lexicon import Lexicon
 from db.suggest.text_units import TITLE_ABBREVIATIONS, Token
@@ -35,8 +35,9 @@ _TITLES = frozenset(a.lower() for a in TITLE_ABBREVIATIONS)
 
 @dataclass(slots=True)
 class Mention:
-    """A speaker noun phrase found in the text (never changed once made; not frozen only
-    because frozen dataclasses are slow to create, and the rules make tens of thousands).
+    """A speaker noun phrase found in the text. The functions here make a fresh one per call
+    and finish it (rule, apposition) in place; once handed out it is never changed (not frozen
+    only because frozen dataclasses are slow to create, and the rules make tens of thousands).
 
     kind: name, role, organisation, group, pronoun or other. `phrase_start` is where the
     whole subject begins (before an apposition), to check nothing else stands between a
@@ -169,18 +170,16 @@ def speaker_before(
         first, stop = appositions[-1]  # the apposition right after the subject
         named = noun_phrase_at(tokens, first, lexicon, stop, cues)
         if named is not None and named.kind == "name" and core.kind in ("role", "other"):
-            return replace(
-                named,
-                rule=f"speaker:{named.kind}-in-apposition",
-                extra=named.extra | core.descriptors,
-                phrase_start=core.start,
-            )
-        extra = frozenset(
+            named.rule = f"speaker:{named.kind}-in-apposition"
+            named.extra = named.extra | core.descriptors
+            named.phrase_start = core.start
+            return named
+        core.extra = core.extra | frozenset(
             t.lower for t in tokens[first:stop] if t.is_word and t.lower in lexicon.speaker_nouns
         )
-        core = replace(core, extra=core.extra | extra)
         position = "before-apposition"
-    return core.with_rule(f"speaker:{core.kind}-{position}")
+    core.rule = f"speaker:{core.kind}-{position}"
+    return core
 
 
 def _previous_comma(tokens: Sequence[Token], index: int) -> int | None:
@@ -429,7 +428,8 @@ def subject_at_start(
         if named is not None and named.kind == "name":
             end = after + 1 + len(named.words)
             if end < limit and tokens[end].text == ",":
-                return replace(named, extra=mention.descriptors, phrase_start=mention.start)
+                named.extra, named.phrase_start = mention.descriptors, mention.start
+                return named
     return mention
 
 
@@ -438,9 +438,9 @@ def speaker_after(
 ) -> Mention | None:
     """The subject right after a cue ("said Henrik Sjöberg", "said she")."""
     mention = noun_phrase_at(tokens, index, lexicon, None, cues)
-    if mention is None:
-        return None
-    return mention.with_rule(f"speaker:{mention.kind}-after-cue")
+    if mention is not None:
+        mention.rule = f"speaker:{mention.kind}-after-cue"
+    return mention
 
 
 def name_words(mention: Mention, lexicon: Lexicon) -> tuple[str, ...]:
