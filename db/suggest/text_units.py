@@ -51,13 +51,21 @@ class Token:
 
 
 def tokens(text: str, start: int, end: int) -> list[Token]:
-    """Word, number and punctuation tokens of text[start:end]."""
+    """Word, number and punctuation tokens of text[start:end].
+
+    Only white space lies between tokens (any other character is one), so each token is the
+    first occurrence of its text after the previous one: findall and find are faster than
+    match objects, and this is the suggester's most frequent work."""
     found = []
-    for match in TOKEN.finditer(text, start, end):
-        word = match.group()
-        first, last = match.span()
+    append = found.append
+    find = text.find
+    position = start
+    for word in TOKEN.findall(text, start, end):
+        position = find(word, position)
+        after = position + len(word)
         initial = word[0]
-        found.append(Token(first, last, word, word.lower(), initial.isalpha(), initial.isupper()))
+        append(Token(position, after, word, word.lower(), initial.isalpha(), initial.isupper()))
+        position = after
     return found
 
 
