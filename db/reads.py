@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from db.collector import paused_gc
 from db.database import storage_problem
 from db.models import Annotator, Entity, EntityMention, Label, Relation
-from db.records import AnnotationData, EntityData, RelationData
+from db.records import (
+    AnnotationData,
+    EntityData,
+    RelationData,
+    new_annotation_record,
+    new_relation_record,
+)
 
 
 def annotator_names(session: Session) -> dict[int, str]:
@@ -101,7 +107,7 @@ def _annotation_records(
     result = []
     for id_, doc, who, label, start, end, attributes, note, created, modified, pieces in rows:
         result.append(
-            AnnotationData(
+            new_annotation_record(
                 id_,
                 doc,
                 names[who],
@@ -134,7 +140,7 @@ def read_relations(
     query = _filtered(query, table.c, document_ids, annotator_id)
     query = query.order_by(table.c.document_id, table.c.id)
     return [
-        RelationData(id_, doc, names[who], kind, source, target)
+        new_relation_record(id_, doc, names[who], kind, source, target)
         for id_, doc, who, kind, source, target in session.execute(query)
     ]
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 STATUSES = ("new", "in progress", "done")
 
@@ -147,6 +148,31 @@ class ExportedDocument:
     annotations: list[AnnotationData]
     relations: list[RelationData] = field(default_factory=list)
     entities: list[EntityData] = field(default_factory=list)
+
+
+Record = TypeVar("Record")
+
+
+def bulk_constructor(cls: type[Record]) -> Callable[..., Record]:
+    """cls(*every field in order) for a frozen slotted record, in half the time.
+
+    The frozen __init__ sets each field through object.__setattr__; this sets the slots
+    directly. For code that builds tens of thousands of records at once (reading a long
+    document, suggesting on one); the records are the same in every way.
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    assert tuple(names) == getattr(cls, "__slots__", ()), f"{cls.__name__} has no slots"
+    body = "".join(f"    _set_{name}(record, {name})\n" for name in names)
+    source = f"def build({', '.join(names)}):\n    record = _new(_cls)\n{body}    return record\n"
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    namespace.update({f"_set_{name}": getattr(cls, name).__set__ for name in names})
+    exec(source, namespace)  # unrolled, as dataclasses writes __init__
+    build: Callable[..., Record] = namespace["build"]
+    return build
+
+
+new_annotation_record = bulk_constructor(AnnotationData)
+new_relation_record = bulk_constructor(RelationData)
 
 
 @dataclass

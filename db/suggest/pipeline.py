@@ -8,7 +8,14 @@ unattributed quotations; speakers are grouped into entities last, over the whole
 from __future__ import annotations
 
 from db.collector import paused_gc
-from db.records import AnnotationData, Fragments, RelationData, now_iso
+from db.records import (
+    AnnotationData,
+    Fragments,
+    RelationData,
+    new_annotation_record,
+    new_relation_record,
+    now_iso,
+)
 from db.suggest.analysis import Analysis
 from db.suggest.coreference import Assignment, assign_entities
 from db.suggest.direct import find_direct
@@ -64,7 +71,7 @@ class _Builder:
             attributes = {"rule": rule, "origin": ORIGIN}
             if kind is not None:
                 attributes = {"kind": kind, **attributes}
-            found = self.records[key] = AnnotationData(
+            found = self.records[key] = new_annotation_record(
                 stable_id(self.document_id, self.annotator, label, where),
                 self.document_id,
                 self.annotator,
@@ -81,7 +88,7 @@ class _Builder:
 
     def link(self, kind: str, source: AnnotationData, target: AnnotationData) -> RelationData:
         """A quote has at most one link of each kind, so its id and the kind name the link."""
-        return RelationData(
+        return new_relation_record(
             source.id[:28] + kind[:4],
             self.document_id,
             self.annotator,

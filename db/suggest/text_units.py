@@ -56,7 +56,7 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
     Only white space lies between tokens (any other character is one), so each token is the
     first occurrence of its text after the previous one: findall and find are faster than
     match objects, and this is the suggester's most frequent work."""
-    found = []
+    found: list[Token] = []
     append = found.append
     find = text.find
     position = start

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -336,3 +337,19 @@ def test_restored_record_is_identical(store: Store, seed_doc: str) -> None:
     )
     store.restore_annotation(record)
     assert store.annotation("fixed-id") == record
+
+
+def test_records_read_in_bulk_are_ordinary_immutable_records(store: Store, seed_doc: str) -> None:
+    """Opening a long document builds its records without the frozen __init__; they must
+    still compare equal, print the same and refuse changes like any other record."""
+    pieces = ((3, 7), (9, 12))
+    record = AnnotationData(
+        "bulk-id", seed_doc, "alice", "Quote", 3, 12, {"kind": "direct"}, None, "c", "m", pieces
+    )
+    store.restore_annotation(record)
+    (read,) = store.annotations(seed_doc, "alice")
+    assert read == record
+    assert repr(read) == repr(record)
+    assert read.spans == pieces
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        read.start = 0  # type: ignore[misc]
