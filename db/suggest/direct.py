@@ -6,8 +6,6 @@ next paragraph keeps that quote's speaker."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from db.suggest.analysis import Analysis, Cue, token_index
 from db.suggest.found import Found, Span, trimmed
 from db.suggest.speakers import Mention, speaker_after, speaker_before, subject_at_start
@@ -17,9 +15,13 @@ _LEADING_PUNCTUATION = frozenset(",–—-:;")
 READ_AHEAD = 70  # characters after a cue within which its speaker and clause start lie
 
 
-def after_cue(tokens: list[Token], cue: Cue) -> int:
-    """The index of the first token after a cue (a phrase cue spans several tokens)."""
-    return bisect_left(tokens, cue.end, key=lambda t: t.start)
+def after_cue(tokens: list[Token], cue: Cue, index: int) -> int:
+    """The index of the first token after a cue whose first token is tokens[index] (a
+    phrase cue spans several tokens)."""
+    count = len(tokens)
+    while index < count and tokens[index].start < cue.end:
+        index += 1
+    return index
 
 
 def quote_spans(analysis: Analysis, indices: list[int]) -> list[Span]:
@@ -75,7 +77,7 @@ def _attribution_after(analysis: Analysis, index: int, used: set[int]) -> Found 
         between.pop(0)
     known = analysis.cue_indices(tokens)
     if not between:
-        speaker = speaker_after(tokens, after_cue(tokens, cue), analysis.lexicon, known)
+        speaker = speaker_after(tokens, after_cue(tokens, cue, position), analysis.lexicon, known)
     else:
         speaker = speaker_before(tokens, position, analysis.lexicon, known)
         if speaker is None or speaker.phrase_start != between[0].start:
@@ -103,7 +105,7 @@ def _attribution_before(
         speaker = sentence_subject(analysis, tokens, position)
     else:
         speaker = speaker_before(tokens, position, analysis.lexicon, known) or speaker_after(
-            tokens, after_cue(tokens, cue), analysis.lexicon, known
+            tokens, after_cue(tokens, cue, position), analysis.lexicon, known
         )
     if speaker is None:
         return None

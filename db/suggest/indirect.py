@@ -45,7 +45,7 @@ class _Sentence:
         self.cues = analysis.sentence_cue_indices(index)
         position = token_index(self.tokens, cue.start)
         self.cue_index = -1 if position is None else position
-        self.after = after_cue(self.tokens, cue)
+        self.after = -1 if position is None else after_cue(self.tokens, cue, position)
 
     def is_verb_cue(self, index: int) -> bool:
         cue = self.analysis.cue_at.get(self.tokens[index].start)
