@@ -143,10 +143,14 @@ class Analysis:
         found = []
         text = self.text
         words: dict[str, CueWord] = {}
+        pieces = self.pieces
+        piece = 0  # the first quotation piece not closed before the cue (both in text order)
         for match in self.lexicon.cue_pattern.finditer(text):
             start = match.start()
-            if self.in_quotation(start):
-                continue
+            while piece < len(pieces) and pieces[piece][1] <= start:
+                piece += 1
+            if piece < len(pieces) and pieces[piece][0] < start:
+                continue  # inside a quotation
             matched = match.group()
             word = words.get(matched)
             if word is None:

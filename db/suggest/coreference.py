@@ -10,7 +10,7 @@ becoming mentions themselves.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from db.suggest.analysis import Analysis
@@ -75,6 +75,14 @@ class _Resolver:
         self.by_descriptor: dict[str, list[Entity]] = {}
         self.by_phrase: dict[str, Entity] = {}
         self.recent: list[Entity] = []
+        self._by_kind: dict[str, Callable[[Mention], Assignment | None]] = {
+            "name": self._name,
+            "organisation": self._organisation,
+            "role": self._role,
+            "group": self._group,
+            "other": self._other,
+            "pronoun": self._pronoun,
+        }
 
     # -- bookkeeping ----------------------------------------------------------------------------
 
@@ -98,11 +106,14 @@ class _Resolver:
 
     def touch(self, entity: Entity, position: int) -> None:
         entity.last = position
-        if entity in self.recent:
-            self.recent.remove(entity)
-        self.recent.append(entity)
-        if len(self.recent) > self.RECENT:
-            del self.recent[0]
+        recent = self.recent
+        if recent and recent[-1] is entity:
+            return  # the same entity again, the most common case
+        if entity in recent:
+            recent.remove(entity)
+        recent.append(entity)
+        if len(recent) > self.RECENT:
+            del recent[0]
 
     @staticmethod
     def _latest(candidates: Iterable[Entity]) -> Entity | None:
@@ -119,8 +130,7 @@ class _Resolver:
     # -- resolving ------------------------------------------------------------------------------
 
     def resolve(self, mention: Mention, position: int) -> Assignment | None:
-        method = getattr(self, f"_{mention.kind}")
-        assignment: Assignment | None = method(mention)
+        assignment = self._by_kind[mention.kind](mention)
         if assignment is not None:
             self.touch(assignment.entity, position)
         return assignment

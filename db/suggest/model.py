@@ -19,6 +19,7 @@ from db.records import (
     ExportedDocument,
     Fragments,
     RelationData,
+    bulk_constructor,
 )
 
 ORIGIN = "suggested"
@@ -47,7 +48,7 @@ class SuggestedEntity:
     mention_spans: tuple[tuple[int, int], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """One suggested quote with its attribution, accepted or rejected as a whole."""
 
@@ -71,6 +72,9 @@ class Suggestion:
             else (text[self.speaker.start : self.speaker.end] if self.speaker else "?")
         )
         return f"{self.kind} quote “{words}” ({who})"
+
+
+new_suggestion = bulk_constructor(Suggestion)
 
 
 def suggestion_key(suggestion: Suggestion) -> str:

@@ -26,9 +26,9 @@ from db.suggest.lexicon import Lexicon, default_lexicon
 from db.suggest.model import (
     ORIGIN,
     SuggestedEntity,
-    Suggestion,
     Suggestions,
     make_key,
+    new_suggestion,
     spans_text,
     stable_id,
 )
@@ -42,12 +42,13 @@ def find_quotes(analysis: Analysis) -> list[Found]:
     indirect = find_indirect(analysis, used_cues, direct, taken)
     rest = find_fragments(analysis, used_cues, taken) + find_unattributed(analysis, taken)
     kept: list[Found] = []
-    covered: list[tuple[int, int]] = []
+    covered_to = -1
     for item in sorted(direct + indirect + rest, key=lambda f: (f.spans[0][0], -f.spans[-1][1])):
-        if covered and item.start < covered[-1][1]:
+        start, end = item.spans[0][0], item.spans[-1][1]
+        if start < covered_to:
             continue
         kept.append(item)
-        covered.append((item.start, item.end))
+        covered_to = end
     return kept
 
 
@@ -170,7 +171,7 @@ def _suggestions(
             cue = builder.single("Cue", item.cue.start, item.cue.end, item.cue.rule)
             links = (*links, builder.link("cue", quote, cue))
         items.append(
-            Suggestion(
+            new_suggestion(
                 make_key(item.rule, where), item.rule, item.kind, quote, speaker, cue, links, entity
             )
         )
