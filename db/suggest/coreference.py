@@ -50,6 +50,7 @@ class Entity:
     last: int = -1
     named: bool = False  # has a personal name (a role-only entity may still get one)
     definite: bool = True  # "the minister", not "a spokesperson"
+    learned: set[tuple[str, tuple[str, ...], frozenset[str]]] = field(default_factory=set)
 
     @property
     def key(self) -> str:
@@ -93,6 +94,10 @@ class _Resolver:
         return entity
 
     def _learn(self, entity: Entity, mention: Mention) -> None:
+        seen = (mention.kind, mention.words, mention.extra)  # all a mention can teach
+        if seen in entity.learned:
+            return  # a name repeated ("Zelensky said" again) teaches nothing new
+        entity.learned.add(seen)
         described = mention.descriptors
         for word in described - entity.descriptors:
             self.by_descriptor.setdefault(word, []).append(entity)
@@ -295,14 +300,29 @@ def _context_mentions(analysis: Analysis, spoken: set[int]) -> Iterator[tuple[in
                 yield (named.start, 1, named)
 
 
-def _capitalised_words(analysis: Analysis) -> list[tuple[int, str]]:
-    """Every capitalised word of the text (its start, lower-cased), in text order."""
+def _capitalised_words(analysis: Analysis, names: set[str]) -> list[tuple[int, str]]:
+    """The capitalised words of the text that are among `names` (lower-cased), with their
+    starts, in text order."""
     found = []
     for match in _CAPITALISED.finditer(analysis.text):
         word = match.group()
         if word[0].isupper():
-            found.append((match.start(), word.lower()))
+            lower = word.lower()
+            if lower in names:
+                found.append((match.start(), lower))
     return found
+
+
+def _name_tokens(events: list[tuple[int, int, Mention]]) -> set[str]:
+    """Every word an entity can be known by (see _Resolver._learn): only the mentions being
+    resolved teach entities their names, so no other word can ever be looked up."""
+    return {
+        word.lower().strip("()")
+        for _, _, mention in events
+        if mention.kind in ("name", "organisation")
+        for word in mention.words
+        if word[:1].isupper()
+    }
 
 
 def assign_entities(analysis: Analysis, mentions: list[Mention]) -> dict[int, Assignment]:
@@ -312,7 +332,7 @@ def assign_entities(analysis: Analysis, mentions: list[Mention]) -> dict[int, As
     events = [(m.start, 0, m) for m in spoken]
     events.extend(_context_mentions(analysis, {m.start for m in spoken}))
     events.sort(key=_event_order)
-    words = _capitalised_words(analysis)
+    words = _capitalised_words(analysis, _name_tokens(events))
     count = len(words)
     next_word = 0
     by_token = resolver.by_token
