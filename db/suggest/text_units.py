@@ -64,7 +64,10 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
         position = find(word, position)
         after = position + len(word)
         initial = word[0]
-        append(Token(position, after, word, word.lower(), initial.isalpha(), initial.isupper()))
+        lower = word.lower()
+        if lower == word:
+            lower = word  # one string, not two, to make and to free
+        append(Token(position, after, word, lower, initial.isalpha(), initial.isupper()))
         position = after
     return found
 
