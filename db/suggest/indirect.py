@@ -30,6 +30,7 @@ _CLAUSE_OPENERS = frozenset(("at least", "more than", "there", "here", "only", "
 _QUOTE_TOKENS = frozenset("“”„«»‘’‚‹›\"'")
 # "STOCKHOLM — ", "BRIG, Switzerland — ", "OSLO - ": where an article's first sentence begins
 _DATELINE = re.compile(r"[A-ZÀ-Ý][A-ZÀ-Ý .'’-]+(?:, [A-Z][\w .]+)?(?:\s+\([A-Za-z]+\))?\s+[—–-]\s+")
+_SPACE = re.compile(r"\s")
 _FIRST_LOOK = 30  # characters read after a cue at first; rules that need more read on
 
 
@@ -70,8 +71,8 @@ def _clause(analysis: Analysis, start: int, end: int) -> Span | None:
     if dateline is not None:
         start = dateline.end()
     span = trimmed(analysis.text, start, end)
-    if span is None or len(analysis.text[span[0] : span[1]].split()) < 2:
-        return None
+    if span is None or _SPACE.search(analysis.text, span[0], span[1]) is None:
+        return None  # a single word (the span is trimmed: a space inside separates two)
     return span
 
 

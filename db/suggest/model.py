@@ -9,7 +9,7 @@ the suggester twice on the same text gives the same suggestions and the same key
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from db.records import (
@@ -30,8 +30,23 @@ def stable_id(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+def stable_ids(*prefix: str) -> Callable[..., str]:
+    """stable_id(*prefix, *parts) for many ids that share their first parts (document and
+    annotator): the prefix is hashed once."""
+    base = hashlib.sha256(("\x1f".join(prefix) + "\x1f").encode("utf-8"))
+
+    def make(*parts: str) -> str:
+        digest = base.copy()
+        digest.update("\x1f".join(parts).encode("utf-8"))
+        return digest.hexdigest()[:32]
+
+    return make
+
+
 def spans_text(spans: Fragments) -> str:
     """Spans as text ("12-40+52-80"), for ids and keys."""
+    if len(spans) == 1:
+        return f"{spans[0][0]}-{spans[0][1]}"
     return "+".join(f"{start}-{end}" for start, end in spans)
 
 

@@ -30,7 +30,7 @@ from db.suggest.model import (
     make_key,
     new_suggestion,
     spans_text,
-    stable_id,
+    stable_ids,
 )
 
 
@@ -60,6 +60,7 @@ class _Builder:
         self.document_id = document_id
         self.annotator = annotator
         self.stamp = now_iso()
+        self.ids = stable_ids(document_id, annotator)
         self.records: dict[tuple[str, str], AnnotationData] = {}
 
     def record(
@@ -73,7 +74,7 @@ class _Builder:
             if kind is not None:
                 attributes = {"kind": kind, **attributes}
             found = self.records[key] = new_annotation_record(
-                stable_id(self.document_id, self.annotator, label, where),
+                self.ids(label, where),
                 self.document_id,
                 self.annotator,
                 label,
