@@ -31,6 +31,7 @@ from db.suggest.words import (
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "we": "p", "i": "s"}
 ABBREVIATIONS = frozenset(a + "." for a in TITLE_ABBREVIATIONS)
 _TITLES = frozenset(a.lower() for a in TITLE_ABBREVIATIONS)
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -123,11 +124,10 @@ def _classify(words: Sequence[Token], has_det: bool, lexicon: Lexicon) -> str | 
 
 
 def _make(words: Sequence[Token], kind: str, has_det: bool, rule: str, lexicon: Lexicon) -> Mention:
-    texts = tuple(t.text for t in words)
-    definite = not (has_det and words[0].lower in INDEFINITE)
-    return Mention(
-        words[0].start, words[-1].end, kind, texts, rule, frozenset(), definite, words[0].start
-    )
+    first = words[0]
+    definite = not (has_det and first.lower in INDEFINITE)
+    texts = tuple([t.text for t in words])
+    return Mention(first.start, words[-1].end, kind, texts, rule, _NO_WORDS, definite, first.start)
 
 
 # -- reading backwards from a cue ------------------------------------------------------------

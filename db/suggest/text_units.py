@@ -98,7 +98,7 @@ def sentence_ends(
     ends = []
     for match in _END.finditer(text, start, end):
         stop, after = match.start(), match.end()
-        inside = _inside(protected, stop)
+        inside = _inside(protected, stop) if protected else None
         if inside is not None and after <= inside[1]:
             continue  # within a quotation that goes on
         following = after
