@@ -47,6 +47,18 @@ class _Sentence:
         position = token_index(self.tokens, cue.start)
         self.cue_index = -1 if position is None else position
         self.after = -1 if position is None else after_cue(self.tokens, cue, position)
+        self._subject: Mention | None = None
+        self._subject_read = False
+
+    def subject(self) -> Mention | None:
+        """The speaker right before the cue (read once: the rules after the first ask again;
+        reading further on cannot change it)."""
+        if not self._subject_read:
+            self._subject = speaker_before(
+                self.tokens, self.cue_index, self.analysis.lexicon, self.cues
+            )
+            self._subject_read = True
+        return self._subject
 
     def is_verb_cue(self, index: int) -> bool:
         cue = self.analysis.cue_at.get(self.tokens[index].start)
@@ -131,7 +143,7 @@ def _inherited_speaker(
 def _that_clause(
     analysis: Analysis, cue: Cue, sentence: _Sentence, latest: dict[int, Found]
 ) -> Found | None:
-    speaker = speaker_before(sentence.tokens, sentence.cue_index, analysis.lexicon, sentence.cues)
+    speaker = sentence.subject()
     inherited = False
     if speaker is None:
         previous = sentence.token(sentence.cue_index - 1)
@@ -188,7 +200,7 @@ def _postposed(analysis: Analysis, cue: Cue, sentence: _Sentence) -> Found | Non
     sentence.read_on(sentence.after + 16)
     tokens = sentence.tokens
     lexicon = analysis.lexicon
-    speaker = speaker_before(tokens, sentence.cue_index, lexicon, sentence.cues)
+    speaker = sentence.subject()
     verb = cue.word.verb
     if speaker is not None:
         first = token_index(tokens, speaker.phrase_start)
