@@ -67,18 +67,20 @@ def _attribution_after(analysis: Analysis, index: int, used: set[int]) -> Found 
     if not cues:
         return None
     cue = cues[0]
-    # from the closing mark on: the quotation's own words are never needed
-    tokens = analysis.tokens_in(quotation.close, min(sentence_end, cue.end + READ_AHEAD))
+    # from the closing mark on (the quotation's own words are never needed) to the cue
+    tokens = analysis.tokens_in(quotation.close, cue.end)
     position = token_index(tokens, cue.start)
     if position is None:
         return None
     between = tokens[1:position]
     while between and between[0].text in _LEADING_PUNCTUATION:
         between.pop(0)
-    known = analysis.cue_indices(tokens)
-    if not between:
-        speaker = speaker_after(tokens, after_cue(tokens, cue, position), analysis.lexicon, known)
+    if not between:  # the speaker follows the cue: read on
+        tokens = analysis.tokens_in(quotation.close, min(sentence_end, cue.end + READ_AHEAD))
+        after = after_cue(tokens, cue, position)
+        speaker = speaker_after(tokens, after, analysis.lexicon, analysis.cue_indices(tokens))
     else:
+        known = analysis.cue_indices(tokens)
         speaker = speaker_before(tokens, position, analysis.lexicon, known)
         if speaker is None or speaker.phrase_start != between[0].start:
             return None
