@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from db.suggest.lexicon import CueWord, Lexicon
@@ -53,7 +54,7 @@ class Analysis:
         self.quotation_opens = [q.open for q in self.quotations]
         # every piece of every quotation, per line: (opening mark, closing mark or line end)
         self.pieces = sorted(p for q in self.quotations for p in q.pieces)
-        self.piece_starts = [s for s, _ in self.pieces]
+        self.outside = _outside(self.pieces, len(text))
         self.sentences = split_sentences(text, self.lines, self.pieces)
         self._tokens: dict[int, tuple[list[Token], int]] = {}
         self._cue_indices: dict[int, frozenset[int]] = {}
@@ -62,11 +63,6 @@ class Analysis:
         self.cue_at = {c.start: c for c in self.cues}
 
     # -- lookups ------------------------------------------------------------------------------
-
-    def in_quotation(self, position: int) -> bool:
-        """Inside a quotation's marks (the marks themselves excluded)."""
-        index = bisect_right(self.piece_starts, position) - 1
-        return index >= 0 and self.pieces[index][0] < position < self.pieces[index][1]
 
     def line_index(self, position: int) -> int:
         return bisect_right(self.line_starts, position) - 1
@@ -139,18 +135,20 @@ class Analysis:
 
     # -- cues ---------------------------------------------------------------------------------
 
+    def outside_matches(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """The pattern's matches that start outside quotations, in text order: the same as
+        scanning the whole text and dropping those inside, as no word runs into an opening
+        mark (see quotes._can_open), without scanning the quotations."""
+        text = self.text
+        for start, end in self.outside:
+            yield from pattern.finditer(text, start, end)
+
     def _find_cues(self) -> list[Cue]:
         found = []
         text = self.text
         words: dict[str, CueWord] = {}
-        pieces = self.pieces
-        piece = 0  # the first quotation piece not closed before the cue (both in text order)
-        for match in self.lexicon.cue_pattern.finditer(text):
+        for match in self.outside_matches(self.lexicon.cue_pattern):
             start = match.start()
-            while piece < len(pieces) and pieces[piece][1] <= start:
-                piece += 1
-            if piece < len(pieces) and pieces[piece][0] < start:
-                continue  # inside a quotation
             matched = match.group()
             word = words.get(matched)
             if word is None:
@@ -167,6 +165,19 @@ class Analysis:
         while before > 0 and self.text[before - 1] in _SENTENCE_OPENERS:
             before -= 1
         return before == 0 or self.text[before - 1] in "\r\n.!?…"
+
+
+def _outside(pieces: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The stretches of text between quotation pieces (a closing mark starts one)."""
+    stretches = []
+    previous = 0
+    for opening, closing in pieces:
+        if opening > previous:
+            stretches.append((previous, opening))
+        previous = closing
+    if previous < length:
+        stretches.append((previous, length))
+    return stretches
 
 
 def _start(token: Token) -> int:

@@ -301,10 +301,10 @@ def _context_mentions(analysis: Analysis, spoken: set[int]) -> Iterator[tuple[in
 
 
 def _capitalised_words(analysis: Analysis, names: set[str]) -> list[tuple[int, str]]:
-    """The capitalised words of the text that are among `names` (lower-cased), with their
-    starts, in text order."""
+    """The capitalised words outside quotations that are among `names` (lower-cased), with
+    their starts, in text order."""
     found = []
-    for match in _CAPITALISED.finditer(analysis.text):
+    for match in analysis.outside_matches(_CAPITALISED):
         word = match.group()
         if word[0].isupper():
             lower = word.lower()
@@ -340,7 +340,7 @@ def assign_entities(analysis: Analysis, mentions: list[Mention]) -> dict[int, As
     for position, order, mention in events:
         while next_word < count and words[next_word][0] < position:  # names in passing
             start, word = words[next_word]
-            if word in by_token and not analysis.in_quotation(start):
+            if word in by_token:
                 resolver.note_word(word, start)
             next_word += 1
         if order == 0:

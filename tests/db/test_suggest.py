@@ -221,6 +221,18 @@ def test_a_second_attribution_ends_the_first_clause() -> None:
     assert first.speaker == second.speaker
 
 
+def test_reporting_words_inside_quotations_are_never_cues() -> None:
+    text = (
+        "“They said it was over, according to the ministry,” Lindqvist said. "
+        "Nair said the roads would reopen. ‘Nobody told us,’ she added."
+    )
+    assert summary(text) == [
+        ("direct", ["They said it was over, according to the ministry"], "Lindqvist", "said"),
+        ("indirect", ["the roads would reopen"], "Nair", "said"),
+        ("direct", ["Nobody told us"], "she", "added"),
+    ]
+
+
 def test_a_noun_that_looks_like_a_cue_is_not_one() -> None:
     assert len(suggest("The report that the ministry published on Monday is long.")) == 0
     assert len(suggest("Shops in Norway and Denmark reported problems on Monday.")) == 0
