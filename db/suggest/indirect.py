@@ -197,13 +197,19 @@ def _tail_end(sentence: _Sentence, index: int) -> int | None:
 def _postposed(analysis: Analysis, cue: Cue, sentence: _Sentence) -> Found | None:
     """A clause before its attribution: "…, the ministry said on Tuesday." / "…, said the
     ministry." / "The plan, it said, was …" (a parenthetical: the quote has two pieces)."""
+    speaker = sentence.subject()
+    first = (
+        sentence.cue_index
+        if speaker is None
+        else token_index(sentence.tokens, speaker.phrase_start)
+    )
+    if first is None or first < 3 or sentence.tokens[first - 1].text != ",":
+        return None  # no comma ends a clause before the attribution: nothing to read on for
     sentence.read_on(sentence.after + 16)
     tokens = sentence.tokens
     lexicon = analysis.lexicon
-    speaker = sentence.subject()
     verb = cue.word.verb
     if speaker is not None:
-        first = token_index(tokens, speaker.phrase_start)
         tail = _tail_end(sentence, sentence.after)
         following = sentence.token(sentence.after)
         if (
@@ -215,18 +221,14 @@ def _postposed(analysis: Analysis, cue: Cue, sentence: _Sentence) -> Found | Non
             return None  # "… reported problems": the verb has an object, not a quote
     else:
         speaker = speaker_after(tokens, sentence.after, lexicon, sentence.cues)
-        first = sentence.cue_index
         tail = None
         if speaker is not None:
             last = token_index(tokens, speaker.start)
             assert last is not None
             tail = _tail_end(sentence, last + len(speaker.words))
-    if speaker is None or first is None or first < 3 or tail is None:
+    if speaker is None or tail is None:
         return None
-    comma = tokens[first - 1]
-    if comma.text != ",":
-        return None
-    head = _clause(analysis, sentence.start, comma.start)
+    head = _clause(analysis, sentence.start, tokens[first - 1].start)
     if head is None or analysis.text[head[0]] in _QUOTE_TOKENS:
         return None
     if tail < len(tokens) and tokens[tail].text == ",":
