@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
 
 from db.changes import Change, added
 from db.records import DecisionData, now_iso
@@ -62,7 +63,11 @@ class SuggestionController(QObject):
         document = self.doc.document
         if document is None:
             return
-        found = suggest(document.text, document.id, self.doc.annotator)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~1 s for 2 MB
+        try:
+            found = suggest(document.text, document.id, self.doc.annotator)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         mine = [r for r in self.doc.records() if self.doc.mine(r)]
         self.items = pending(found, mine, self._rejected())
         self.shown_for = document.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
 from db.spanwise_json import export_json
 
@@ -31,6 +32,7 @@ def test_suggestions_are_shown_apart_and_accepted_in_one_undoable_step(make_wind
     assert len(window.doc) == 0  # nothing is an annotation until accepted
     assert view.suggested and view.suggested_current == hints.current.quote.spans
     assert "Suggestion 1 of 3" in window.statusBar().currentMessage()
+    assert QGuiApplication.overrideCursor() is None  # the wait cursor is gone again
     shortcut(qtbot, view, Qt.Key.Key_Return)
     labels = sorted(r.label for r in window.doc.records())
     assert labels == ["Cue", "Quote", "Speaker"]
