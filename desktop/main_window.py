@@ -43,7 +43,7 @@ from desktop.item_models import DocumentListModel
 from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
 from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
-from desktop.suggestions import SuggestionController
+from desktop.suggestions import AUTOMATIC_SETTING, SuggestionController
 from desktop.window_actions import build_actions, build_menus_and_toolbar
 
 if TYPE_CHECKING:
@@ -245,6 +245,9 @@ class MainWindow(QMainWindow):
         splitter = self.settings.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        automatic = self.settings.value(AUTOMATIC_SETTING, False, type=bool)
+        self.actions_by_name["autoSuggest"].setChecked(bool(automatic))
+        self.suggestions.automatic = bool(automatic)
         last = self.settings.value(self._settings_key())
         row = self.document_model.row_of(str(last)) if last else -1
         self.open_row(row if row >= 0 else 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from db.changes import Change, added
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 REJECTED = "rejected"
 PREFIX = "suggest:"
+AUTOMATIC_SETTING = "suggest/automatic"
 
 
 class SuggestionController(QObject):
@@ -29,6 +30,7 @@ class SuggestionController(QObject):
         self.index = -1
         self.doc.reset.connect(self._document_changed)
         self.shown_for: str | None = None
+        self.automatic = False  # suggest on opening a document the annotator has not touched
 
     @property
     def current(self) -> Suggestion | None:
@@ -41,6 +43,24 @@ class SuggestionController(QObject):
     def _document_changed(self) -> None:
         if self.doc.document_id != self.shown_for:
             self.clear()
+            if self.automatic:  # once the document is fully open
+                QTimer.singleShot(0, self._suggest_if_new)
+
+    def set_automatic(self, on: bool) -> None:
+        """The "Suggest automatically for new documents" option (kept in the settings)."""
+        self.automatic = on
+        self.window.settings.setValue(AUTOMATIC_SETTING, on)
+        if on:
+            self._suggest_if_new()
+
+    def _suggest_if_new(self) -> None:
+        """Suggest for the open document if the annotator has nothing in it yet."""
+        doc = self.doc
+        if doc.document_id is None or doc.document_id == self.shown_for:
+            return
+        if not doc.complete or any(doc.mine(r) for r in doc.records()):
+            return  # work has begun here: suggestions stay on request
+        self.request(quiet=True)
 
     def clear(self) -> None:
         self.items, self.index, self.shown_for = [], -1, None
@@ -56,8 +76,9 @@ class SuggestionController(QObject):
             if d.key.startswith(PREFIX) and d.value == REJECTED
         }
 
-    def request(self) -> None:
-        """Ctrl+Shift+S: suggest for the open document (what was rejected stays away)."""
+    def request(self, quiet: bool = False) -> None:
+        """Ctrl+Shift+S: suggest for the open document (what was rejected stays away);
+        `quiet` says nothing when there is nothing to suggest."""
         from db.suggest import pending, suggest  # loaded on first use: a faster start
 
         document = self.doc.document
@@ -73,7 +94,8 @@ class SuggestionController(QObject):
         self.shown_for = document.id
         self.index = -1
         if not self.items:
-            self.window.show_message("No new suggestions for this document.")
+            if not quiet:
+                self.window.show_message("No new suggestions for this document.")
             self._show()
             return
         self.step(False)

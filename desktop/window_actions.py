@@ -182,6 +182,13 @@ def build_actions(window: MainWindow) -> None:
         widgets=[window.article],
     )
     a("acceptAllSuggestions", "Accept all suggestions", hints.accept_all)
+    automatic = a(
+        "autoSuggest",
+        "Suggest automatically for &new documents",
+        lambda: hints.set_automatic(automatic.isChecked()),
+        tip="Show suggestions on opening a document you have not annotated yet",
+    )
+    automatic.setCheckable(True)
     review = a(
         "reviewMode",
         "&Compare and adjudicate",
@@ -267,6 +274,7 @@ def build_menus_and_toolbar(window: MainWindow) -> None:
         "previousSuggestion",
         "rejectSuggestion",
         "acceptAllSuggestions",
+        "autoSuggest",
     ):
         annotate_menu.addAction(acts[name])
     entity_menu = menu.addMenu("E&ntities")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 
 from db.spanwise_json import export_json
@@ -108,3 +108,24 @@ def test_an_accepted_suggestion_agrees_with_the_same_span_made_by_hand(make_wind
         Side("ana", store.annotations(doc_id, "ana")), Side("ben", store.annotations(doc_id, "ben"))
     )
     assert {item.kind for item in items} == {Agreement.AGREED}
+
+
+def test_automatic_suggestions_for_new_documents_only(make_window, qtbot, tmp_path):
+    window = make_window({"a.txt": TEXT, "b.txt": TEXT.replace("Souza", "Lopes")})
+    hints = window.suggestions
+    first = window.doc.document_id
+    second = next(d.id for d in window.store.documents("ana") if d.id != first)
+    window.store.add_annotation(second, "ana", "Quote", 1, 20, {})  # work has begun there
+    assert not hints.items
+    menu_action = window.actions_by_name["autoSuggest"]
+    assert menu_action.isCheckable() and not menu_action.isChecked()
+    menu_action.trigger()  # on: the open, untouched document gets its suggestions at once
+    assert len(hints.items) == 3 and hints.current is not None
+    window.open_document(second)
+    QCoreApplication.processEvents()  # the suggestion pass is queued after the opening
+    assert not hints.items and not window.article.suggested
+    window.open_document(first)
+    qtbot.waitUntil(lambda: len(hints.items) == 3)
+    again = make_window(database=tmp_path / "spanwise.db")  # the option is remembered
+    assert again.actions_by_name["autoSuggest"].isChecked()
+    qtbot.waitUntil(lambda: len(again.suggestions.items) == 3)
