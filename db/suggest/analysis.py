@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from db.suggest.lexicon import CueWord, Lexicon
@@ -13,6 +14,7 @@ from db.suggest.quotes import find_quotations
 from db.suggest.text_units import Token, lines, split_sentences, tokens
 
 _SPACE = re.compile(r"\s")
+_NONE: frozenset[int] = frozenset()
 # a determiner or a possessive right before a cue word makes it a noun
 _NOUN_BEFORE = re.compile(
     r"(?:\b(?:[Tt]he|an?|An?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Tt]his|[Tt]hat|[Nn]o)"
@@ -57,10 +59,11 @@ class Analysis:
         self.outside = _outside(self.pieces, len(text))
         self.sentences = split_sentences(text, self.lines, self.pieces)
         self._tokens: dict[int, tuple[list[Token], int]] = {}
-        self._cue_indices: dict[int, frozenset[int]] = {}
+        self._cue_indices: dict[int, set[int]] = {}
         self.cues = self._find_cues()
         self.cue_starts = [c.start for c in self.cues]
         self.cue_at = {c.start: c for c in self.cues}
+        self.cue_ending = {c.end: c for c in self.cues}  # cues never overlap
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -76,9 +79,12 @@ class Analysis:
         if covered < stop:
             space = _SPACE.search(self.text, stop, end)
             stop = end if space is None else space.start()
+            first = len(found)
             found.extend(tokens(self.text, covered, stop))
             self._tokens[index] = (found, stop)
-            self._cue_indices.pop(index, None)
+            # the cues among the new tokens only: a sentence read in many steps stays linear
+            cues = self._cue_indices.setdefault(index, set())
+            cues.update(self._cue_positions(found, first))
         return found
 
     def sentence_complete(self, index: int) -> bool:
@@ -91,28 +97,58 @@ class Analysis:
         entry = self._tokens.get(index)
         return entry[0] if entry else None
 
-    def sentence_cue_indices(self, index: int) -> frozenset[int]:
-        """Token indices of the cues among the sentence's tokens read so far."""
-        found = self._cue_indices.get(index)
-        if found is None:
-            found = self._cue_indices[index] = self.cue_indices(self._tokens[index][0])
-        return found
+    def sentence_cue_indices(self, index: int) -> AbstractSet[int]:
+        """Token indices of the cues among the sentence's tokens read so far (it grows as
+        they are read on)."""
+        return self._cue_indices.get(index, _NONE)
 
     def cue_indices(self, tokens_: list[Token]) -> frozenset[int]:
         """Token indices of the cues among these tokens."""
-        if not tokens_:
-            return frozenset()
-        found = set()
-        for cue in self.cues_between(tokens_[0].start, tokens_[-1].end):
-            index = token_index(tokens_, cue.start)
-            if index is not None:
-                found.add(index)
-        return frozenset(found)
+        return frozenset(self._cue_positions(tokens_, 0))
+
+    def _cue_positions(self, tokens_: list[Token], first: int) -> list[int]:
+        """Indices of the tokens from `first` on that start a cue (one walk over both)."""
+        if first >= len(tokens_):
+            return []
+        cues = self.cues_between(tokens_[first].start, tokens_[-1].end)
+        found = []
+        position = first
+        count = len(tokens_)
+        for cue in cues:
+            while position < count and tokens_[position].start < cue.start:
+                position += 1
+            if position < count and tokens_[position].start == cue.start:
+                found.append(position)
+        return found
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         """Tokens of any stretch of text (not cached)."""
         space = _SPACE.search(self.text, end)
         return tokens(self.text, start, len(self.text) if space is None else space.start())
+
+    def first_cue(self, start: int, end: int, accept: Callable[[Cue], bool]) -> Cue | None:
+        """The first cue starting in [start, end) that `accept` takes."""
+        cues = self.cues
+        index = bisect_left(self.cue_starts, start)
+        while index < len(cues) and cues[index].start < end:
+            if accept(cues[index]):
+                return cues[index]
+            index += 1
+        return None
+
+    def last_cue(self, start: int, end: int, accept: Callable[[Cue], bool]) -> Cue | None:
+        """The last cue starting in [start, end) that `accept` takes."""
+        cues = self.cues
+        index = bisect_left(self.cue_starts, end) - 1
+        while index >= 0 and cues[index].start >= start:
+            if accept(cues[index]):
+                return cues[index]
+            index -= 1
+        return None
+
+    def has_cue(self, start: int, end: int) -> bool:
+        """Does a cue start in [start, end)?"""
+        return bisect_left(self.cue_starts, start) < bisect_left(self.cue_starts, end)
 
     def cues_between(self, start: int, end: int) -> list[Cue]:
         return self.cues[bisect_left(self.cue_starts, start) : bisect_left(self.cue_starts, end)]

@@ -7,7 +7,7 @@ next paragraph keeps that quote's speaker."""
 from __future__ import annotations
 
 from db.suggest.analysis import Analysis, Cue, token_index
-from db.suggest.found import Found, Span, trimmed
+from db.suggest.found import Found, Span, stripped_end, trimmed
 from db.suggest.speakers import Mention, speaker_after, speaker_before, subject_at_start
 from db.suggest.text_units import Token
 
@@ -40,7 +40,7 @@ def sentence_subject(analysis: Analysis, tokens: list[Token], before: int) -> Me
     `tokens` are the sentence's (from its start), `before` the participle's index."""
     cues = analysis.cue_indices(tokens[:before])
     for index in sorted(cues):
-        cue = analysis.cues_between(tokens[index].start, tokens[index].end)[0]
+        cue = analysis.cue_at[tokens[index].start]
         if cue.word.is_participle or not cue.is_verb:
             continue
         mention = speaker_before(tokens, index, analysis.lexicon, cues)
@@ -63,10 +63,9 @@ def _attribution_after(analysis: Analysis, index: int, used: set[int]) -> Found 
     limit = sentence_end
     if index + 1 < len(analysis.quotations):
         limit = min(limit, analysis.quotations[index + 1].open)
-    cues = [c for c in analysis.cues_between(quotation.close + 1, limit) if c.start not in used]
-    if not cues:
+    cue = analysis.first_cue(quotation.close + 1, limit, lambda c: c.start not in used)
+    if cue is None:
         return None
-    cue = cues[0]
     # from the closing mark on (the quotation's own words are never needed) to the cue
     tokens = analysis.tokens_in(quotation.close, cue.end)
     position = token_index(tokens, cue.start)
@@ -94,10 +93,9 @@ def _attribution_before(
 ) -> Found | None:
     """told reporters: “…” / She said, “…” / …, posting on Telegram: “…”."""
     quotation = analysis.quotations[index]
-    cues = [c for c in analysis.cues_between(start, quotation.open) if c.start not in used]
-    if not cues:
+    cue = analysis.last_cue(start, quotation.open, lambda c: c.start not in used)
+    if cue is None:
         return None
-    cue = cues[-1]
     tokens = analysis.sentence_tokens(sentence, quotation.open)
     position = token_index(tokens, cue.start)
     if position is None:
@@ -111,7 +109,7 @@ def _attribution_before(
         )
     if speaker is None:
         return None
-    mark = analysis.text[start : quotation.open].rstrip()[-1:]
+    mark = analysis.text[stripped_end(analysis.text, start, quotation.open) - 1]
     how = {":": "colon", ",": "comma"}.get(mark, "verb")
     return Found("direct", f"direct:cue-before-{how}", [], cue, speaker, (index,))
 
@@ -149,7 +147,7 @@ def _inherited(analysis: Analysis, index: int, previous: Found | None) -> Found 
         rule = "direct:same-paragraph"
     elif line == previous_line + 1 and analysis.lines[line][0] == quotation.open:
         line_start, line_end = analysis.lines[line]
-        if analysis.cues_between(line_start, line_end):
+        if analysis.has_cue(line_start, line_end):
             return None
         rule = "direct:next-paragraph"
     else:
@@ -185,6 +183,7 @@ def find_direct(analysis: Analysis, used_cues: set[int]) -> list[Found]:
     found: list[Found] = []
     taken: set[int] = set()
     text = analysis.text
+    thats = _FirstThat(analysis)
     for index, quotation in enumerate(analysis.quotations):
         if index in taken:
             continue
@@ -192,9 +191,9 @@ def find_direct(analysis: Analysis, used_cues: set[int]) -> list[Found]:
         if sentence is None:
             continue
         start, _ = analysis.sentences.spans[sentence]
-        before = text[start : quotation.open].rstrip()
+        end = stripped_end(text, start, quotation.open)  # of the words before the quotation
         result: Found | None = None
-        if not before:
+        if end == start:
             result = _attribution_after(analysis, index, used_cues)
             introducing = _previous_line_introduces(analysis, index)
             if result is None and introducing is not None:
@@ -202,11 +201,11 @@ def find_direct(analysis: Analysis, used_cues: set[int]) -> list[Found]:
                 result = _attribution_before(analysis, index, intro_start, introducing, used_cues)
                 if result is not None:
                     result.rule = "direct:cue-in-previous-paragraph"
-        elif before.endswith((":", ",")) or _ends_with_cue(analysis, start, before):
-            if before.endswith("that,"):
+        elif text[end - 1] in ":," or _ends_with_cue(analysis, sentence, start, end, thats):
+            if end - 5 >= start and text.startswith("that,", end - 5):
                 continue
             result = _attribution_before(analysis, index, start, sentence, used_cues)
-            if result is None and before.endswith(","):
+            if result is None and text[end - 1] == ",":
                 result = _attribution_after(analysis, index, used_cues)
         else:
             continue  # inside a sentence: a mixed quote or a fragment (indirect rules)
@@ -231,13 +230,33 @@ def find_direct(analysis: Analysis, used_cues: set[int]) -> list[Found]:
     return found
 
 
-def _ends_with_cue(analysis: Analysis, start: int, before: str) -> bool:
-    """'He said “…”': the words before the quotation end with a reporting verb (not a noun
-    like "the court ruling „…“", and not inside a that-clause)."""
-    end = start + len(before)
-    if " that " in before:
+def _ends_with_cue(
+    analysis: Analysis, sentence: int, start: int, end: int, thats: _FirstThat
+) -> bool:
+    """'He said “…”': the words text[start:end] of a sentence, before a quotation, end with a
+    reporting verb (not a noun like "the court ruling „…“", and not inside a that-clause)."""
+    if thats.within(sentence, end):
         return False
-    return any(
-        c.end == end and c.word.verb is not None and not c.word.is_participle
-        for c in analysis.cues_between(start, end)
+    cue = analysis.cue_ending.get(end)
+    return (
+        cue is not None
+        and cue.start >= start
+        and cue.word.verb is not None
+        and not cue.word.is_participle
     )
+
+
+class _FirstThat:
+    """Is there a " that " in text[start:end] of a sentence? Each sentence is searched once,
+    however many quotations it holds."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.first: dict[int, int] = {}  # sentence index -> first " that " in it, or -1
+
+    def within(self, sentence: int, end: int) -> bool:
+        found = self.first.get(sentence)
+        if found is None:
+            start, stop = self.analysis.sentences.spans[sentence]
+            found = self.first[sentence] = self.analysis.text.find(" that ", start, stop)
+        return found >= 0 and found + 6 <= end

@@ -45,6 +45,14 @@ class Found:
         return min(points) if points else self.start
 
 
+def stripped_end(text: str, start: int, end: int) -> int:
+    """Where text[start:end] ends once trailing white space is stripped (start if nothing is
+    left): the same as len(text[start:end].rstrip()) + start, without copying a long stretch."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def trimmed(text: str, start: int, end: int, strip_stop: bool = True) -> Span | None:
     """A span without surrounding white space, a trailing comma, or (for clauses) the
     sentence's final stop; None if nothing is left."""

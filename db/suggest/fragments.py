@@ -4,7 +4,7 @@ a sentence with no attribution anywhere near (suggested without a speaker)."""
 
 from __future__ import annotations
 
-from db.suggest.analysis import Analysis
+from db.suggest.analysis import Analysis, token_index
 from db.suggest.direct import quote_spans, sentence_subject
 from db.suggest.found import Found
 from db.suggest.speakers import speaker_before
@@ -22,16 +22,13 @@ def find_fragments(analysis: Analysis, used_cues: set[int], taken: set[int]) -> 
         if sentence is None:
             continue
         start, _ = analysis.sentences.spans[sentence]
-        cues = [
-            c
-            for c in analysis.cues_between(start, quotation.open)
-            if c.start not in used_cues and c.is_verb
-        ]
-        if not cues or not analysis.text[start : quotation.open].strip():
+        cue = analysis.last_cue(
+            start, quotation.open, lambda c: c.start not in used_cues and c.is_verb
+        )
+        if cue is None:  # (a cue before the quotation means words before it, too)
             continue
-        cue = cues[-1]
         tokens = analysis.sentence_tokens(sentence, quotation.open)
-        position = next((i for i, t in enumerate(tokens) if t.start == cue.start), None)
+        position = token_index(tokens, cue.start)
         if position is None:
             continue
         known = analysis.sentence_cue_indices(sentence)

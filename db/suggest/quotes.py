@@ -25,6 +25,11 @@ CLOSERS = {
     '"': '"',
     "'": "'",
 }
+# The openers each mark can close.
+_CLOSES = {
+    mark: tuple(opener for opener, closers in CLOSERS.items() if mark in closers)
+    for mark in set("".join(CLOSERS.values()))
+}
 # Marks that may start a paragraph continuing a quotation opened by the key.
 CONTINUERS = {"“": "“", "„": "„", "«": "«»", "»": "»", '"': '"', "‘": "‘", "'": "'"}
 _APOSTROPHES = "’'"
@@ -85,10 +90,12 @@ def find_quotations(text: str, line_spans: list[tuple[int, int]]) -> list[Quotat
     carry: _Open | None = None
     for line_start, line_end in line_spans:
         stack: list[_Open] = []
+        levels: dict[str, list[int]] = {}  # opener -> its stack levels, innermost last
         skip = -1
         if carry is not None and text[line_start] in CONTINUERS.get(carry.opener, ""):
             carry.position = line_start
             stack.append(carry)
+            levels[carry.opener] = [0]
             skip = line_start
         elif carry is not None:
             found.extend(_promoted(text, carry))
@@ -104,9 +111,11 @@ def find_quotations(text: str, line_spans: list[tuple[int, int]]) -> list[Quotat
                 continue  # an apostrophe inside a word
             if mark in _APOSTROPHES and _plural_possessive(text, position, line_end):
                 continue  # "the drivers' union", when the quotation closes later
-            level = _closing_level(stack, mark, before, after)
+            level = _closing_level(levels, mark, before, after)
             if level is not None:
                 closing = stack[level]
+                for inner in reversed(stack[level:]):
+                    levels[inner.opener].pop()
                 del stack[level:]
                 if level == 0:
                     pieces = (*closing.pieces, (closing.position, position))
@@ -114,6 +123,7 @@ def find_quotations(text: str, line_spans: list[tuple[int, int]]) -> list[Quotat
                 else:
                     stack[0].nested.append((closing.position, position))
             elif mark in CLOSERS and _can_open(mark, before, after):
+                levels.setdefault(mark, []).append(len(stack))
                 stack.append(_Open(mark, position))
         if stack:
             carry = stack[0]
@@ -141,17 +151,19 @@ def _promoted(text: str, unclosed: _Open) -> list[Quotation]:
     return [Quotation(text[s], ((s, e),), True) for s, e in unclosed.nested]
 
 
-def _closing_level(stack: list[_Open], mark: str, before: str, after: str) -> int | None:
-    """The stack level this mark closes, searching from the innermost quotation out."""
-    for level in range(len(stack) - 1, -1, -1):
-        if mark not in CLOSERS[stack[level].opener]:
-            continue
-        # a single closing mark follows a word or punctuation, and no letter follows it
-        single = mark in _APOSTROPHES or mark == "‘"
-        if single and (before.isspace() or after.isalnum()):
-            continue
-        return level
-    return None
+def _closing_level(levels: dict[str, list[int]], mark: str, before: str, after: str) -> int | None:
+    """The stack level this mark closes: the innermost quotation it can close (looked up by
+    opener, so a paragraph of a thousand unclosed marks stays linear)."""
+    # a single closing mark follows a word or punctuation, and no letter follows it
+    single = mark in _APOSTROPHES or mark == "‘"
+    if single and (before.isspace() or after.isalnum()):
+        return None
+    innermost = -1
+    for opener in _CLOSES.get(mark, ()):
+        held = levels.get(opener)
+        if held and held[-1] > innermost:
+            innermost = held[-1]
+    return None if innermost < 0 else innermost
 
 
 def _can_open(mark: str, before: str, after: str) -> bool:

@@ -10,6 +10,7 @@ author, Professor Anders Holm, said": the name wins), a parenthesised acronym ("
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from db.suggest.lexicon import Lexicon
@@ -134,7 +135,7 @@ def _make(words: Sequence[Token], kind: str, has_det: bool, rule: str, lexicon: 
 
 
 def speaker_before(
-    tokens: Sequence[Token], cue_index: int, lexicon: Lexicon, cues: frozenset[int] = frozenset()
+    tokens: Sequence[Token], cue_index: int, lexicon: Lexicon, cues: AbstractSet[int] = frozenset()
 ) -> Mention | None:
     """The subject ending right before the cue at tokens[cue_index] (adverbs and auxiliaries
     in between skipped), or None; a passive ("it was reported") has no speaker.
@@ -207,7 +208,7 @@ def _looks_like_apposition(words: Sequence[Token], lexicon: Lexicon) -> bool:
 
 
 def _core_before(
-    tokens: Sequence[Token], end: int, lexicon: Lexicon, cues: frozenset[int]
+    tokens: Sequence[Token], end: int, lexicon: Lexicon, cues: AbstractSet[int]
 ) -> Mention | None:
     if end < 0:
         return None
@@ -310,7 +311,7 @@ def noun_phrase_at(
     index: int,
     lexicon: Lexicon,
     limit: int | None = None,
-    cues: frozenset[int] = frozenset(),
+    cues: AbstractSet[int] = frozenset(),
 ) -> Mention | None:
     """The noun phrase starting at tokens[index]: "said Marta Lindqvist, the ...", "According
     to the ministry, ...", "said a spokesperson for the agency"."""
@@ -415,7 +416,7 @@ def _noun_ahead(tokens: Sequence[Token], index: int, stop: int, lexicon: Lexicon
 
 
 def subject_at_start(
-    tokens: Sequence[Token], lexicon: Lexicon, limit: int, cues: frozenset[int] = frozenset()
+    tokens: Sequence[Token], lexicon: Lexicon, limit: int, cues: AbstractSet[int] = frozenset()
 ) -> Mention | None:
     """The sentence's first noun phrase, or the name in apposition to it ("The Environment
     Secretary, Helen Marsh, visited …" gives Helen Marsh)."""
@@ -434,7 +435,7 @@ def subject_at_start(
 
 
 def speaker_after(
-    tokens: Sequence[Token], index: int, lexicon: Lexicon, cues: frozenset[int] = frozenset()
+    tokens: Sequence[Token], index: int, lexicon: Lexicon, cues: AbstractSet[int] = frozenset()
 ) -> Mention | None:
     """The subject right after a cue ("said Henrik Sjöberg", "said she")."""
     mention = noun_phrase_at(tokens, index, lexicon, None, cues)

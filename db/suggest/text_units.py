@@ -28,6 +28,7 @@ TOKEN = re.compile(
     r"|" + _WORD + r"|\d[\d.,:]*\d|\d|\S"
 )
 LINE = re.compile(r"[^\r\n]+")
+MAX_SENTENCE = 1500  # code points; news sentences stay under 600
 OPENING_MARKS = "“„«»‘‚‹›\"'"
 CLOSING_MARKS = "”“»«’‘›‹\"'"
 _END = re.compile(r"[.!?…]+[”\"’»“‘›)\]]*")
@@ -171,6 +172,24 @@ def split_sentences(
             while begin < stop and text[begin].isspace():
                 begin += 1
             if begin < stop:
-                spans.append((begin, stop))
+                spans.extend(_capped(text, begin, stop))
             begin = stop
     return Sentences(spans)
+
+
+def _capped(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence, or if it is longer than any news sentence (a text without full stops),
+    pieces of at most MAX_SENTENCE code points cut at white space: the rules read a
+    sentence back and forth, so no sentence may hold a whole book."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE)
+        if cut < 0:
+            cut = start + MAX_SENTENCE
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces

@@ -548,3 +548,23 @@ def test_any_mix_of_marks_and_words_gives_valid_spans_or_nothing() -> None:
                     check_spans(text, record.start, record.end, record.fragments)
                     piece = text[record.start : record.end]
                     assert piece == piece.strip()
+
+
+def test_a_text_without_full_stops_is_read_to_its_end() -> None:
+    """A transcript or a text pasted without punctuation is one endless "sentence": it is read
+    in pieces, so attributions are still found all through it (and quickly: the pieces keep
+    the rules from reading a whole book back and forth for every cue)."""
+    from db.suggest.text_units import MAX_SENTENCE
+
+    text = "and she said that the roads would reopen and he said that they would not " * 400
+    found = suggest(text)
+    assert len(found) >= 700  # two reports in each repeated piece, bar those cut at a seam
+    assert found[-1].quote.start > len(text) - 200
+    for item in found:
+        assert text[item.speaker.start : item.speaker.end] in ("she", "he")
+        assert item.quote.end - item.quote.start < MAX_SENTENCE
+
+
+def test_thousands_of_unclosed_marks_give_no_quotation() -> None:
+    text = "“He said " * 3000 + "«" * 3000 + "'" * 3000
+    assert [item for item in suggest(text) if item.kind != "indirect"] == []

@@ -285,6 +285,29 @@ def speed(texts: Sequence[str]) -> tuple[float, int, int]:
     return best, len(big.encode("utf-8")), count
 
 
+# Texts no article looks like, 2 Mi characters each, to show the rules stay linear on any input: no
+# full stop at all, thousands of marks that never close, a quote every few words.
+ODD_TEXTS = {
+    "no full stops": "and she said that the roads would reopen and he said that they would not ",
+    "unclosed marks": "“He said ",
+    "straight quotes only": "'",
+    "a quote every few words": "“A,” said X, “B,” said Y, ",
+    "quotes inside quotes": "‘They said “no” to ’ ",
+}
+
+
+def odd_speed() -> list[tuple[str, float, int]]:
+    """Seconds to suggest on each odd text (2 Mi characters), and the suggestions' count."""
+    results = []
+    for name, unit in ODD_TEXTS.items():
+        text = (unit * (TARGET_BYTES // len(unit) + 1))[:TARGET_BYTES]
+        gc.collect()
+        began = time.perf_counter()
+        count = len(suggest(text, "odd"))
+        results.append((name, time.perf_counter() - began, count))
+    return results
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list every miss")
@@ -316,6 +339,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_speed:
         seconds, size, count = speed([item.document.text for _, _, item in documents])
         print(f"speed: {size / 1048576:.1f} MB ({count} suggestions) in {seconds:.2f} s")
+        for name, seconds, count in odd_speed():
+            print(f"  odd text, {name}: {seconds:.2f} s ({count} suggestions)")
     if args.verbose:
         print()
         print("\n".join(total.misses))
