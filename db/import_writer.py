@@ -77,7 +77,7 @@ dumps = json.JSONEncoder(
 ).encode  # ids per IN (...) query, below SQLite's variable limit
 
 
-def _insert_many(session: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+def insert_many(session: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
     """executemany straight on the session's connection (same transaction): SQLAlchemy's own
     insert would rebuild a parameter dict and re-encode JSON for each of 200,000 rows."""
     if not rows:
@@ -89,7 +89,7 @@ def _insert_many(session: Session, table: str, columns: Sequence[str], rows: lis
     raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
 
@@ -166,7 +166,7 @@ def write_import(
                         "database; imported as a separate document"
                     )
                 local_id = _new_document_id(doc, taken_ids)
-                _insert_many(
+                insert_many(
                     session,
                     "document",
                     ("id", "title", "source", "text", "sha256", "imported_at", "position"),
@@ -187,7 +187,7 @@ def write_import(
                 taken_ids.add(local_id)
                 position += 1
                 summary.documents_new += 1
-                _insert_many(
+                insert_many(
                     session,
                     "document_status",
                     ("document_id", "annotator_id", "status"),
@@ -250,7 +250,7 @@ class _DocumentImport:
         found: dict[str, Any] = {}
         if self.new_document:
             return found
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             for row in self.session.scalars(select(model).where(model.id.in_(chunk))).unique():
                 found[row.id] = row
         return found
@@ -297,7 +297,7 @@ class _DocumentImport:
             )
             self.summary.annotations_added += 1
             self.summary.tally(record.annotator, "added")
-        _insert_many(self.session, "annotation", ANNOTATION_COLUMNS, rows)
+        insert_many(self.session, "annotation", ANNOTATION_COLUMNS, rows)
         if self.new_document:
             self.ends = {r.id: (r.label, r.annotator) for r in records}
             return
@@ -385,7 +385,7 @@ class _DocumentImport:
                 )
             )
             self.summary.links_added += 1
-        _insert_many(
+        insert_many(
             self.session,
             "relation",
             ("id", "document_id", "annotator_id", "type", "source_id", "target_id"),

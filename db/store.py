@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.backups import backup_before
+from db.bulk_change import is_bulk, write_bulk
 from db.change_writer import dependents, write_change
 from db.changes import Change, added, removed, updated
 from db.database import for_writing, open_engine
@@ -294,7 +295,10 @@ class Store:
     def apply(self, change: Change) -> None:
         """Write one edit in one transaction, or nothing if any part of it is invalid."""
         with self._writing() as session, session.begin():
-            write_change(session, change)
+            if is_bulk(change):  # thousands of records: "Accept all" on a long document
+                write_bulk(session, change)
+            else:
+                write_change(session, change)
 
     def deletion_change(self, annotation_id: str, description: str = "") -> Change:
         """Deleting an annotation, with the links that point at it and its entity membership

@@ -20,9 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from db.changes import Change
 from db.errors import InvalidAnnotation, SpanwiseError
-from db.records import AnnotationData, DocumentData, EntityData, RelationData, now_iso
+from db.records import DocumentData, now_iso
 from db.store import Store
 from db.textfiles import read_text_file
 from desktop.session import current_annotator, open_store, read_schema_file
@@ -144,37 +143,22 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
     return 0
 
 
-class _DocumentState:
-    """The annotator's annotations, links and entities of a document, kept up to date as
-    accepted changes are applied (so each suggestion sees the ones accepted before it)."""
-
-    def __init__(self, store: Store, document_id: str, annotator: str) -> None:
-        self.annotations: list[AnnotationData] = store.annotations(document_id, annotator)
-        self.relations: list[RelationData] = store.relations(document_id, annotator)
-        self.entities: dict[str, EntityData] = {
-            e.id: e for e in store.entities(document_id, annotator)
-        }
-
-    def update(self, change: Change) -> None:
-        self.annotations.extend(p.after for p in change.annotations if p.after is not None)
-        self.relations.extend(p.after for p in change.relations if p.after is not None)
-        for pair in change.entities:
-            if pair.after is not None:
-                self.entities[pair.after.id] = pair.after
-
-
 def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
-    from db.suggest import accept_change, suggest
+    from db.suggest import Acceptor, suggest
 
     annotator = current_annotator(store, getattr(args, "annotator", None))
     accepted = present = refused = documents = 0
     for document in _documents(store, args, annotator):
         documents += 1
-        state = _DocumentState(store, document.id, annotator)
+        state = Acceptor(  # kept up to date: each suggestion sees those accepted before it
+            document.id,
+            annotator,
+            store.annotations(document.id, annotator),
+            store.relations(document.id, annotator),
+            store.entities(document.id, annotator),
+        )
         for suggestion in suggest(document.text, document.id, annotator, lexicon):
-            change = accept_change(
-                suggestion, state.annotations, state.relations, state.entities.values()
-            )
+            change = state.change_for(suggestion)
             if change.is_empty():
                 present += 1
                 continue
@@ -184,7 +168,7 @@ def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None)
                 refused += 1
                 print(f"spanwise: {document.id}: not accepted: {exc}", file=sys.stderr)
                 continue
-            state.update(change)
+            state.advance(change)
             accepted += 1
     summary = f"accepted {accepted} suggestion(s) in {documents} document(s)"
     if present:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import (
@@ -15,7 +16,7 @@ from PySide6.QtGui import QColor
 
 from db.records import AnnotationData, DocumentSummary, EntityData
 from db.schema import LabelDef
-from desktop.open_document import OpenDocument
+from desktop.open_document import OpenDocument, sort_key
 from desktop.plain_text import tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -129,6 +130,13 @@ class AnnotationTableModel(_ListModel):
     def row_of(self, annotation_id: str) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == annotation_id), -1)
 
+    def _row_of_record(self, record: AnnotationData) -> int:
+        """The row of a record, found by its place in the text order (the rows keep it)."""
+        row = bisect_left(self._rows, sort_key(record), key=sort_key)
+        if row < len(self._rows) and self._rows[row].id == record.id:
+            return row
+        return self.row_of(record.id)
+
     def _reset(self) -> None:
         self.beginResetModel()
         self._rows = self.doc.records()
@@ -143,7 +151,7 @@ class AnnotationTableModel(_ListModel):
         self.updating = False
 
     def _removed(self, record: AnnotationData) -> None:
-        row = self.row_of(record.id)
+        row = self._row_of_record(record)
         self.updating = True
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
@@ -151,7 +159,7 @@ class AnnotationTableModel(_ListModel):
         self.updating = False
 
     def _changed(self, old: AnnotationData, new: AnnotationData) -> None:
-        row = self.row_of(old.id)
+        row = self._row_of_record(old)
         if row == self.doc.index_of(new.id):  # same place: the row keeps its selection
             self._rows[row] = new
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))

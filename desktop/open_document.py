@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_left, insort
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,11 +20,12 @@ from db.offsets import PositionMap
 from db.records import AnnotationData, DocumentData, EntityData, RelationData
 from db.store import Store
 
+BULK_CHANGE = 500  # annotations in one change from which the views are reset, not told each
 EAGER_LIMIT = 2000  # a document with more annotations paints its top first
 FIRST_SCREENS = 20_000  # code points loaded for that first paint (several screens)
 
 
-def _sort_key(record: AnnotationData) -> tuple[int, int, str]:
+def sort_key(record: AnnotationData) -> tuple[int, int, str]:
     """The store's order too (start, longer first, id), so a reload needs no sorting."""
     return (record.start, -record.end, record.id)
 
@@ -155,7 +156,7 @@ class OpenDocument(QObject):
         """The records in the window's order (the store's order, unless annotators mix)."""
         self._keys = [(r.start, -r.end, r.id) for r in records]
         if self.others or any(a > b for a, b in zip(self._keys, self._keys[1:], strict=False)):
-            records.sort(key=_sort_key)
+            records.sort(key=sort_key)
             self._keys = [(r.start, -r.end, r.id) for r in records]
         self._records = records
         self._by_id = {r.id: r for r in self._records}
@@ -199,7 +200,7 @@ class OpenDocument(QObject):
         record = self._by_id.get(annotation_id)
         if record is None:
             return -1
-        return bisect_left(self._keys, _sort_key(record))
+        return bisect_left(self._keys, sort_key(record))
 
     def overlapping(self, start: int, end: int) -> Iterator[AnnotationData]:
         """Annotations whose extent shares a character with [start, end) (or touches a point)."""
@@ -286,6 +287,9 @@ class OpenDocument(QObject):
                 item is not None and item.document_id == mine and item.annotator == self.annotator
             )
 
+        if sum(ours(p.before) or ours(p.after) for p in change.annotations) > BULK_CHANGE:
+            self._apply_in_bulk(change, ours)
+            return
         links_touched = False
         for pair in change.relations:
             if ours(pair.before):
@@ -321,8 +325,39 @@ class OpenDocument(QObject):
             self._index_entities()
             self.linksChanged.emit()
 
+    def _apply_in_bulk(self, change: Change, ours: Callable[[Any], bool]) -> None:
+        """A change of thousands of annotations ("Accept all", its undo): one sort and one
+        reset for the views, not a row at a time (each of which moves the rows after it)."""
+        by_id = self._by_id
+        for item in change.annotations:
+            if ours(item.before):
+                by_id.pop(item.before.id, None)
+        for item in change.annotations:
+            if ours(item.after):
+                by_id[item.after.id] = item.after
+        for pair in change.relations:
+            if ours(pair.before):
+                self.relations.pop(pair.before.id, None)
+        for pair in change.relations:
+            if ours(pair.after):
+                self.relations[pair.after.id] = pair.after
+        for entity_pair in change.entities:
+            if ours(entity_pair.before):
+                self.entities.pop(entity_pair.before.id, None)
+        for entity_pair in change.entities:
+            if ours(entity_pair.after):
+                self.entities[entity_pair.after.id] = entity_pair.after
+        self._set_records(sorted(by_id.values(), key=sort_key))
+        self._index_links()
+        self._index_entities()
+        if self.current is not None:
+            self.current = self._by_id.get(self.current.id)
+        self.reset.emit()
+        self.linksChanged.emit()
+        self.currentChanged.emit(self.current)
+
     def _insert(self, record: AnnotationData) -> None:
-        key = _sort_key(record)
+        key = sort_key(record)
         index = bisect_left(self._keys, key)
         self._keys.insert(index, key)
         self._records.insert(index, record)
@@ -334,7 +369,7 @@ class OpenDocument(QObject):
         existing = self._by_id.pop(record.id, None)
         if existing is None:
             return
-        index = bisect_left(self._keys, _sort_key(existing))
+        index = bisect_left(self._keys, sort_key(existing))
         del self._keys[index]
         del self._records[index]
         if self.current is not None and self.current.id == record.id:
@@ -346,10 +381,10 @@ class OpenDocument(QObject):
         if old is None:
             self._insert(record)
             return
-        index = bisect_left(self._keys, _sort_key(old))
+        index = bisect_left(self._keys, sort_key(old))
         del self._keys[index]
         del self._records[index]
-        key = _sort_key(record)
+        key = sort_key(record)
         insort(self._keys, key)
         self._records.insert(bisect_left(self._keys, key), record)
         self._by_id[record.id] = record

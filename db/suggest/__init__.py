@@ -3,16 +3,18 @@ model download.
 
 `suggest(text)` gives Suggestions (each a quote with its speaker mention, cue, links and
 entity, and the rule that found it); `accept_change` turns one into one Change for
-`Store.apply`; `pending` hides the rejected and the already annotated.
+`Store.apply` (an `Acceptor` does so for many in a row); `pending` hides the rejected and the
+already annotated.
 """
 
-from db.suggest.accept import accept_change, pending
+from db.suggest.accept import Acceptor, accept_change, pending
 from db.suggest.lexicon import Lexicon, default_lexicon, load_lexicon
 from db.suggest.model import ORIGIN, SuggestedEntity, Suggestion, Suggestions, suggestion_key
 from db.suggest.pipeline import suggest
 
 __all__ = [
     "ORIGIN",
+    "Acceptor",
     "Lexicon",
     "SuggestedEntity",
     "Suggestion",

@@ -1,0 +1,376 @@
+"""Writing a large Change (thousands of records: "Accept all" on a long document, and its
+undo) with one query per table and kind of check, instead of several per record.
+
+Only the two shapes such changes have take this path: everything added (entities may also
+be updated or removed), or everything removed (entities may also be restored). The checks
+and their messages are change_writer's; any failure raises InvalidAnnotation and the
+caller's transaction rolls back. Rows go in and out with executemany on the session's own
+connection, as imports write them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.change_writer import check_spans
+from db.changes import Change
+from db.errors import InvalidAnnotation, SpanwiseError
+from db.import_writer import ANNOTATION_COLUMNS, chunks, dumps, insert_many
+from db.models import (
+    Annotation,
+    Annotator,
+    Document,
+    Entity,
+    EntityMention,
+    Label,
+    Relation,
+    RelationType,
+)
+from db.records import AnnotationData, EntityData, RelationData
+from db.rows import annotator_id, delete_entity, label_def, mark_in_progress, relation_type_def
+from db.schema import LabelDef, RelationTypeDef
+
+BULK_RECORDS = 200  # annotations and links in a change from which it is written in bulk
+
+
+def is_bulk(change: Change) -> bool:
+    """A change large enough, and of a shape this module writes."""
+    if len(change.annotations) + len(change.relations) < BULK_RECORDS or change.decisions:
+        return False
+    return _all_added(change) or _all_removed(change)
+
+
+def _all_added(change: Change) -> bool:
+    return all(p.before is None for p in change.annotations) and all(
+        p.before is None for p in change.relations
+    )
+
+
+def _all_removed(change: Change) -> bool:
+    return all(p.after is None for p in change.annotations) and all(
+        p.after is None for p in change.relations
+    )
+
+
+def write_bulk(session: Session, change: Change) -> None:
+    session.flush()
+    removed = [p.before for p in change.entities if p.before is not None]
+    added = [p.after for p in change.entities if p.after is not None]
+    if _all_added(change):
+        _remove_entities(session, removed)
+        _Additions(session).write(
+            [p.after for p in change.annotations if p.after is not None],
+            [p.after for p in change.relations if p.after is not None],
+            added,
+        )
+    else:
+        _remove_links(session, [p.before for p in change.relations if p.before is not None])
+        _remove_entities(session, removed)
+        _remove_annotations(session, [p.before for p in change.annotations if p.before])
+        _Additions(session).write([], [], added)
+
+
+def _existing_ids(session: Session, model: Any, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunks(ids):
+        found.update(session.scalars(select(model.id).where(model.id.in_(chunk))))
+    return found
+
+
+def _first_repeated(ids: Sequence[str]) -> str | None:
+    seen: set[str] = set()
+    for id_ in ids:
+        if id_ in seen:
+            return id_
+        seen.add(id_)
+    return None
+
+
+def _delete_many(session: Session, sql: str, ids: Sequence[str]) -> None:
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    raw.executemany(sql, [(id_,) for id_ in ids])
+
+
+# -- removing ---------------------------------------------------------------------------------
+
+
+def _remove_links(session: Session, links: Sequence[RelationData]) -> None:
+    ids = [link.id for link in links]
+    existing = _existing_ids(session, Relation, ids)
+    missing = next((id_ for id_ in ids if id_ not in existing), None)
+    if missing is not None:
+        raise InvalidAnnotation(f"no link with id {missing}")
+    _delete_many(session, "DELETE FROM relation WHERE id = ?", ids)
+
+
+def _remove_entities(session: Session, entities: Sequence[EntityData]) -> None:
+    ids = [entity.id for entity in entities]
+    existing = _existing_ids(session, Entity, ids)
+    for id_ in ids:
+        if id_ not in existing:
+            raise InvalidAnnotation(f"no entity with id {id_}")
+        delete_entity(session, id_)
+
+
+def _remove_annotations(session: Session, records: Sequence[AnnotationData]) -> None:
+    ids = [record.id for record in records]
+    existing = _existing_ids(session, Annotation, ids)
+    missing = next((id_ for id_ in ids if id_ not in existing), None)
+    if missing is not None:
+        raise InvalidAnnotation(f"no annotation with id {missing}")
+    for chunk in chunks(ids):
+        for source, target in session.execute(
+            select(Relation.source_id, Relation.target_id).where(
+                Relation.source_id.in_(chunk) | Relation.target_id.in_(chunk)
+            )
+        ).tuples():
+            linked = source if source in existing else target
+            raise InvalidAnnotation(f"annotation {linked} still has a link")
+        member = session.scalar(
+            select(EntityMention.annotation_id).where(EntityMention.annotation_id.in_(chunk))
+        )
+        if member is not None:
+            raise InvalidAnnotation(f"annotation {member} still belongs to an entity")
+    _delete_many(session, "DELETE FROM annotation WHERE id = ?", ids)
+
+
+# -- adding -----------------------------------------------------------------------------------
+
+
+class _Additions:
+    """New annotations, links and entities, checked against the database's own schema."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        rows = list(session.scalars(select(Label)))
+        self.label_ids = {row.name: row.id for row in rows}
+        self.labels: dict[str, LabelDef] = {row.name: label_def(row) for row in rows}
+        self.label_names = {row.id: row.name for row in rows}
+        self.types: dict[str, RelationTypeDef] = {
+            row.name: relation_type_def(row) for row in session.scalars(select(RelationType))
+        }
+        self.annotators: dict[str, int] = {}
+
+    def annotator(self, name: str) -> int:
+        if name not in self.annotators:
+            self.annotators[name] = annotator_id(self.session, name)
+        return self.annotators[name]
+
+    def write(
+        self,
+        annotations: Sequence[AnnotationData],
+        links: Sequence[RelationData],
+        entities: Sequence[EntityData],
+    ) -> None:
+        if annotations:
+            self._annotations(annotations)
+        if links:
+            self._links(links)
+        if entities:
+            self._entities(entities)
+
+    def _annotations(self, records: Sequence[AnnotationData]) -> None:
+        session = self.session
+        ids = [record.id for record in records]
+        twice = _first_repeated(ids)
+        clash = twice or next(iter(_existing_ids(session, Annotation, ids)), None)
+        if clash is not None:
+            raise InvalidAnnotation(f"an annotation with id {clash} exists already")
+        document_ids = sorted({record.document_id for record in records})
+        texts = dict(
+            session.execute(select(Document.id, Document.text).where(Document.id.in_(document_ids)))
+            .tuples()
+            .all()
+        )
+        rows = []
+        started: set[tuple[str, int]] = set()
+        for record in records:
+            text = texts.get(record.document_id)
+            if text is None:
+                raise InvalidAnnotation(f"no document with id {record.document_id}")
+            check_spans(text, record.start, record.end, record.fragments)
+            label = self.labels.get(record.label)
+            if label is None:
+                raise InvalidAnnotation(f"unknown label '{record.label}'")
+            try:
+                label.check_attributes(record.attributes)
+            except SpanwiseError as exc:
+                raise InvalidAnnotation(str(exc)) from exc
+            who = self.annotator(record.annotator)
+            started.add((record.document_id, who))
+            rows.append(
+                (
+                    record.id,
+                    record.document_id,
+                    who,
+                    self.label_ids[record.label],
+                    record.start,
+                    record.end,
+                    dumps(record.attributes) if record.attributes else "{}",
+                    record.note,
+                    record.created,
+                    record.modified,
+                    dumps([list(f) for f in record.fragments]) if record.fragments else None,
+                )
+            )
+        insert_many(session, "annotation", ANNOTATION_COLUMNS, rows)
+        for document_id, who in sorted(started):
+            mark_in_progress(session, document_id, who)
+        session.flush()
+
+    def _ends(self, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+        """id -> (document, annotator, label) of these annotations, as the database has them."""
+        names = dict(self.session.execute(select(Annotator.id, Annotator.name)).tuples().all())
+        ends = {}
+        for chunk in chunks(sorted(set(ids))):
+            for id_, document_id, who, label in self.session.execute(
+                select(
+                    Annotation.id,
+                    Annotation.document_id,
+                    Annotation.annotator_id,
+                    Annotation.label_id,
+                ).where(Annotation.id.in_(chunk))
+            ).tuples():
+                ends[id_] = (document_id, names[who], self.label_names[label])
+        return ends
+
+    def _links(self, links: Sequence[RelationData]) -> None:
+        session = self.session
+        ids = [link.id for link in links]
+        clash = _first_repeated(ids) or next(iter(_existing_ids(session, Relation, ids)), None)
+        if clash is not None:
+            raise InvalidAnnotation(f"a link with id {clash} exists already")
+        ends = self._ends([end for link in links for end in (link.source, link.target)])
+        rows = []
+        for link in links:
+            self._check_link(link, ends)
+            rows.append(
+                (
+                    link.id,
+                    link.document_id,
+                    self.annotator(link.annotator),
+                    link.type,
+                    link.source,
+                    link.target,
+                )
+            )
+        insert_many(
+            session,
+            "relation",
+            ("id", "document_id", "annotator_id", "type", "source_id", "target_id"),
+            rows,
+        )
+        limited = [link for link in links if self.types[link.type].max_per_source is not None]
+        sources = sorted({link.source for link in limited})
+        for chunk in chunks(sources):
+            for _source, kind, count in session.execute(
+                select(Relation.source_id, Relation.type, func.count())
+                .where(Relation.source_id.in_(chunk))
+                .group_by(Relation.source_id, Relation.type)
+            ).tuples():
+                maximum = self.types[kind].max_per_source if kind in self.types else None
+                if maximum is not None and count > maximum:
+                    raise InvalidAnnotation(
+                        f"an annotation can have at most {maximum} {kind} link(s)"
+                    )
+
+    def _check_link(self, link: RelationData, ends: dict[str, tuple[str, str, str]]) -> None:
+        """change_writer.check_relation, against the ends looked up at once."""
+        source = ends.get(link.source)
+        if source is None:
+            raise InvalidAnnotation(f"the {link.type} link's source {link.source} does not exist")
+        target = ends.get(link.target)
+        if target is None:
+            raise InvalidAnnotation(f"the {link.type} link's target {link.target} does not exist")
+        if source[0] != link.document_id or target[0] != link.document_id:
+            raise InvalidAnnotation(f"a {link.type} link must stay within one document")
+        if source[1] != link.annotator or target[1] != link.annotator:
+            raise InvalidAnnotation(
+                f"a {link.type} link of {link.annotator} must join {link.annotator}'s annotations"
+            )
+        if link.source == link.target:
+            raise InvalidAnnotation("an annotation cannot be linked to itself")
+        relation_type = self.types.get(link.type)
+        if relation_type is None:
+            raise InvalidAnnotation(f"the schema has no link type '{link.type}'")
+        if not relation_type.allows(source[2], target[2]):
+            raise InvalidAnnotation(
+                f"a {link.type} link goes from {'/'.join(relation_type.from_labels)} to "
+                f"{'/'.join(relation_type.to_labels)}, not from {source[2]} to {target[2]}"
+            )
+
+    def _entities(self, entities: Sequence[EntityData]) -> None:
+        session = self.session
+        ids = [entity.id for entity in entities]
+        clash = _first_repeated(ids) or next(iter(_existing_ids(session, Entity, ids)), None)
+        if clash is not None:
+            raise InvalidAnnotation(f"an entity with id {clash} exists already")
+        mentions = [m for entity in entities for m in entity.mentions]
+        ends = self._ends(mentions)
+        held: dict[str, str] = {}
+        for chunk in chunks(sorted(set(mentions))):
+            held.update(
+                session.execute(
+                    select(EntityMention.annotation_id, EntityMention.entity_id).where(
+                        EntityMention.annotation_id.in_(chunk)
+                    )
+                )
+                .tuples()
+                .all()
+            )
+        entity_rows: list[tuple[str, str, int, str, str]] = []
+        mention_rows: list[tuple[str, str, int]] = []
+        for entity in entities:
+            self._check_entity(entity, ends, held)
+            held.update({m: entity.id for m in entity.mentions})
+            entity_rows.append(
+                (
+                    entity.id,
+                    entity.document_id,
+                    self.annotator(entity.annotator),
+                    entity.name,
+                    entity.label,
+                )
+            )
+            mention_rows.extend((entity.id, m, i) for i, m in enumerate(entity.mentions))
+        columns = ("id", "document_id", "annotator_id", "name", "label")
+        insert_many(session, "entity", columns, entity_rows)
+        insert_many(
+            session, "entity_mention", ("entity_id", "annotation_id", "position"), mention_rows
+        )
+
+    def _check_entity(
+        self, entity: EntityData, ends: dict[str, tuple[str, str, str]], held: dict[str, str]
+    ) -> None:
+        """change_writer._check_entity, against the mentions looked up at once."""
+        name = entity.name
+        if not name.strip():
+            raise InvalidAnnotation("an entity needs a name")
+        if not entity.mentions:
+            raise InvalidAnnotation(f"entity '{name}' has no mention")
+        if len(set(entity.mentions)) != len(entity.mentions):
+            raise InvalidAnnotation(f"entity '{name}' lists a mention twice")
+        for mention in entity.mentions:
+            end = ends.get(mention)
+            if end is None:
+                raise InvalidAnnotation(f"entity '{name}': mention {mention} does not exist")
+            if end[0] != entity.document_id or end[1] != entity.annotator:
+                raise InvalidAnnotation(
+                    f"entity '{name}': mention {mention} is in another document "
+                    "or by another annotator"
+                )
+            label = self.labels.get(end[2])
+            if label is None or not label.forms_entities:
+                raise InvalidAnnotation(
+                    f"entity '{name}': {end[2]} annotations cannot form entities"
+                )
+            other = held.get(mention)
+            if other and other != entity.id:
+                raise InvalidAnnotation(
+                    f"entity '{name}': mention {mention} already belongs to another entity"
+                )
