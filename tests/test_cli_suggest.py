@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,33 @@ def test_suggestions_in_the_database_are_listed_then_accepted(
     assert spanwise(capsys, "--db", db, "--annotator", "ana", "suggest")[1] == ""
     code, out, _ = spanwise(capsys, "--db", db, "--annotator", "ana", "suggest", "--accept-all")
     assert out == "accepted 0 suggestion(s) in 1 document(s), 15 already annotated\n"
+
+
+def test_accept_all_names_what_the_databases_schema_refuses(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A database whose schema has no Cue label takes the suggestions without a cue and
+    says, for each other one, why it was refused."""
+    schema = json.loads((ROOT / "resources" / "schemas" / "news.json").read_text("utf-8"))
+    schema["labels"] = [label for label in schema["labels"] if label["name"] != "Cue"]
+    schema["relations"] = [r for r in schema["relations"] if r["name"] != "cue"]
+    db = str(tmp_path / "nocue.db")
+    store = Store(db, json.dumps(schema))
+    try:
+        store.import_texts([SEED])
+        [doc] = store.documents("ana")
+    finally:
+        store.close()
+    code, out, err = spanwise(capsys, "--db", db, "--annotator", "ana", "suggest", "--accept-all")
+    accepted, refused_count = (int(n) for n in re.findall(r"(\d+) (?:suggestion|refused)", out))
+    assert code == 0 and accepted + refused_count == 15 and accepted > 0 and refused_count > 0
+    assert err.count("unknown label 'Cue'") == refused_count
+    store = Store(db)
+    try:
+        quotes = [a for a in store.annotations(doc.id, "ana") if a.label == "Quote"]
+    finally:
+        store.close()
+    assert len(quotes) == accepted
 
 
 def test_one_document_of_the_database_as_json(
