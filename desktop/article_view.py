@@ -72,6 +72,7 @@ class ArticleView(QPlainTextEdit):
         self.group_ids: set[str] = set()
         self._holds = 0
         self._stale = False
+        self._decorating = False
         self.candidate_id: str | None = None
         self.suggested: list[tuple[tuple[int, int], ...]] = []
         self.suggested_parts: list[tuple[tuple[int, int], ...]] = []
@@ -259,10 +260,22 @@ class ArticleView(QPlainTextEdit):
                 self.refresh_highlights()
 
     def refresh_highlights(self, *_args: object) -> None:
-        if self._holds:
+        if self._holds or self._decorating:
+            # Qt may scroll inside setExtraSelections, and a nested call would free the
+            # selections it is still reading (a crash): decorate again once it is done
             self._stale = True
             return
-        self._stale = False
+        self._decorating = True
+        try:
+            for _ in range(3):  # the view moved meanwhile: once more (at most twice)
+                self._stale = False
+                self._decorate()
+                if not self._stale:
+                    break
+        finally:
+            self._decorating = False
+
+    def _decorate(self) -> None:
         start, end = self.visible_offsets()
         if not self.doc.complete and end > FIRST_SCREENS:
             self.doc.ensure_complete()  # scrolled past the part loaded for the first paint

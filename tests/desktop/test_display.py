@@ -64,6 +64,35 @@ def test_only_the_visible_part_is_decorated_and_scrolling_keeps_up(make_window, 
     assert window.doc.records()[0].id not in window.article.decorated_ids()
 
 
+def test_labelling_then_jumping_to_the_end_keeps_the_window_alive(make_window, qtbot):
+    """Ctrl+End after a label made Qt scroll inside setExtraSelections, whose nested call
+    freed the selections it was reading: a crash. Decorating never nests now."""
+    paragraph = "“We had no other choice,” she said. The bridge was simply unsafe today.\n\n"
+    window = make_window({"a.txt": "Title\n\n" + paragraph * 200})
+    view = window.article
+    depth, deepest = [0], [0]
+    real = view.setExtraSelections
+
+    def counting(selections):
+        depth[0] += 1
+        deepest[0] = max(deepest[0], depth[0])
+        try:
+            real(selections)
+        finally:
+            depth[0] -= 1
+
+    view.setExtraSelections = counting
+    view.setFocus()
+    view.place_cursor(10)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    [record] = window.doc.records()
+    assert record.id in view.decorated_ids()
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert view.decorated_ids() == [] and deepest[0] == 1
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert view.decorated_ids() == [record.id]
+
+
 def test_screenshot_command_renders_the_window(tmp_path):
     db = tmp_path / "shot.db"
     png = tmp_path / "shot.png"
