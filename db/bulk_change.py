@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.change_writer import check_spans
 from db.changes import Change
 from db.errors import InvalidAnnotation, SpanwiseError
-from db.import_writer import ANNOTATION_COLUMNS, chunks, dumps, insert_many
+from db.import_writer import ANNOTATION_COLUMNS, annotation_row, chunks, insert_many
 from db.models import (
     Annotation,
     Annotator,
@@ -99,30 +99,30 @@ def _delete_many(session: Session, sql: str, ids: Sequence[str]) -> None:
 # -- removing ---------------------------------------------------------------------------------
 
 
-def _remove_links(session: Session, links: Sequence[RelationData]) -> None:
-    ids = [link.id for link in links]
-    existing = _existing_ids(session, Relation, ids)
+def _all_there(session: Session, model: Any, ids: Sequence[str], what: str) -> set[str]:
+    existing = _existing_ids(session, model, ids)
     missing = next((id_ for id_ in ids if id_ not in existing), None)
     if missing is not None:
-        raise InvalidAnnotation(f"no link with id {missing}")
+        raise InvalidAnnotation(f"no {what} with id {missing}")
+    return existing
+
+
+def _remove_links(session: Session, links: Sequence[RelationData]) -> None:
+    ids = [link.id for link in links]
+    _all_there(session, Relation, ids, "link")
     _delete_many(session, "DELETE FROM relation WHERE id = ?", ids)
 
 
 def _remove_entities(session: Session, entities: Sequence[EntityData]) -> None:
     ids = [entity.id for entity in entities]
-    existing = _existing_ids(session, Entity, ids)
+    _all_there(session, Entity, ids, "entity")
     for id_ in ids:
-        if id_ not in existing:
-            raise InvalidAnnotation(f"no entity with id {id_}")
         delete_entity(session, id_)
 
 
 def _remove_annotations(session: Session, records: Sequence[AnnotationData]) -> None:
     ids = [record.id for record in records]
-    existing = _existing_ids(session, Annotation, ids)
-    missing = next((id_ for id_ in ids if id_ not in existing), None)
-    if missing is not None:
-        raise InvalidAnnotation(f"no annotation with id {missing}")
+    existing = _all_there(session, Annotation, ids, "annotation")
     for chunk in chunks(ids):
         for source, target in session.execute(
             select(Relation.source_id, Relation.target_id).where(
@@ -204,19 +204,7 @@ class _Additions:
             who = self.annotator(record.annotator)
             started.add((record.document_id, who))
             rows.append(
-                (
-                    record.id,
-                    record.document_id,
-                    who,
-                    self.label_ids[record.label],
-                    record.start,
-                    record.end,
-                    dumps(record.attributes) if record.attributes else "{}",
-                    record.note,
-                    record.created,
-                    record.modified,
-                    dumps([list(f) for f in record.fragments]) if record.fragments else None,
-                )
+                annotation_row(record, record.document_id, who, self.label_ids[record.label])
             )
         insert_many(session, "annotation", ANNOTATION_COLUMNS, rows)
         for document_id, who in sorted(started):

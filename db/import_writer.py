@@ -77,6 +77,25 @@ dumps = json.JSONEncoder(
 ).encode  # ids per IN (...) query, below SQLite's variable limit
 
 
+def annotation_row(
+    record: AnnotationData, document_id: str, annotator_id: int, label_id: int
+) -> tuple[Any, ...]:
+    """An annotation as insert_many writes it, in ANNOTATION_COLUMNS' order."""
+    return (
+        record.id,
+        document_id,
+        annotator_id,
+        label_id,
+        record.start,
+        record.end,
+        dumps(record.attributes) if record.attributes else "{}",
+        record.note,
+        record.created,
+        record.modified,
+        dumps([list(f) for f in record.fragments]) if record.fragments else None,
+    )
+
+
 def insert_many(session: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
     """executemany straight on the session's connection (same transaction): SQLAlchemy's own
     insert would rebuild a parameter dict and re-encode JSON for each of 200,000 rows."""
@@ -281,18 +300,11 @@ class _DocumentImport:
                 self._existing_annotation(row, record)
                 continue
             rows.append(
-                (
-                    record.id,
+                annotation_row(
+                    record,
                     self.document_id,
                     self.catalogue.annotator(record.annotator),
                     self.catalogue.label_ids[record.label],
-                    record.start,
-                    record.end,
-                    dumps(record.attributes) if record.attributes else "{}",
-                    record.note,
-                    record.created,
-                    record.modified,
-                    dumps([list(f) for f in record.fragments]) if record.fragments else None,
                 )
             )
             self.summary.annotations_added += 1

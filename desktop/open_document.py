@@ -329,24 +329,17 @@ class OpenDocument(QObject):
         """A change of thousands of annotations ("Accept all", its undo): one sort and one
         reset for the views, not a row at a time (each of which moves the rows after it)."""
         by_id = self._by_id
-        for item in change.annotations:
-            if ours(item.before):
-                by_id.pop(item.before.id, None)
-        for item in change.annotations:
-            if ours(item.after):
-                by_id[item.after.id] = item.after
-        for pair in change.relations:
-            if ours(pair.before):
-                self.relations.pop(pair.before.id, None)
-        for pair in change.relations:
-            if ours(pair.after):
-                self.relations[pair.after.id] = pair.after
-        for entity_pair in change.entities:
-            if ours(entity_pair.before):
-                self.entities.pop(entity_pair.before.id, None)
-        for entity_pair in change.entities:
-            if ours(entity_pair.after):
-                self.entities[entity_pair.after.id] = entity_pair.after
+        for held, pairs in (
+            (by_id, change.annotations),
+            (self.relations, change.relations),
+            (self.entities, change.entities),
+        ):
+            for pair in pairs:
+                if ours(pair.before):
+                    held.pop(pair.before.id, None)
+            for pair in pairs:
+                if ours(pair.after):
+                    held[pair.after.id] = pair.after
         self._set_records(sorted(by_id.values(), key=sort_key))
         self._index_links()
         self._index_entities()

@@ -48,6 +48,18 @@ class Acceptor:
             if self._mine(entity):
                 self._put_entity(None, entity)
 
+    @classmethod
+    def of(
+        cls,
+        suggestion: Suggestion,
+        annotations: Iterable[AnnotationData],
+        relations: Iterable[RelationData],
+        entities: Iterable[EntityData],
+    ) -> Acceptor:
+        """For the document and annotator of this suggestion."""
+        quote = suggestion.quote
+        return cls(quote.document_id, quote.annotator, annotations, relations, entities)
+
     def _mine(self, record: AnnotationData | RelationData | EntityData) -> bool:
         return record.document_id == self.document_id and record.annotator == self.annotator
 
@@ -173,14 +185,7 @@ def accept_change(
 ) -> Change:
     """One suggestion as one Change against the document's current state (see
     Acceptor.change_for)."""
-    quote = suggestion.quote
-    acceptor = Acceptor(
-        quote.document_id,
-        quote.annotator,
-        existing_annotations,
-        existing_relations,
-        existing_entities,
-    )
+    acceptor = Acceptor.of(suggestion, existing_annotations, existing_relations, existing_entities)
     return acceptor.change_for(suggestion)
 
 
@@ -216,14 +221,7 @@ def accept_all_change(
     items = list(suggestions)
     if not items:
         return merged("Accept 0 suggested quote(s)", [])
-    quote = items[0].quote
-    acceptor = Acceptor(
-        quote.document_id,
-        quote.annotator,
-        existing_annotations,
-        existing_relations,
-        existing_entities,
-    )
+    acceptor = Acceptor.of(items[0], existing_annotations, existing_relations, existing_entities)
     changes = []
     for suggestion in items:
         change = acceptor.change_for(suggestion)
