@@ -15,7 +15,7 @@ from db.changes import Change, added
 from db.records import DecisionData, now_iso
 
 if TYPE_CHECKING:
-    from db.suggest import Suggestion
+    from db.suggest import Suggestion, Suggestions
     from desktop.main_window import MainWindow
 
 REJECTED = "rejected"
@@ -43,6 +43,7 @@ class SuggestionController(QObject):
         self.doc.reset.connect(self._document_changed)
         self.shown_for: str | None = None
         self.automatic = False  # suggest on opening a document the annotator has not touched
+        self._found: tuple[tuple[str, str], Suggestions] | None = None  # the last asked for
 
     @property
     def current(self) -> Suggestion | None:
@@ -75,8 +76,11 @@ class SuggestionController(QObject):
         self.request(quiet=True)
 
     def clear(self) -> None:
+        showing = self.current is not None
         self.items, self.index, self.shown_for = [], -1, None
         self._show()
+        if showing:  # its "Suggestion 3 of 8 … Enter accepts" no longer holds
+            self.window.statusBar().clearMessage()
 
     def _rejected(self) -> set[str]:
         document_id = self.doc.document_id
@@ -96,8 +100,11 @@ class SuggestionController(QObject):
         document = self.doc.document
         if document is None:
             return
-        with waiting():  # ~1 s for 2 MB
-            found = suggest(document.text, document.id, self.doc.annotator)
+        key = (document.id, self.doc.annotator)
+        if self._found is None or self._found[0] != key:  # a text never changes: ask once
+            with waiting():  # ~1 s for 2 MB
+                self._found = (key, suggest(document.text, document.id, self.doc.annotator))
+        found = self._found[1]
         mine = [r for r in self.doc.records() if self.doc.mine(r)]
         self.items = pending(found, mine, self._rejected())
         self.shown_for = document.id
@@ -110,14 +117,19 @@ class SuggestionController(QObject):
         self.step(False)
 
     def refresh(self) -> None:
-        """Ask again, keeping the place: after an undo brought a suggestion back."""
+        """Ask again after an undo or redo: a suggestion it brought back becomes the current
+        one (the user is looking at it); otherwise the place is kept."""
         current = self.current
-        self.request()
-        if current is not None and self.items:
-            keys = [s.key for s in self.items]
-            if current.key in keys:
-                self.index = keys.index(current.key)
-                self._show()
+        before = {s.key for s in self.items}
+        self.request(quiet=True)
+        keys = [s.key for s in self.items]
+        back = [i for i, key in enumerate(keys) if key not in before]
+        if back:
+            self.index = back[0]
+            self._show()
+        elif current is not None and current.key in keys:
+            self.index = keys.index(current.key)
+            self._show()
 
     def step(self, backwards: bool) -> None:
         """N / Shift+N: the next (previous) suggestion after the caret."""
@@ -211,5 +223,6 @@ class SuggestionController(QObject):
             done = change.is_empty() or self.window.push(change)
         if done:
             count = len(self.items)
-            self.clear()
+            self.items, self.index = [], -1  # still shown for this document: an undo brings
+            self._show()  # them back
             self.window.show_message(f"Accepted {count} suggestion(s) in one step.")

@@ -68,6 +68,7 @@ def test_n_walks_and_accept_all_makes_everything_in_one_step(make_window, qtbot)
     shortcut(qtbot, view, Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier)
     assert hints.current is first
     window.actions_by_name["acceptAllSuggestions"].trigger()
+    assert QGuiApplication.overrideCursor() is None
     data = export_json(window.store)
     document = data["documents"][0]
     assert sum(a["label"] == "Quote" for a in document["annotations"]) == 3
@@ -76,6 +77,7 @@ def test_n_walks_and_accept_all_makes_everything_in_one_step(make_window, qtbot)
     assert not hints.items and not view.suggested
     window.actions_by_name["undo"].trigger()
     assert len(window.doc) == 0
+    assert len(hints.items) == 3 and hints.current is not None  # all back, to review again
 
 
 def test_undo_puts_an_accepted_or_rejected_suggestion_back_in_the_list(make_window, qtbot):
@@ -83,10 +85,11 @@ def test_undo_puts_an_accepted_or_rejected_suggestion_back_in_the_list(make_wind
     view = window.article
     hints = window.suggestions
     hints.request()
+    rejected = hints.current.key
     shortcut(qtbot, view, Qt.Key.Key_Backspace)
-    assert len(hints.items) == 2
+    assert len(hints.items) == 2 and hints.current.key != rejected
     window.actions_by_name["undo"].trigger()
-    assert len(hints.items) == 3
+    assert len(hints.items) == 3 and hints.current.key == rejected  # back, and shown again
     shortcut(qtbot, view, Qt.Key.Key_Return)
     assert len(hints.items) == 2
     window.actions_by_name["undo"].trigger()
@@ -124,6 +127,7 @@ def test_automatic_suggestions_for_new_documents_only(make_window, qtbot, tmp_pa
     window.open_document(second)
     QCoreApplication.processEvents()  # the suggestion pass is queued after the opening
     assert not hints.items and not window.article.suggested
+    assert "Suggestion" not in window.statusBar().currentMessage()  # nothing stale
     window.open_document(first)
     qtbot.waitUntil(lambda: len(hints.items) == 3)
     again = make_window(database=tmp_path / "spanwise.db")  # the option is remembered
