@@ -225,12 +225,17 @@ class MainWindow(QMainWindow):
         self.doc.removed.connect(self._update_counts)
         self.undo_stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
-        self.undo_stack.undoTextChanged.connect(
-            lambda text: self.actions_by_name["undo"].setText(f"&Undo {undo_text(text)}".strip())
-        )
-        self.undo_stack.redoTextChanged.connect(
-            lambda text: self.actions_by_name["redo"].setText(f"&Redo {undo_text(text)}".strip())
-        )
+        self.undo_stack.undoTextChanged.connect(lambda text: self._name_step("undo", text))
+        self.undo_stack.redoTextChanged.connect(lambda text: self._name_step("redo", text))
+
+    def _name_step(self, name: str, text: str) -> None:
+        """Edit > Undo names the edit ("Undo Accept suggested direct quote"); the toolbar
+        button keeps its short name (iconText), the tooltip tells the rest."""
+        action = self.actions_by_name[name]
+        verb = name.capitalize()
+        action.setText(f"&{verb} {undo_text(text)}".strip())
+        keys = shortcut_text(action)
+        action.setToolTip(f"{verb} {text}".strip() + (f" ({keys})" if keys else ""))
 
     # -- settings -----------------------------------------------------------------------------
 

@@ -308,6 +308,8 @@ def build_menus_and_toolbar(window: MainWindow) -> None:
         button.setAccessibleName(f"Label {label.name}")
     toolbar.addSeparator()
     short = {
+        "undo": "Undo",
+        "redo": "Redo",
         "linkSpeaker": "S speaker",
         "linkCue": "C cue",
         "linkArgument": "A argument",

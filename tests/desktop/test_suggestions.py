@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QToolBar
 
 from db.spanwise_json import export_json
 
@@ -40,7 +41,11 @@ def test_suggestions_are_shown_apart_and_accepted_in_one_undoable_step(make_wind
     assert quote.attributes["origin"] == "suggested" and "rule" in quote.attributes
     assert window.doc.text_of(window.doc.link_target(quote.id, "speaker")) == "Mayor Ana Souza"
     assert len(hints.items) == 2
-    window.actions_by_name["undo"].trigger()
+    undo = window.actions_by_name["undo"]
+    toolbar = window.findChild(QToolBar, "labelToolbar")
+    assert "Accept direct quote" in undo.text() and "Accept direct quote" in undo.toolTip()
+    assert toolbar.widgetForAction(undo).text() == "Undo"  # the toolbar keeps its width
+    undo.trigger()
     assert len(window.doc) == 0  # the whole suggestion was one step
 
 
