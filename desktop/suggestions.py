@@ -136,8 +136,14 @@ class SuggestionController(QObject):
         if not self.items:
             self.window.show_message("No suggestions: Ctrl+Shift+S asks for them.")
             return
-        if self.index < 0:
+        if self.index >= 0 and not self._on_screen(self.items[self.index]):
+            self.index = -1  # the reader scrolled away: go on from what they see
+            top, bottom = self.window.article.visible_offsets()
+            caret = self.window.article.cursor_offset()
+            offset = caret if top <= caret <= bottom else top
+        else:
             offset = self.window.article.cursor_offset()
+        if self.index < 0:
             after = [i for i, s in enumerate(self.items) if s.quote.start >= offset]
             self.index = after[0] if after and not backwards else (len(self.items) - 1)
             if backwards:
@@ -182,12 +188,30 @@ class SuggestionController(QObject):
             [e for e in self.doc.entities.values() if e.annotator == mine],
         )
 
+    def _on_screen(self, suggestion: Suggestion) -> bool:
+        start, end = self.window.article.visible_offsets()
+        return suggestion.quote.start < end and suggestion.quote.end > start
+
+    def _unseen(self, suggestion: Suggestion) -> bool:
+        """Enter or Backspace on a suggestion scrolled out of sight shows it first: nobody
+        accepts or rejects what they cannot see."""
+        if self._on_screen(suggestion):
+            return False
+        self._show()
+        self.window.show_message(
+            f"Suggestion {self.index + 1} of {len(self.items)} is shown again: press the key "
+            "once more to act on it (N goes to the next one on screen)."
+        )
+        return True
+
     def accept(self) -> bool:
         from db.suggest import accept_change
 
         suggestion = self.current
         if suggestion is None:
             return False
+        if self._unseen(suggestion):
+            return True
         change = accept_change(suggestion, *self._state())
         description = f"Accept {suggestion.describe(self.doc.text)}"
         if not change.is_empty():
@@ -202,6 +226,8 @@ class SuggestionController(QObject):
         document_id = self.doc.document_id
         if suggestion is None or document_id is None:
             return False
+        if self._unseen(suggestion):
+            return True
         decision = DecisionData(
             document_id, self.doc.annotator, PREFIX + suggestion.key, REJECTED, now_iso()
         )

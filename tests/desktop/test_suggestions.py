@@ -138,3 +138,23 @@ def test_automatic_suggestions_for_new_documents_only(make_window, qtbot, tmp_pa
     again = make_window(database=tmp_path / "spanwise.db")  # the option is remembered
     assert again.actions_by_name["autoSuggest"].isChecked()
     qtbot.waitUntil(lambda: len(again.suggestions.items) == 3)
+
+
+def test_a_suggestion_scrolled_out_of_sight_is_shown_before_any_key_acts_on_it(make_window, qtbot):
+    filler = "The council met again on Tuesday and the meeting went on late.\n\n" * 150
+    window = make_window({"a.txt": TEXT + "\n\n" + filler + TEXT.replace("Souza", "Lopes")})
+    view = window.article
+    hints = window.suggestions
+    hints.request()
+    first = hints.current
+    assert first.quote.start < 100
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())  # to the end
+    shortcut(qtbot, view, Qt.Key.Key_Return)
+    assert len(window.doc) == 0 and hints.current is first  # shown, not accepted
+    assert "press the key once more" in window.statusBar().currentMessage()
+    assert view.visible_offsets()[0] <= first.quote.start
+    shortcut(qtbot, view, Qt.Key.Key_Return)
+    assert len(window.doc) > 0  # seen now: accepted
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    shortcut(qtbot, view, Qt.Key.Key_N)  # goes on from what is on screen, not from the top
+    assert hints.current.quote.start > len(TEXT) + len(filler)
