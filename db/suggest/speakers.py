@@ -336,7 +336,11 @@ def noun_phrase_at(
             noun_seen = True
             j += 1
             continue
-        if _is_name_word(token) or _possessive(token):
+        if _possessive(token):  # "the report’s lead author": the possessor is a determiner
+            noun_seen, name_seen, generic, has_det = False, False, 0, True
+            j += 1
+            continue
+        if _is_name_word(token):
             name_seen = True
             j += 1
             continue
@@ -439,9 +443,34 @@ def speaker_after(
 ) -> Mention | None:
     """The subject right after a cue ("said Henrik Sjöberg", "said she")."""
     mention = noun_phrase_at(tokens, index, lexicon, None, cues)
-    if mention is not None:
-        mention.rule = f"speaker:{mention.kind}-after-cue"
+    if mention is None:
+        return None
+    named = _named_in_apposition(tokens, index + len(mention.words), mention, lexicon, cues)
+    if named is not None:  # "said the mayor, Lisa Grant": the name wins
+        named.rule = "speaker:name-in-apposition"
+        return named
+    mention.rule = f"speaker:{mention.kind}-after-cue"
     return mention
+
+
+def _named_in_apposition(
+    tokens: Sequence[Token], after: int, mention: Mention, lexicon: Lexicon, cues: AbstractSet[int]
+) -> Mention | None:
+    """The name set off by commas right after a role ("the mayor, Lisa Grant, …" / "…, Lisa
+    Grant."), carrying the role's words for coreference."""
+    if mention.kind not in ("role", "other") or after + 1 >= len(tokens):
+        return None
+    if tokens[after].text != ",":
+        return None
+    named = noun_phrase_at(tokens, after + 1, lexicon, None, cues)
+    if named is None or named.kind != "name":
+        return None
+    end = after + 1 + len(named.words)
+    if end < len(tokens) and tokens[end].text not in ",.;!?":
+        return None  # "the mayor, Lisa Grant and …": not an apposition
+    named.extra = named.extra | mention.descriptors
+    named.phrase_start = mention.start
+    return named
 
 
 def name_words(mention: Mention, lexicon: Lexicon) -> tuple[str, ...]:

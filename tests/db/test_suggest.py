@@ -261,6 +261,13 @@ def test_a_noun_that_looks_like_a_cue_is_not_one() -> None:
             "Ahmet Yilmaz",
             "name",
         ),
+        ("“It is over,” said the mayor, Lisa Grant.", "Lisa Grant", "name"),
+        (
+            "“This must stop,” said the report’s lead author, Professor Anders Holm.",
+            "Professor Anders Holm",
+            "name",
+        ),
+        ("“No,” said Petrov’s deputy, Ivan Orlov, on Monday.", "Ivan Orlov", "name"),
     ],
 )
 def test_the_speaker_noun_phrase(text: str, speaker: str | None, kind: str) -> None:
