@@ -143,8 +143,13 @@ class OpenDocument(QObject):
         relations = self._for_shown(self.store.relations(doc_id, who)) if doc_id else []
         entities = self._for_shown(self.store.entities(doc_id, who)) if doc_id else []
         self.relations = {r.id: r for r in relations}
-        self._index_links()
         self.entities = {e.id: e for e in entities}
+        self._reindexed()
+
+    def _reindexed(self) -> None:
+        """After the records, links or entities were replaced wholesale: index them, and
+        tell the views to start over."""
+        self._index_links()
         self._index_entities()
         if self.current is not None:
             self.current = self._by_id.get(self.current.id)
@@ -341,13 +346,7 @@ class OpenDocument(QObject):
                 if ours(pair.after):
                     held[pair.after.id] = pair.after
         self._set_records(sorted(by_id.values(), key=sort_key))
-        self._index_links()
-        self._index_entities()
-        if self.current is not None:
-            self.current = self._by_id.get(self.current.id)
-        self.reset.emit()
-        self.linksChanged.emit()
-        self.currentChanged.emit(self.current)
+        self._reindexed()
 
     def _insert(self, record: AnnotationData) -> None:
         key = sort_key(record)
