@@ -57,6 +57,8 @@ def _all_removed(change: Change) -> bool:
 
 
 def write_bulk(session: Session, change: Change) -> None:
+    """Write a change is_bulk accepts, in change_writer's order: what goes away first (links,
+    then entities, then annotations), then what comes (annotations, links, entities)."""
     session.flush()
     removed = [p.before for p in change.entities if p.before is not None]
     added = [p.after for p in change.entities if p.after is not None]
