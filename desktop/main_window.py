@@ -460,10 +460,12 @@ class MainWindow(QMainWindow):
             self.links.confirm()
         elif self.suggestions.current is not None:
             self.suggestions.accept()
+        else:
+            self.show_message(self.suggestions.nothing_current())
 
     def reject_suggestion(self) -> None:
         if not self.suggestions.reject():
-            self.show_message("No suggestion selected: N goes to the next one.")
+            self.show_message(self.suggestions.nothing_current())
 
     def select_annotation(self, record: AnnotationData | None) -> None:
         self.doc.set_current(record)

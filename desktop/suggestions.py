@@ -131,10 +131,16 @@ class SuggestionController(QObject):
             self.index = keys.index(current.key)
             self._show()
 
+    def nothing_current(self) -> str:
+        """What Enter, Backspace or N say when there is no suggestion to act on."""
+        if self.items:
+            return "No suggestion selected: N goes to the next one."
+        return "No suggestions: Ctrl+Shift+S asks for them."
+
     def step(self, backwards: bool) -> None:
         """N / Shift+N: the next (previous) suggestion after the caret."""
         if not self.items:
-            self.window.show_message("No suggestions: Ctrl+Shift+S asks for them.")
+            self.window.show_message(self.nothing_current())
             return
         if self.index >= 0 and not self._on_screen(self.items[self.index]):
             self.index = -1  # the reader scrolled away: go on from what they see

@@ -158,3 +158,13 @@ def test_a_suggestion_scrolled_out_of_sight_is_shown_before_any_key_acts_on_it(m
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
     shortcut(qtbot, view, Qt.Key.Key_N)  # goes on from what is on screen, not from the top
     assert hints.current.quote.start > len(TEXT) + len(filler)
+
+
+def test_enter_and_backspace_say_what_to_do_when_no_suggestion_is_current(make_window, qtbot):
+    window = make_window({"a.txt": TEXT})
+    view = window.article
+    shortcut(qtbot, view, Qt.Key.Key_Return)
+    assert window.statusBar().currentMessage() == "No suggestions: Ctrl+Shift+S asks for them."
+    shortcut(qtbot, view, Qt.Key.Key_Backspace)
+    assert window.statusBar().currentMessage() == "No suggestions: Ctrl+Shift+S asks for them."
+    assert len(window.doc) == 0
