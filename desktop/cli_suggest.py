@@ -130,8 +130,10 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
 
     annotator = current_annotator(store, getattr(args, "annotator", None))
     objects = []
+    listed = documents = 0
     with _stdout() as out:
         for document in _documents(store, args, annotator):
+            documents += 1
             suggestions = suggest(document.text, document.id, annotator, lexicon)
             if args.json:
                 objects.append(document_json(suggestions.exported(document)))
@@ -139,8 +141,11 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
             todo = pending(suggestions, store.annotations(document.id, annotator))
             shown = Suggestions(document.id, annotator, tuple(todo))
             _write_lines(shown, document, out, with_document=True)
+            listed += len(todo)
         if args.json:
             _write_json(objects, out)
+    if not args.json and not listed:  # a word on stderr, so stdout stays the list
+        print(f"spanwise: no suggestions left in {documents} document(s)", file=sys.stderr)
     return 0
 
 

@@ -181,8 +181,9 @@ def test_suggestions_in_the_database_are_listed_then_accepted(
     # his name, "Zelensky" twice, "He", "The President", "he"
     assert entities["Volodymyr Zelensky"] == 6
     assert sum(link.type == "speaker" for link in links) == 15
-    # nothing left to suggest, and accepting again adds nothing
-    assert spanwise(capsys, "--db", db, "--annotator", "ana", "suggest")[1] == ""
+    # nothing left to suggest (said on stderr), and accepting again adds nothing
+    _, out, err = spanwise(capsys, "--db", db, "--annotator", "ana", "suggest")
+    assert (out, err) == ("", "spanwise: no suggestions left in 1 document(s)\n")
     code, out, _ = spanwise(capsys, "--db", db, "--annotator", "ana", "suggest", "--accept-all")
     assert out == "accepted 0 suggestion(s) in 1 document(s), 15 already annotated\n"
 
