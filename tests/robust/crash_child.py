@@ -3,7 +3,8 @@ each step on standard output, one JSON object a line, written only after the cal
 
     python -m tests.robust.crash_child DB WORKDIR MODE SEED   (from the repository root)
 
-MODE is `edits` (Changes from db/edits.py through Store.apply, undo included), `import` (a
+MODE is `edits` (Changes from db/edits.py through Store.apply, undo included, and now and
+then one of BULK_EDIT annotations, which is written in bulk), `import` (a
 large batch of text files), `json` (a Spanwise export with links and entities, through the
 same import the File menu uses) or `export` (the whole database to a file, again and again).
 It runs until it is killed. Before each write it says what it is about to do (`do`,
@@ -21,7 +22,7 @@ from typing import Any
 
 from db import edits
 from db.batch_import import import_paths
-from db.changes import Change
+from db.changes import Change, merged
 from db.errors import SpanwiseError
 from db.records import new_annotation
 from db.spanwise_json import export_json, save_export
@@ -32,6 +33,7 @@ ANNOTATOR = "crash"
 IMPORT_FILES = 120
 JSON_DOCUMENTS = 15
 JSON_ANNOTATIONS = 24
+BULK_EDIT = 300  # annotations in one edit now and then
 
 
 def report(**fields: Any) -> None:
@@ -57,13 +59,10 @@ def random_change(store: Store, doc_id: str, text: str, rng: random.Random) -> C
     relations = store.relations(doc_id, ANNOTATOR)
     entities = store.entities(doc_id, ANNOTATOR)
     choice = rng.random()
+    if choice < 0.06:  # "Accept all" size: written in bulk (db/bulk_change.py); its undo too
+        return merged("Add many", [_new_span(doc_id, text, rng) for _ in range(BULK_EDIT)])
     if choice < 0.45 or len(annotations) < 4:
-        label = rng.choice(["Quote", "Speaker", "Cue", "Participant"])
-        start = rng.randrange(0, len(text) - 1)
-        end = rng.randrange(start + 1, min(len(text), start + 60) + 1)
-        attributes = {"kind": rng.choice(["direct", "indirect"])} if label == "Quote" else {}
-        record = new_annotation(doc_id, ANNOTATOR, label, start, end, attributes)
-        return edits.add_annotation(record, text)
+        return _new_span(doc_id, text, rng)
     if choice < 0.6:
         before = rng.choice(annotations)
         after = dataclasses.replace(before, note=f"note {rng.randrange(10**6)} — ✓")
@@ -82,6 +81,15 @@ def random_change(store: Store, doc_id: str, text: str, rng: random.Random) -> C
             mention, current, target, f"Entity {rng.randrange(99)}", "person"
         )
     return None
+
+
+def _new_span(doc_id: str, text: str, rng: random.Random) -> Change:
+    label = rng.choice(["Quote", "Speaker", "Cue", "Participant"])
+    start = rng.randrange(0, len(text) - 1)
+    end = rng.randrange(start + 1, min(len(text), start + 60) + 1)
+    attributes = {"kind": rng.choice(["direct", "indirect"])} if label == "Quote" else {}
+    record = new_annotation(doc_id, ANNOTATOR, label, start, end, attributes)
+    return edits.add_annotation(record, text)
 
 
 def run_edits(store: Store, rng: random.Random) -> None:

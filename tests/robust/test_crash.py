@@ -22,7 +22,13 @@ from typing import Any
 from db.records import AnnotationData, EntityData, RelationData
 from db.store import Store
 from seeds import seed_paths
-from tests.robust.crash_child import ANNOTATOR, IMPORT_FILES, JSON_ANNOTATIONS, JSON_DOCUMENTS
+from tests.robust.crash_child import (
+    ANNOTATOR,
+    BULK_EDIT,
+    IMPORT_FILES,
+    JSON_ANNOTATIONS,
+    JSON_DOCUMENTS,
+)
 from tests.robust.helpers import (
     Child,
     State,
@@ -43,6 +49,7 @@ class Tally:
     kills: int = 0
     by_mode: Counter[str] = field(default_factory=Counter)
     edits_reported: int = 0
+    bulk_edits_reported: int = 0  # of BULK_EDIT annotations, written in bulk
     edits_lost: int = 0
     edits_in_flight: Counter[str] = field(default_factory=Counter)
     killed_inside_import: int = 0
@@ -53,7 +60,8 @@ class Tally:
     def line(self) -> str:
         return (
             f"crash run (seed {SEED}): {self.kills} kills survived {dict(self.by_mode)}, "
-            f"{self.edits_reported} edits reported, {self.edits_lost} lost, "
+            f"{self.edits_reported} edits reported ({self.bulk_edits_reported} in bulk), "
+            f"{self.edits_lost} lost, "
             f"edits in flight at a kill: {dict(self.edits_in_flight)}, "
             f"{self.killed_inside_import} kills inside an import transaction "
             f"({self.imports_landed_whole} landed whole, {self.imports_left_nothing} left "
@@ -146,6 +154,7 @@ def _check_edits(
             assert in_flight is not None
             state = _applied(state, in_flight)
             tally.edits_reported += 1
+            tally.bulk_edits_reported += len(in_flight["annotations"]) >= BULK_EDIT
             in_flight = None
         elif "refused" in report:
             in_flight = None
