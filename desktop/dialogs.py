@@ -7,11 +7,25 @@ answers at once (see tests/desktop/conftest.py).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCursor
+from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from db.records import EntityData
 from desktop.entity_chooser import EntityChooser
+
+
+def _answered(box: QMessageBox) -> int:
+    """A message shown in the middle of long work (an error while accepting thousands of
+    suggestions) gets the arrow back while it waits for an answer, then the wait cursor."""
+    waiting = 0
+    while QGuiApplication.overrideCursor() is not None:
+        QGuiApplication.restoreOverrideCursor()
+        waiting += 1
+    try:
+        return box.exec()
+    finally:
+        for _ in range(waiting):
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
 
 
 class Dialogs:
@@ -47,19 +61,19 @@ class Dialogs:
     def error(self, parent: QWidget | None, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+        _answered(box)
 
     def info(self, parent: QWidget | None, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+        _answered(box)
 
     def confirm(self, parent: QWidget | None, title: str, message: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, message, parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        return _answered(box) == QMessageBox.StandardButton.Yes
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str) -> str | None:
         text, ok = QInputDialog.getText(parent, title, label, text=default)

@@ -143,3 +143,27 @@ def test_an_edit_before_the_rest_has_loaded_waits_for_it(make_window, qtbot, mon
     window.actions_by_name["label:Speaker"].trigger()
     assert window.doc.complete
     assert len(window.doc) == len(window.store.annotations(long_id, "ana"))
+
+
+def test_a_message_during_long_work_shows_the_arrow_not_the_wait_cursor(qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.dialogs import Dialogs
+
+    seen = []
+
+    def answer():
+        seen.append(QGuiApplication.overrideCursor())
+        QApplication.activeModalWidget().done(0)
+
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # long work under way
+    try:
+        QTimer.singleShot(0, answer)
+        Dialogs().error(None, "Could not save", "The disk is full.")
+        assert seen == [None]  # the arrow while the message waits for the user
+        assert QGuiApplication.overrideCursor() is not None  # the work goes on: wait again
+    finally:
+        while QGuiApplication.overrideCursor() is not None:
+            QGuiApplication.restoreOverrideCursor()
