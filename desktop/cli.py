@@ -116,6 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _name_unknown_option(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """`spanwise --database x.db docs` would be refused as "invalid choice: 'x.db'": name the
+    option that is not one instead."""
+    first = next((i for i, token in enumerate(argv) if not token.startswith("-")), len(argv))
+    try:
+        _, unknown = parser.parse_known_args(argv[:first])
+    except UsageError:
+        return
+    options = [token for token in unknown if token.startswith("-")]
+    if options:
+        raise UsageError(f"unknown option {options[0]} (see {parser.prog} --help)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(list(sys.argv[1:] if argv is None else argv))
@@ -131,7 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError:
+        _name_unknown_option(parser, argv)
+        raise
     command = args.command or "gui"
     schema_text = read_schema_file(args.schema) if args.schema else None
     if command == "gui":

@@ -300,6 +300,11 @@ def test_unknown_subcommand(capsys: pytest.CaptureFixture[str], db: str) -> None
     assert_refused(cli(capsys, "--db", db, "frobnicate"), "invalid choice", "--help")
 
 
+def test_an_unknown_option_is_named(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    refused = assert_refused(cli(capsys, "--database", db, "docs"), "unknown option --database")
+    assert "invalid choice" not in refused
+
+
 def test_import_without_paths(capsys: pytest.CaptureFixture[str], db: str) -> None:
     assert_refused(cli(capsys, "--db", db, "import"), "required")
 
