@@ -7,6 +7,7 @@ PositionMap, the one place where code points and UTF-16 positions meet.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -75,6 +76,7 @@ class ArticleView(QPlainTextEdit):
         self._decorating = False
         self.candidate_id: str | None = None
         self.suggested: list[tuple[tuple[int, int], ...]] = []
+        self._suggested_starts: list[int] = []
         self.suggested_parts: list[tuple[tuple[int, int], ...]] = []
         self.suggested_current: tuple[tuple[int, int], ...] | None = None
         doc.reset.connect(self._load)
@@ -176,6 +178,7 @@ class ArticleView(QPlainTextEdit):
     ) -> None:
         """Suggested quotes (and the current one's speaker and cue), drawn dashed and muted."""
         self.suggested = quotes
+        self._suggested_starts = [spans[0][0] for spans in quotes]  # in text order, disjoint
         self.suggested_parts = parts
         self.suggested_current = current
         self.viewport().update()
@@ -222,8 +225,11 @@ class ArticleView(QPlainTextEdit):
             return
         start, end = self.visible_offsets()
         muted = QColor("#78909c")
-        for spans in self.suggested:
-            if spans[-1][1] < start or spans[0][0] > end:
+        first = max(0, bisect_right(self._suggested_starts, start) - 1)  # only what is visible
+        for spans in self.suggested[first:]:
+            if spans[0][0] > end:
+                break
+            if spans[-1][1] < start:
                 continue
             current = spans == self.suggested_current
             pen = QPen(muted.darker(150) if current else muted, 2.0 if current else 1.0)
