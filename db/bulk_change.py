@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.change_writer import check_spans
+from db.change_writer import (
+    End,
+    check_entity_shape,
+    check_link_ends,
+    check_mention,
+    check_spans,
+)
 from db.changes import Change
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.import_writer import ANNOTATION_COLUMNS, annotation_row, chunks, insert_many
@@ -213,7 +219,7 @@ class _Additions:
             mark_in_progress(session, document_id, who)
         session.flush()
 
-    def _ends(self, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    def _ends(self, ids: Sequence[str]) -> dict[str, End]:
         """id -> (document, annotator, label) of these annotations, as the database has them."""
         names = dict(self.session.execute(select(Annotator.id, Annotator.name)).tuples().all())
         ends = {}
@@ -238,7 +244,9 @@ class _Additions:
         ends = self._ends([end for link in links for end in (link.source, link.target)])
         rows = []
         for link in links:
-            self._check_link(link, ends)
+            check_link_ends(
+                link, ends.get(link.source), ends.get(link.target), self.types.get(link.type)
+            )
             rows.append(
                 (
                     link.id,
@@ -269,31 +277,6 @@ class _Additions:
                         f"an annotation can have at most {maximum} {kind} link(s)"
                     )
 
-    def _check_link(self, link: RelationData, ends: dict[str, tuple[str, str, str]]) -> None:
-        """change_writer.check_relation, against the ends looked up at once."""
-        source = ends.get(link.source)
-        if source is None:
-            raise InvalidAnnotation(f"the {link.type} link's source {link.source} does not exist")
-        target = ends.get(link.target)
-        if target is None:
-            raise InvalidAnnotation(f"the {link.type} link's target {link.target} does not exist")
-        if source[0] != link.document_id or target[0] != link.document_id:
-            raise InvalidAnnotation(f"a {link.type} link must stay within one document")
-        if source[1] != link.annotator or target[1] != link.annotator:
-            raise InvalidAnnotation(
-                f"a {link.type} link of {link.annotator} must join {link.annotator}'s annotations"
-            )
-        if link.source == link.target:
-            raise InvalidAnnotation("an annotation cannot be linked to itself")
-        relation_type = self.types.get(link.type)
-        if relation_type is None:
-            raise InvalidAnnotation(f"the schema has no link type '{link.type}'")
-        if not relation_type.allows(source[2], target[2]):
-            raise InvalidAnnotation(
-                f"a {link.type} link goes from {'/'.join(relation_type.from_labels)} to "
-                f"{'/'.join(relation_type.to_labels)}, not from {source[2]} to {target[2]}"
-            )
-
     def _entities(self, entities: Sequence[EntityData]) -> None:
         session = self.session
         ids = [entity.id for entity in entities]
@@ -316,7 +299,12 @@ class _Additions:
         entity_rows: list[tuple[str, str, int, str, str]] = []
         mention_rows: list[tuple[str, str, int]] = []
         for entity in entities:
-            self._check_entity(entity, ends, held)
+            check_entity_shape(entity)
+            for mention in entity.mentions:
+                end = ends.get(mention)
+                label = self.labels.get(end[2]) if end is not None else None
+                forms = label is not None and label.forms_entities
+                check_mention(entity, mention, end, forms, held.get(mention, ""))
             held.update({m: entity.id for m in entity.mentions})
             entity_rows.append(
                 (
@@ -333,34 +321,3 @@ class _Additions:
         insert_many(
             session, "entity_mention", ("entity_id", "annotation_id", "position"), mention_rows
         )
-
-    def _check_entity(
-        self, entity: EntityData, ends: dict[str, tuple[str, str, str]], held: dict[str, str]
-    ) -> None:
-        """change_writer._check_entity, against the mentions looked up at once."""
-        name = entity.name
-        if not name.strip():
-            raise InvalidAnnotation("an entity needs a name")
-        if not entity.mentions:
-            raise InvalidAnnotation(f"entity '{name}' has no mention")
-        if len(set(entity.mentions)) != len(entity.mentions):
-            raise InvalidAnnotation(f"entity '{name}' lists a mention twice")
-        for mention in entity.mentions:
-            end = ends.get(mention)
-            if end is None:
-                raise InvalidAnnotation(f"entity '{name}': mention {mention} does not exist")
-            if end[0] != entity.document_id or end[1] != entity.annotator:
-                raise InvalidAnnotation(
-                    f"entity '{name}': mention {mention} is in another document "
-                    "or by another annotator"
-                )
-            label = self.labels.get(end[2])
-            if label is None or not label.forms_entities:
-                raise InvalidAnnotation(
-                    f"entity '{name}': {end[2]} annotations cannot form entities"
-                )
-            other = held.get(mention)
-            if other and other != entity.id:
-                raise InvalidAnnotation(
-                    f"entity '{name}': mention {mention} already belongs to another entity"
-                )

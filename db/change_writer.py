@@ -35,6 +35,7 @@ from db.rows import (
     relation_row,
     relation_type_def,
 )
+from db.schema import RelationTypeDef
 
 
 def check_spans(text: str, start: int, end: int, fragments: Fragments) -> None:
@@ -180,27 +181,48 @@ def _recheck_links(session: Session, record: AnnotationData) -> None:
         )
 
 
+End = tuple[
+    str, str, str
+]  # an annotation as links and entities need it: document, annotator, label
+
+
 def check_relation(session: Session, link: RelationData) -> None:
     """The link's ends exist in its document, belong to its annotator, and the database's
     schema allows this type between their labels."""
     source = _annotation(session, link.source, f"{link.type} link's source")
     target = _annotation(session, link.target, f"{link.type} link's target")
-    if source.document_id != link.document_id or target.document_id != link.document_id:
+    row = session.scalar(select(RelationType).where(RelationType.name == link.type))
+    check_link_ends(
+        link,
+        (source.document_id, source.annotator, source.label),
+        (target.document_id, target.annotator, target.label),
+        None if row is None else relation_type_def(row),
+    )
+
+
+def check_link_ends(
+    link: RelationData, source: End | None, target: End | None, kind: RelationTypeDef | None
+) -> None:
+    """The rules for a link, given its ends and its type as the database has them (None:
+    missing); the record-by-record and the bulk writers both ask here."""
+    if source is None:
+        raise InvalidAnnotation(f"the {link.type} link's source {link.source} does not exist")
+    if target is None:
+        raise InvalidAnnotation(f"the {link.type} link's target {link.target} does not exist")
+    if source[0] != link.document_id or target[0] != link.document_id:
         raise InvalidAnnotation(f"a {link.type} link must stay within one document")
-    if source.annotator != link.annotator or target.annotator != link.annotator:
+    if source[1] != link.annotator or target[1] != link.annotator:
         raise InvalidAnnotation(
             f"a {link.type} link of {link.annotator} must join {link.annotator}'s annotations"
         )
     if link.source == link.target:
         raise InvalidAnnotation("an annotation cannot be linked to itself")
-    row = session.scalar(select(RelationType).where(RelationType.name == link.type))
-    if row is None:
+    if kind is None:
         raise InvalidAnnotation(f"the schema has no link type '{link.type}'")
-    relation_type = relation_type_def(row)
-    if not relation_type.allows(source.label, target.label):
+    if not kind.allows(source[2], target[2]):
         raise InvalidAnnotation(
-            f"a {link.type} link goes from {'/'.join(relation_type.from_labels)} to "
-            f"{'/'.join(relation_type.to_labels)}, not from {source.label} to {target.label}"
+            f"a {link.type} link goes from {'/'.join(kind.from_labels)} to "
+            f"{'/'.join(kind.to_labels)}, not from {source[2]} to {target[2]}"
         )
 
 
@@ -226,31 +248,46 @@ def _check_relation_count(session: Session, link: RelationData) -> None:
 
 
 def _check_entity(session: Session, entity: EntityData) -> None:
+    check_entity_shape(entity)
+    owner = annotator_id(session, entity.annotator)
+    for mention_id in entity.mentions:
+        mention = session.get(Annotation, mention_id)
+        end = None
+        if mention is not None:
+            who = entity.annotator if mention.annotator_id == owner else ""
+            end = (mention.document_id, who, mention.label.name)
+        forms = mention is not None and bool(mention.label.forms_entities)
+        check_mention(entity, mention_id, end, forms, _entity_of(session, mention_id))
+
+
+def check_entity_shape(entity: EntityData) -> None:
+    """An entity has a name and mentions, each once."""
     if not entity.name.strip():
         raise InvalidAnnotation("an entity needs a name")
     if not entity.mentions:
         raise InvalidAnnotation(f"entity '{entity.name}' has no mention")
     if len(set(entity.mentions)) != len(entity.mentions):
         raise InvalidAnnotation(f"entity '{entity.name}' lists a mention twice")
-    owner = annotator_id(session, entity.annotator)
-    for mention_id in entity.mentions:
-        mention = session.get(Annotation, mention_id)
-        if mention is None:
-            raise InvalidAnnotation(f"entity '{entity.name}': mention {mention_id} does not exist")
-        if mention.document_id != entity.document_id or mention.annotator_id != owner:
-            raise InvalidAnnotation(
-                f"entity '{entity.name}': mention {mention_id} is in another document "
-                "or by another annotator"
-            )
-        if not mention.label.forms_entities:
-            raise InvalidAnnotation(
-                f"entity '{entity.name}': {mention.label.name} annotations cannot form entities"
-            )
-        other = _entity_of(session, mention_id)
-        if other and other != entity.id:
-            raise InvalidAnnotation(
-                f"entity '{entity.name}': mention {mention_id} already belongs to another entity"
-            )
+
+
+def check_mention(
+    entity: EntityData, mention_id: str, end: End | None, forms_entities: bool, held_by: str
+) -> None:
+    """The rules for one mention of an entity, given the annotation as the database has it
+    (None: missing), whether its label forms entities, and the entity holding it ("": none)."""
+    name = entity.name
+    if end is None:
+        raise InvalidAnnotation(f"entity '{name}': mention {mention_id} does not exist")
+    if end[0] != entity.document_id or end[1] != entity.annotator:
+        raise InvalidAnnotation(
+            f"entity '{name}': mention {mention_id} is in another document or by another annotator"
+        )
+    if not forms_entities:
+        raise InvalidAnnotation(f"entity '{name}': {end[2]} annotations cannot form entities")
+    if held_by and held_by != entity.id:
+        raise InvalidAnnotation(
+            f"entity '{name}': mention {mention_id} already belongs to another entity"
+        )
 
 
 def dependents(
