@@ -58,6 +58,12 @@ def snap_span(text: str, start: int, end: int, whole_words: bool = True) -> tupl
             start -= 1
         while _inside_word(text, end):
             end += 1
+    return strip_span(text, start, end)
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """text[start:end] without white space at either end, as offsets (equal when nothing
+    else is there): .strip() without copying the stretch."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

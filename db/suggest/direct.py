@@ -6,8 +6,9 @@ next paragraph keeps that quote's speaker."""
 
 from __future__ import annotations
 
+from db.spans import strip_span
 from db.suggest.analysis import Analysis, Cue, token_index
-from db.suggest.found import Found, Span, stripped_end, trimmed
+from db.suggest.found import Found, Span, trimmed
 from db.suggest.speakers import Mention, speaker_after, speaker_before, subject_at_start
 from db.suggest.text_units import Token
 
@@ -109,7 +110,7 @@ def _attribution_before(
         )
     if speaker is None:
         return None
-    mark = analysis.text[stripped_end(analysis.text, start, quotation.open) - 1]
+    mark = analysis.text[strip_span(analysis.text, start, quotation.open)[1] - 1]
     how = {":": "colon", ",": "comma"}.get(mark, "verb")
     return Found("direct", f"direct:cue-before-{how}", [], cue, speaker, (index,))
 
@@ -191,7 +192,7 @@ def find_direct(analysis: Analysis, used_cues: set[int]) -> list[Found]:
         if sentence is None:
             continue
         start, _ = analysis.sentences.spans[sentence]
-        end = stripped_end(text, start, quotation.open)  # of the words before the quotation
+        start, end = strip_span(text, start, quotation.open)  # the words before the quotation
         result: Found | None = None
         if end == start:
             result = _attribution_after(analysis, index, used_cues)

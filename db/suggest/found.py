@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.spans import strip_span
 from db.suggest.analysis import Cue
 from db.suggest.speakers import Mention
 
@@ -45,19 +46,10 @@ class Found:
         return min(points) if points else self.start
 
 
-def stripped_end(text: str, start: int, end: int) -> int:
-    """Where text[start:end] ends once trailing white space is stripped (start if nothing is
-    left): the same as len(text[start:end].rstrip()) + start, without copying a long stretch."""
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return end
-
-
 def trimmed(text: str, start: int, end: int, strip_stop: bool = True) -> Span | None:
     """A span without surrounding white space, a trailing comma, or (for clauses) the
     sentence's final stop; None if nothing is left."""
-    while start < end and text[start].isspace():
-        start += 1
+    start, end = strip_span(text, start, end)
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     if strip_stop and end > start and text[end - 1] in ".;:!?…":

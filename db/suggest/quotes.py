@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from db.spans import strip_span
+
 MARK = re.compile(r"[\"'“”„«»‘’‚‹›]")
 # What can close a quotation opened by each mark.
 CLOSERS = {
@@ -65,12 +67,8 @@ class Quotation:
     def contents(self, text: str) -> list[tuple[int, int]]:
         """The words inside the marks, one span per paragraph, white space trimmed."""
         spans = []
-        for mark, stop in self.pieces:
-            start = mark + 1
-            while start < stop and text[start].isspace():
-                start += 1
-            while stop > start and text[stop - 1].isspace():
-                stop -= 1
+        for mark, end in self.pieces:
+            start, stop = strip_span(text, mark + 1, end)
             if start < stop:
                 spans.append((start, stop))
         return spans

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from db.spans import strip_span
 from db.suggest.words import words
 
 # Combining marks continue a word (Zoe + U+0308 is one word, as it is one letter on screen).
@@ -77,11 +78,7 @@ def lines(text: str) -> list[tuple[int, int]]:
     """Non-blank lines (paragraphs in an article), without their line breaks."""
     result = []
     for match in LINE.finditer(text):
-        start, end = match.span()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = strip_span(text, *match.span())
         if start < end:
             result.append((start, end))
     return result
