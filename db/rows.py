@@ -3,6 +3,9 @@ session the caller owns)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -77,25 +80,29 @@ def label_by_name(session: Session, name: str) -> Label:
 
 def add_labels(session: Session, labels: list[LabelDef] | tuple[LabelDef, ...]) -> None:
     """Add the labels the database lacks (a database keeps its own definitions)."""
-    known = set(session.scalars(select(Label.name)))
-    position = len(known)
-    for label in labels:
-        if label.name not in known:
-            session.add(label_row(label, position))
-            known.add(label.name)
-            position += 1
-    session.flush()
+    _add_missing(session, Label, [(label.name, label) for label in labels], label_row)
 
 
 def add_relation_types(
     session: Session, relation_types: list[RelationTypeDef] | tuple[RelationTypeDef, ...]
 ) -> None:
-    known = set(session.scalars(select(RelationType.name)))
+    """Add the link types the database lacks, after the ones it has."""
+    named = [(relation.name, relation) for relation in relation_types]
+    _add_missing(session, RelationType, named, relation_type_row)
+
+
+def _add_missing(
+    session: Session,
+    model: type[Label] | type[RelationType],
+    named: list[tuple[str, Any]],
+    make_row: Callable[[Any, int], Label | RelationType],
+) -> None:
+    known = set(session.scalars(select(model.name)))
     position = len(known)
-    for relation in relation_types:
-        if relation.name not in known:
-            session.add(relation_type_row(relation, position))
-            known.add(relation.name)
+    for name, definition in named:
+        if name not in known:
+            session.add(make_row(definition, position))
+            known.add(name)
             position += 1
     session.flush()
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from db.suggest.lexicon import CueWord, Lexicon
-from db.suggest.quotes import find_quotations
+from db.suggest.quotes import Quotation, find_quotations
 from db.suggest.text_units import Token, lines, split_sentences, tokens
 
 _SPACE = re.compile(r"\s")
@@ -66,6 +66,16 @@ class Analysis:
         self.cue_ending = {c.end: c for c in self.cues}  # cues never overlap
 
     # -- lookups ------------------------------------------------------------------------------
+
+    def untaken_quotations(self, taken: Container[int]) -> Iterator[tuple[int, Quotation, int]]:
+        """(index, quotation, sentence it opens in) of the quotations not in `taken`, which
+        is asked afresh at each step: a rule may take the next one as it goes."""
+        for index, quotation in enumerate(self.quotations):
+            if index in taken:
+                continue
+            sentence = self.sentences.index_at(quotation.open)
+            if sentence is not None:
+                yield index, quotation, sentence
 
     def line_index(self, position: int) -> int:
         return bisect_right(self.line_starts, position) - 1

@@ -185,12 +185,7 @@ def find_direct(analysis: Analysis, used_cues: set[int]) -> list[Found]:
     taken: set[int] = set()
     text = analysis.text
     thats = _FirstThat(analysis)
-    for index, quotation in enumerate(analysis.quotations):
-        if index in taken:
-            continue
-        sentence = analysis.sentences.index_at(quotation.open)
-        if sentence is None:
-            continue
+    for index, quotation, sentence in analysis.untaken_quotations(taken):
         start, _ = analysis.sentences.spans[sentence]
         start, end = strip_span(text, start, quotation.open)  # the words before the quotation
         result: Found | None = None

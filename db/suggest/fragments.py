@@ -15,12 +15,7 @@ _MIN_UNATTRIBUTED_WORDS = 8
 def find_fragments(analysis: Analysis, used_cues: set[int], taken: set[int]) -> list[Found]:
     """A quotation inside a sentence, after an unused verb cue of that sentence."""
     found = []
-    for index, quotation in enumerate(analysis.quotations):
-        if index in taken:
-            continue
-        sentence = analysis.sentences.index_at(quotation.open)
-        if sentence is None:
-            continue
+    for index, quotation, sentence in analysis.untaken_quotations(taken):
         start, _ = analysis.sentences.spans[sentence]
         cue = analysis.last_cue(
             start, quotation.open, lambda c: c.start not in used_cues and c.is_verb
@@ -49,11 +44,8 @@ def find_unattributed(analysis: Analysis, taken: set[int]) -> list[Found]:
     """A long quotation that opens its sentence and ends a sentence, with no speaker found."""
     found = []
     text = analysis.text
-    for index, quotation in enumerate(analysis.quotations):
-        if index in taken:
-            continue
-        sentence = analysis.sentences.index_at(quotation.open)
-        if sentence is None or analysis.sentences.spans[sentence][0] != quotation.open:
+    for index, quotation, sentence in analysis.untaken_quotations(taken):
+        if analysis.sentences.spans[sentence][0] != quotation.open:
             continue
         spans = quote_spans(analysis, [index])
         words = sum(len(text[s:e].split()) for s, e in spans)
