@@ -26,7 +26,7 @@ from db.records import (
 )
 from db.schema import Schema, load_schema, parse_entity_types, parse_labels, parse_relation_types
 from db.store import Progress, Store
-from db.textfiles import MAX_TEXT_BYTES, shown, text_sha256
+from db.textfiles import MAX_TEXT_BYTES, parse_json, shown, text_sha256
 
 FORMAT = "spanwise"
 VERSION = 1
@@ -164,13 +164,7 @@ def parse_export_bytes(raw: bytes, name: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"{name}: not UTF-8 at byte {exc.start}") from exc
     try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise ImportRefused(
-            f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
-    except RecursionError as exc:
-        raise ImportRefused(f"{name}: JSON nested too deeply") from exc
+        data = parse_json(text, name, parse_constant=_no_constant)
     except ValueError as exc:  # NaN / Infinity, or a number of thousands of digits
         raise ImportRefused(f"{name}: not valid JSON ({str(exc).split(';')[0]})") from exc
     if not isinstance(data, dict):

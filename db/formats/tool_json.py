@@ -14,7 +14,7 @@ from typing import Any
 from db.errors import ImportRefused, SpanwiseError
 from db.records import DocumentData, ExportedDocument, now_iso
 from db.schema import LabelDef, RelationTypeDef, Schema
-from db.textfiles import MAX_TEXT_BYTES, text_sha256
+from db.textfiles import MAX_TEXT_BYTES, parse_json, text_sha256
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 # Colours for labels a database does not have yet, in the order they first appear.
@@ -46,14 +46,7 @@ def read_json(path: Path) -> Any:
     text = decode_utf8(read_bytes(path), path)
     if not text.strip():
         raise ImportRefused(f"{path}: the file is empty")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportRefused(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
-    except RecursionError as exc:
-        raise ImportRefused(f"{path}: JSON nested too deeply") from exc
+    return parse_json(text, str(path))
 
 
 def read_json_lines(path: Path) -> list[tuple[int, Any]]:
@@ -64,14 +57,7 @@ def read_json_lines(path: Path) -> list[tuple[int, Any]]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            records.append((number, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            raise ImportRefused(
-                f"{path}, line {number}: not valid JSON (column {exc.colno}: {exc.msg})"
-            ) from exc
-        except RecursionError as exc:
-            raise ImportRefused(f"{path}, line {number}: JSON nested too deeply") from exc
+        records.append((number, parse_json(line, f"{path}, line {number}", one_line=True)))
     if not records:
         raise ImportRefused(f"{path}: the file is empty")
     return records
