@@ -24,6 +24,7 @@ from db.change_writer import (
     check_spans,
 )
 from db.changes import Change
+from db.database import driver_connection
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.import_writer import ANNOTATION_COLUMNS, annotation_row, chunks, insert_many
 from db.models import (
@@ -99,9 +100,7 @@ def _first_repeated(ids: Sequence[str]) -> str | None:
 
 
 def _delete_many(session: Session, sql: str, ids: Sequence[str]) -> None:
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None
-    raw.executemany(sql, [(id_,) for id_ in ids])
+    driver_connection(session).executemany(sql, [(id_,) for id_ in ids])
 
 
 # -- removing ---------------------------------------------------------------------------------

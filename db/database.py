@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session
 
 from db.errors import DatabaseProblem
 
@@ -60,6 +61,14 @@ def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         connection.exec_driver_sql("BEGIN")
+
+
+def driver_connection(session: Session) -> Any:
+    """The sqlite3 connection under the session's own (same transaction), for the few hot
+    paths that read or write rows in bulk without SQLAlchemy building each one."""
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    return raw
 
 
 def for_writing(engine: Engine) -> Engine:

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db.change_writer import check_spans
+from db.database import driver_connection
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
 from db.models import (
     Annotation,
@@ -101,8 +102,7 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: list
     insert would rebuild a parameter dict and re-encode JSON for each of 200,000 rows."""
     if not rows:
         return
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None
+    raw = driver_connection(session)
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" * len(columns))
     raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)

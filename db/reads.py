@@ -17,7 +17,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from db.collector import paused_gc
-from db.database import storage_problem
+from db.database import driver_connection, storage_problem
 from db.models import Annotator, Entity, EntityMention, Label, Relation
 from db.records import (
     AnnotationData,
@@ -53,13 +53,10 @@ def _filtered(
 def _rows(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Plain tuples straight from the driver: the hot path of opening a large document.
     Errors get the same one-line messages as the engine's (damaged file, disk...)."""
-    connection = session.connection()
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
     try:
-        return list(raw.execute(sql, params).fetchall())
+        return list(driver_connection(session).execute(sql, params).fetchall())
     except sqlite3.Error as exc:
-        path = Path(connection.engine.url.database or "database")
+        path = Path(session.connection().engine.url.database or "database")
         raise storage_problem(path, exc) or exc from exc
 
 

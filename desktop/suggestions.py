@@ -71,7 +71,7 @@ class SuggestionController(QObject):
         doc = self.doc
         if doc.document_id is None or doc.document_id == self.shown_for:
             return
-        if not doc.complete or any(doc.mine(r) for r in doc.records()):
+        if not doc.complete or doc.count_mine():
             return  # work has begun here: suggestions stay on request
         self.request(quiet=True)
 
