@@ -26,20 +26,17 @@ from db.change_writer import (
 from db.changes import Change
 from db.database import driver_connection
 from db.errors import InvalidAnnotation, SpanwiseError
-from db.import_writer import ANNOTATION_COLUMNS, annotation_row, chunks, insert_many
+from db.import_writer import ANNOTATION_COLUMNS, Catalogue, annotation_row, chunks, insert_many
 from db.models import (
     Annotation,
     Annotator,
     Document,
     Entity,
     EntityMention,
-    Label,
     Relation,
-    RelationType,
 )
 from db.records import AnnotationData, EntityData, RelationData
-from db.rows import annotator_id, delete_entity, label_def, mark_in_progress, relation_type_def
-from db.schema import LabelDef, RelationTypeDef
+from db.rows import delete_entity, mark_in_progress
 
 BULK_RECORDS = 200  # annotations and links in a change from which it is written in bulk
 
@@ -154,19 +151,8 @@ class _Additions:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        rows = list(session.scalars(select(Label)))
-        self.label_ids = {row.name: row.id for row in rows}
-        self.labels: dict[str, LabelDef] = {row.name: label_def(row) for row in rows}
-        self.label_names = {row.id: row.name for row in rows}
-        self.types: dict[str, RelationTypeDef] = {
-            row.name: relation_type_def(row) for row in session.scalars(select(RelationType))
-        }
-        self.annotators: dict[str, int] = {}
-
-    def annotator(self, name: str) -> int:
-        if name not in self.annotators:
-            self.annotators[name] = annotator_id(self.session, name)
-        return self.annotators[name]
+        self.catalogue = Catalogue.load(session)
+        self.label_names = {id_: name for name, id_ in self.catalogue.label_ids.items()}
 
     def write(
         self,
@@ -201,17 +187,19 @@ class _Additions:
             if text is None:
                 raise InvalidAnnotation(f"no document with id {record.document_id}")
             check_spans(text, record.start, record.end, record.fragments)
-            label = self.labels.get(record.label)
+            label = self.catalogue.labels.get(record.label)
             if label is None:
                 raise InvalidAnnotation(f"unknown label '{record.label}'")
             try:
                 label.check_attributes(record.attributes)
             except SpanwiseError as exc:
                 raise InvalidAnnotation(str(exc)) from exc
-            who = self.annotator(record.annotator)
+            who = self.catalogue.annotator(record.annotator)
             started.add((record.document_id, who))
             rows.append(
-                annotation_row(record, record.document_id, who, self.label_ids[record.label])
+                annotation_row(
+                    record, record.document_id, who, self.catalogue.label_ids[record.label]
+                )
             )
         insert_many(session, "annotation", ANNOTATION_COLUMNS, rows)
         for document_id, who in sorted(started):
@@ -241,16 +229,17 @@ class _Additions:
         if clash is not None:
             raise InvalidAnnotation(f"a link with id {clash} exists already")
         ends = self._ends([end for link in links for end in (link.source, link.target)])
+        types = self.catalogue.relation_types
         rows = []
         for link in links:
             check_link_ends(
-                link, ends.get(link.source), ends.get(link.target), self.types.get(link.type)
+                link, ends.get(link.source), ends.get(link.target), types.get(link.type)
             )
             rows.append(
                 (
                     link.id,
                     link.document_id,
-                    self.annotator(link.annotator),
+                    self.catalogue.annotator(link.annotator),
                     link.type,
                     link.source,
                     link.target,
@@ -262,7 +251,7 @@ class _Additions:
             ("id", "document_id", "annotator_id", "type", "source_id", "target_id"),
             rows,
         )
-        limited = [link for link in links if self.types[link.type].max_per_source is not None]
+        limited = [link for link in links if types[link.type].max_per_source is not None]
         sources = sorted({link.source for link in limited})
         for chunk in chunks(sources):
             for _source, kind, count in session.execute(
@@ -270,7 +259,7 @@ class _Additions:
                 .where(Relation.source_id.in_(chunk))
                 .group_by(Relation.source_id, Relation.type)
             ).tuples():
-                maximum = self.types[kind].max_per_source if kind in self.types else None
+                maximum = types[kind].max_per_source if kind in types else None
                 if maximum is not None and count > maximum:
                     raise InvalidAnnotation(
                         f"an annotation can have at most {maximum} {kind} link(s)"
@@ -301,7 +290,7 @@ class _Additions:
             check_entity_shape(entity)
             for mention in entity.mentions:
                 end = ends.get(mention)
-                label = self.labels.get(end[2]) if end is not None else None
+                label = self.catalogue.labels.get(end[2]) if end is not None else None
                 forms = label is not None and label.forms_entities
                 check_mention(entity, mention, end, forms, held.get(mention, ""))
             held.update({m: entity.id for m in entity.mentions})
@@ -309,7 +298,7 @@ class _Additions:
                 (
                     entity.id,
                     entity.document_id,
-                    self.annotator(entity.annotator),
+                    self.catalogue.annotator(entity.annotator),
                     entity.name,
                     entity.label,
                 )

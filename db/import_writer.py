@@ -114,7 +114,7 @@ def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
 
 
 @dataclasses.dataclass
-class _Catalogue:
+class Catalogue:
     """The database's labels, link types and annotators, looked up once per import."""
 
     session: Session
@@ -125,7 +125,7 @@ class _Catalogue:
     annotators: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session) -> _Catalogue:
+    def load(cls, session: Session) -> Catalogue:
         rows = list(session.scalars(select(Label)))
         label_ids = {row.name: row.id for row in rows}
         labels = {row.name: label_def(row) for row in rows}
@@ -173,7 +173,7 @@ def write_import(
     for schema, documents in exports:
         add_labels(session, schema.labels)
         add_relation_types(session, schema.relation_types)
-        catalogue = _Catalogue.load(session)
+        catalogue = Catalogue.load(session)
         for exported in documents:
             doc = exported.document
             local_id = by_sha.get(doc.sha256)
@@ -239,7 +239,7 @@ class _DocumentImport:
     def __init__(
         self,
         session: Session,
-        catalogue: _Catalogue,
+        catalogue: Catalogue,
         document_id: str,
         text: str,
         replace: bool,
