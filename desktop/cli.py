@@ -155,7 +155,7 @@ def run(argv: list[str]) -> int:
     if command == "gui":
         from desktop.app import run_gui  # Qt is loaded only for the window
 
-        return run_gui(args.db, args.annotator, args.screenshot, schema_text)
+        return run_gui(args.db, args.annotator, getattr(args, "screenshot", None), schema_text)
     if command == "suggest":  # a FILE.txt needs no database; the rest opens its own
         return cli_suggest.run(args)
     store = open_store(args.db, schema_text=schema_text)
