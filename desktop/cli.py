@@ -32,26 +32,46 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
+GLOBAL_OPTIONS = "--db, --annotator and --schema may come before or after the command"
+EXPORT_ANNOTATOR = "only this annotator's annotations (an unknown name is refused)"
+
+
+def add_global_options(
+    parser: argparse.ArgumentParser, annotator_help: str, default: object = None
+) -> None:
+    """--db, --annotator and --schema. The top parser gives them their defaults; each
+    command's parser takes them too, with no default (argparse.SUPPRESS), so that an option
+    given before the command is not reset by the command's parser."""
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=default,
+        help=f"database file (default: $SPANWISE_DB or {default_database_path()})",
+    )
+    parser.add_argument("--annotator", default=default, help=annotator_help)
+    parser.add_argument(
+        "--schema",
+        type=Path,
+        default=default,
+        metavar="FILE.json",
+        help="label schema for a new database (an existing one gains its missing labels)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="spanwise",
         description="Annotate quotes, speakers and events in news articles, offline.",
+        epilog=f"{GLOBAL_OPTIONS}. With export, --annotator means {EXPORT_ANNOTATOR}.",
     )
     parser.add_argument("--version", action="version", version=f"spanwise {__version__}")
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help=f"database file (default: $SPANWISE_DB or {default_database_path()})",
-    )
-    parser.add_argument("--annotator", help="who is annotating (default: the last one, or you)")
-    parser.add_argument(
-        "--schema",
-        type=Path,
-        metavar="FILE.json",
-        help="label schema for a new database (an existing one gains its missing labels)",
+    add_global_options(
+        parser,
+        "who is annotating (default: the last one, or you); with export: " + EXPORT_ANNOTATOR,
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    # Every attribute `run` reads exists whatever the command: no command is the window.
+    parser.set_defaults(command="gui", screenshot=None)
 
     gui = commands.add_parser("gui", help="open the window (the default)")
     gui.add_argument(
@@ -90,11 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--format",
         dest="fmt",
-        default="spanwise",
         metavar="FORMAT",
         help="spanwise (default), brat, uima-xmi, doccano, w3c, bio, ...; see `spanwise formats`",
     )
-    exp.add_argument("--annotator", dest="only_annotator", help="only this annotator's annotations")
     exp.add_argument("--document", help="only the document with this id")
     exp.add_argument(
         "--flat",
@@ -107,12 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="for --flat: CSV or JSON lines (default: from the -o extension, else CSV)",
     )
 
-    commands.add_parser(
+    docs = commands.add_parser(
         "docs", help="list documents: id, title, and your status and annotation count there"
     )
-    commands.add_parser("formats", help="list the formats Spanwise imports and exports")
-    cli_agree.add_parser(commands)
-    cli_suggest.add_parser(commands)
+    formats = commands.add_parser("formats", help="list the formats Spanwise imports and exports")
+    for command in (gui, imp, docs, formats, cli_agree.add_parser(commands)):
+        add_global_options(
+            command, "who is annotating (default: the last one, or you)", argparse.SUPPRESS
+        )
+    add_global_options(exp, EXPORT_ANNOTATOR, argparse.SUPPRESS)
+    add_global_options(
+        cli_suggest.add_parser(commands),
+        "who accepts the suggestions (default: the last one)",
+        argparse.SUPPRESS,
+    )
     return parser
 
 
@@ -150,14 +176,16 @@ def run(argv: list[str]) -> int:
     except UsageError:
         _name_unknown_option(parser, argv)
         raise
-    command = args.command or "gui"
+    command = args.command
     schema_text = read_schema_file(args.schema) if args.schema else None
     if command == "gui":
         from desktop.app import run_gui  # Qt is loaded only for the window
 
-        return run_gui(args.db, args.annotator, getattr(args, "screenshot", None), schema_text)
+        return run_gui(args.db, args.annotator, args.screenshot, schema_text)
     if command == "suggest":  # a FILE.txt needs no database; the rest opens its own
         return cli_suggest.run(args)
+    if command == "export":
+        _check_export_options(args)
     store = open_store(args.db, schema_text=schema_text)
     try:
         if command == "import":
@@ -198,19 +226,33 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_export_options(args: argparse.Namespace) -> None:
+    """Refuse options that the chosen kind of export would ignore, before any file is opened."""
+    if args.flat and args.fmt is not None:
+        raise UsageError(
+            f"--flat {args.flat} writes a table, --format {args.fmt} annotations: "
+            "give one of them (see spanwise export --help)"
+        )
+    if args.table_format is not None and not args.flat:
+        raise UsageError(
+            f"--table-format {args.table_format} is for the quote table: add --flat quotes "
+            "(see spanwise export --help)"
+        )
+
+
 def _export(store: Store, args: argparse.Namespace) -> int:
     from db.exporting import export_to
     from db.spanwise_json import export_json, save_export, write_export
 
     if args.flat:
         return _export_quotes(store, args)
-    if args.fmt != "spanwise":
+    if args.fmt not in (None, "spanwise"):
         if args.output is None:
             raise SpanwiseError(f"--format {args.fmt} writes files: give -o FILE or FOLDER")
-        report = export_to(store, args.fmt, args.output, args.only_annotator, args.document)
+        report = export_to(store, args.fmt, args.output, args.annotator, args.document)
         print(f"exported to {args.output} ({args.fmt}): {report.describe()}", file=sys.stderr)
         return 0
-    data = export_json(store, args.only_annotator, args.document)
+    data = export_json(store, args.annotator, args.document)
     if args.output is None:
         stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         write_export(data, stdout)
@@ -229,7 +271,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 def _export_quotes(store: Store, args: argparse.Namespace) -> int:
     from db.flat_export import quote_rows, write_quotes_csv, write_quotes_jsonl
 
-    rows = quote_rows(store, args.only_annotator, args.document)
+    rows = quote_rows(store, args.annotator, args.document)
     fmt = args.table_format
     if fmt is None:
         fmt = (

@@ -81,9 +81,9 @@ def run(args: argparse.Namespace) -> int:
                 "suggest: give a FILE.txt, or --document/--accept-all for the database, not both"
             )
         return _suggest_file(args, lexicon)
-    schema_path = getattr(args, "schema", None)
+    schema_path = args.schema
     schema_text = read_schema_file(schema_path) if schema_path else None
-    store = open_store(getattr(args, "db", None), schema_text=schema_text)
+    store = open_store(args.db, schema_text=schema_text)
     try:
         if args.accept_all:
             return _accept_all(store, args, lexicon)
@@ -128,7 +128,7 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
     from db.spanwise_json import document_json
     from db.suggest import Suggestions, pending, suggest
 
-    annotator = current_annotator(store, getattr(args, "annotator", None))
+    annotator = current_annotator(store, args.annotator)
     objects = []
     listed = documents = 0
     with _stdout() as out:
@@ -152,7 +152,7 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
 def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
     from db.suggest import suggest
 
-    annotator = current_annotator(store, getattr(args, "annotator", None))
+    annotator = current_annotator(store, args.annotator)
     accepted = present = refused = documents = 0
     for document in _documents(store, args, annotator):
         documents += 1
