@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from db.errors import SpanwiseError
+from db.textfiles import split_source
 from desktop.session import read_schema_file
 
 if TYPE_CHECKING:
@@ -162,9 +163,8 @@ class FileMenu(QObject):
         if self.window.doc.document is None:
             self.window.show_message("No document is open.")
             return
-        self._export(
-            self.window.doc.document.id, f"{Path(self.window.doc.document.source).stem}.json"
-        )
+        document = self.window.doc.document
+        self._export(document.id, f"{split_source(document.source)[0]}.json")
 
     def _export(self, document_id: str | None, suggested: str) -> None:
         from db.spanwise_json import export_json, save_export
