@@ -15,6 +15,7 @@ from db import __version__
 from db.errors import SpanwiseError
 from db.store import Store
 from desktop import cli_agree, cli_suggest
+from desktop.display_check import require_display_libraries
 from desktop.session import (
     current_annotator,
     default_database_path,
@@ -179,6 +180,8 @@ def run(argv: list[str]) -> int:
     command = args.command
     schema_text = read_schema_file(args.schema) if args.schema else None
     if command == "gui":
+        # before Qt loads its platform: a missing X11 library is one line, not Qt's abort
+        require_display_libraries()
         from desktop.app import run_gui  # Qt is loaded only for the window
 
         return run_gui(args.db, args.annotator, args.screenshot, schema_text)
