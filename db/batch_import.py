@@ -12,6 +12,7 @@ from typing import Any
 from db.errors import ImportRefused
 from db.formats import FormatReport, ReadOptions
 from db.formats.detect import SPANWISE, TEXT, detect, load_formats
+from db.messages import Messages
 from db.records import ExportedDocument, ImportSummary
 from db.schema import Schema
 from db.spanwise_json import load_export_file, looks_like_spanwise, parse_export
@@ -80,7 +81,10 @@ def import_paths(
     nothing; what a format could not carry is listed in the summary's messages."""
     plan = plan_import(paths, encoding, fmt, options)
     summary = store.import_batch(plan.texts, plan.exports, replace, progress)
+    messages = Messages()
     for path, name, report in plan.reports:
-        summary.messages.insert(0, f"{path} ({name}): {report.describe()}")
-        summary.messages[1:1] = report.messages
+        messages.append(f"{path} ({name}): {report.describe()}")
+        messages.extend(report.messages)
+    messages.extend(summary.messages)
+    summary.messages = messages
     return summary

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from db.change_writer import check_spans
 from db.database import driver_connection
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
+from db.messages import Repeated, counted
 from db.models import (
     Annotation,
     Document,
@@ -76,6 +77,25 @@ ANNOTATION_COLUMNS = (
 dumps = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":")
 ).encode  # ids per IN (...) query, below SQLite's variable limit
+
+# What an import says about many files or records, each told once for all of them.
+ALREADY_THERE = Repeated("file", "{}: already in the database", "already in the database")
+SAME_TITLE = Repeated(
+    "document",
+    "{}: a document with this title but another text is in the database; imported as a "
+    "separate document",
+    "with the titles of other texts in the database; imported as separate documents",
+)
+_DIFFERS = "differs from the one in the database; kept the database's"
+_DIFFER = "differ from the ones in the database; kept the database's"
+ANNOTATION_CONFLICT = Repeated("annotation", "annotation {} " + _DIFFERS, _DIFFER)
+LINK_CONFLICT = Repeated("link", "{} " + _DIFFERS, _DIFFER)
+ENTITY_CONFLICT = Repeated("entity", "entity {} " + _DIFFERS, _DIFFER)
+MENTION_TAKEN = Repeated(
+    "entity",
+    "entity {}: the mention belongs to another entity in the database; entity not imported",
+    "with a mention that belongs to another entity in the database; not imported",
+)
 
 
 def annotation_row(
@@ -163,7 +183,7 @@ def write_import(
     for item in texts:
         if item.sha256 in by_sha:
             summary.documents_matched += 1
-            summary.messages.append(f"{item.path}: already in the database")
+            summary.messages.about(ALREADY_THERE, str(item.path))
         else:
             data = DocumentData("", item.title, item.path.name, item.text, item.sha256, "")
             by_sha[item.sha256] = add_document(session, data, position)
@@ -180,10 +200,7 @@ def write_import(
             new_document = local_id is None and not catalogue.has_annotations
             if local_id is None:
                 if doc.title in titles:
-                    summary.messages.append(
-                        f"'{doc.title}': a document with this title but another text is in the "
-                        "database; imported as a separate document"
-                    )
+                    summary.messages.about(SAME_TITLE, f"'{doc.title}'")
                 local_id = _new_document_id(doc, taken_ids)
                 insert_many(
                     session,
@@ -336,7 +353,7 @@ class _DocumentImport:
         if not self.replace:
             summary.annotations_conflicting += 1
             summary.tally(record.annotator, "conflicting")
-            _conflict(summary, f"annotation {record.id} ({record.annotator})")
+            summary.messages.about(ANNOTATION_CONFLICT, f"{record.id} ({record.annotator})")
             return
         summary.annotations_replaced += 1
         summary.tally(record.annotator, "replaced")
@@ -370,7 +387,9 @@ class _DocumentImport:
                     continue
                 if not self.replace:
                     self.summary.other_conflicting += 1
-                    _conflict(self.summary, f"{link.type} link {link.id} ({link.annotator})")
+                    self.summary.messages.about(
+                        LINK_CONFLICT, f"{link.type} link {link.id} ({link.annotator})"
+                    )
                     continue
                 counts[(row.source_id, row.type)] -= 1
                 self.session.delete(row)
@@ -380,9 +399,8 @@ class _DocumentImport:
             maximum = relation_type.max_per_source
             if maximum is not None and counts.get(key, 0) >= maximum:
                 self.summary.other_conflicting += 1
-                self.summary.messages.append(
-                    f"{link.type} link {link.id} ({link.annotator}): its source has {maximum} "
-                    f"{link.type} link(s) already in the database; kept the database's"
+                self.summary.messages.about(
+                    _link_limit(link.type, maximum), f"{link.id} ({link.annotator})"
                 )
                 continue
             counts[key] = counts.get(key, 0) + 1
@@ -450,8 +468,8 @@ class _DocumentImport:
                     continue
                 if not self.replace:
                     self.summary.other_conflicting += 1
-                    _conflict(
-                        self.summary, f"entity '{entity.name}' {entity.id} ({entity.annotator})"
+                    self.summary.messages.about(
+                        ENTITY_CONFLICT, f"'{entity.name}' {entity.id} ({entity.annotator})"
                     )
                     continue
                 delete_entity(self.session, entity.id)
@@ -464,9 +482,8 @@ class _DocumentImport:
             clash = next((m for m in entity.mentions if m in taken), None)
             if clash is not None:
                 self.summary.other_conflicting += 1
-                self.summary.messages.append(
-                    f"entity '{entity.name}' {entity.id}: mention {clash} belongs to another "
-                    "entity in the database; entity not imported"
+                self.summary.messages.about(
+                    MENTION_TAKEN, f"'{entity.name}' {entity.id} (mention {clash})"
                 )
                 continue
             entity_rows.append(
@@ -506,5 +523,11 @@ class _DocumentImport:
                 )
 
 
-def _conflict(summary: ImportSummary, what: str) -> None:
-    summary.messages.append(f"{what} differs from the one in the database; kept the database's")
+def _link_limit(link_type: str, maximum: int) -> Repeated:
+    most = counted(maximum, f"{link_type} link")
+    return Repeated(
+        f"{link_type} link",
+        f"{link_type} link {{}}: its source has {most} already in the database; kept the "
+        "database's",
+        f"whose sources have {most} already in the database; kept the database's",
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from db import __version__
 from db.errors import SpanwiseError
+from db.messages import counted
 from db.store import Store
 from desktop import cli_agree, cli_suggest
 from desktop.display_check import require_display_libraries
@@ -245,7 +246,7 @@ def _check_export_options(args: argparse.Namespace) -> None:
 
 def _export(store: Store, args: argparse.Namespace) -> int:
     from db.exporting import export_to
-    from db.spanwise_json import export_json, save_export, write_export
+    from db.spanwise_json import describe_export, export_json, save_export, write_export
 
     if args.flat:
         return _export_quotes(store, args)
@@ -262,12 +263,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         stdout.detach()
     else:
         save_export(data, args.output)
-        count = sum(len(d["annotations"]) for d in data["documents"])
-        print(
-            f"exported {len(data['documents'])} document(s), {count} annotation(s) "
-            f"to {args.output}",
-            file=sys.stderr,
-        )
+        print(f"exported {describe_export(data)} to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -291,7 +287,7 @@ def _export_quotes(store: Store, args: argparse.Namespace) -> int:
                 write(rows, handle)
         except OSError as exc:
             raise SpanwiseError(f"{args.output}: cannot write ({exc.strerror})") from exc
-        print(f"exported {len(rows)} quote(s) to {args.output}", file=sys.stderr)
+        print(f"exported {counted(len(rows), 'quote')} to {args.output}", file=sys.stderr)
     return 0
 
 

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from db.changes import Change, merged
 from db.errors import InvalidAnnotation, SpanwiseError
+from db.messages import counted
 from db.records import DocumentData, now_iso
 from db.store import Store
 from db.textfiles import read_text_file
@@ -145,7 +146,8 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
         if args.json:
             _write_json(objects, out)
     if not args.json and not listed:  # a word on stderr, so stdout stays the list
-        print(f"spanwise: no suggestions left in {documents} document(s)", file=sys.stderr)
+        left = f"no suggestions left in {counted(documents, 'document')}"
+        print(f"spanwise: {left}", file=sys.stderr)
     return 0
 
 
@@ -166,7 +168,7 @@ def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None)
             present + counts[1],
             refused + counts[2],
         )
-    summary = f"accepted {accepted} suggestion(s) in {documents} document(s)"
+    summary = f"accepted {counted(accepted, 'suggestion')} in {counted(documents, 'document')}"
     if present:
         summary += f", {present} already annotated"
     if refused:

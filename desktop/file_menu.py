@@ -167,7 +167,7 @@ class FileMenu(QObject):
         self._export(document.id, f"{split_source(document.source)[0]}.json")
 
     def _export(self, document_id: str | None, suggested: str) -> None:
-        from db.spanwise_json import export_json, save_export
+        from db.spanwise_json import describe_export, export_json, save_export
 
         path = self.window.dialogs.save_file(
             self, "Export as Spanwise JSON", suggested, JSON_FILTER
@@ -182,10 +182,7 @@ class FileMenu(QObject):
         except (SpanwiseError, OSError) as exc:
             self.window.dialogs.error(self.window, "Export failed", str(exc))
             return
-        count = sum(len(d["annotations"]) for d in data["documents"])
-        self.window.show_message(
-            f"Exported {len(data['documents'])} document(s), {count} annotation(s) to {path}"
-        )
+        self.window.show_message(f"Exported {describe_export(data)} to {path}")
 
     def switch_database(self) -> None:
         path = self.window.dialogs.choose_database(self.window)

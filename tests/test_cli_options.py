@@ -45,7 +45,7 @@ def test_global_options_after_the_command(capsys: pytest.CaptureFixture[str], db
     """`spanwise import x.txt --db y.db` and `spanwise docs --annotator ana` were refused
     ("unrecognized arguments")."""
     code, out, err = cli(capsys, "import", SEED, "--db", db)
-    assert (code, out, err) == (0, "imported 1 new document(s)\n", "")
+    assert (code, out, err) == (0, "imported 1 new document\n", "")
     annotate(db, "ana", ("Speaker", 0, 9))
     code, out, err = cli(capsys, "docs", "--annotator", "ana", "--db", db)
     assert (code, err) == (0, "")
