@@ -13,29 +13,15 @@ import pytest
 
 from db.schema import load_schema
 from desktop.cli import main
+from tests import test_cli
 from tests.test_cli import SEED, annotate, assert_refused, cli, docs
 
+# test_cli's fixtures: the user's real data kept away, a database, one with annotations
+_no_real_user_data = test_cli._no_real_user_data
+db = test_cli.db
+annotated_db = test_cli.annotated_db
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _no_real_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SPANWISE_DB", str(tmp_path / "default" / "spanwise.db"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "x.db")
-
-
-@pytest.fixture
-def annotated_db(capsys: pytest.CaptureFixture[str], db: str) -> str:
-    """The seed, with two of ana's annotations and one of ben's."""
-    assert cli(capsys, "--db", db, "import", SEED)[0] == 0
-    annotate(db, "ana", ("Speaker", 0, 9), ("Quote", 10, 40))
-    annotate(db, "ben", ("Event", 50, 60))
-    return db
 
 
 # -- global options on either side of the command ----------------------------------------------
@@ -46,12 +32,14 @@ def test_global_options_after_the_command(capsys: pytest.CaptureFixture[str], db
     ("unrecognized arguments")."""
     code, out, err = cli(capsys, "import", SEED, "--db", db)
     assert (code, out, err) == (0, "imported 1 new document\n", "")
-    annotate(db, "ana", ("Speaker", 0, 9))
-    code, out, err = cli(capsys, "docs", "--annotator", "ana", "--db", db)
+    annotate(db, "alice", ("Speaker", 0, 9))
+    code, out, err = cli(capsys, "docs", "--annotator", "alice", "--db", db)
     assert (code, err) == (0, "")
     [[_id, _title, status, count]] = [line.split("\t") for line in out.splitlines()]
     assert (status, count) == ("in progress", "1")
-    assert docs(capsys, db, "--annotator", "ana") == [line.split("\t") for line in out.splitlines()]
+    assert docs(capsys, db, "--annotator", "alice") == [
+        line.split("\t") for line in out.splitlines()
+    ]
 
 
 def test_an_option_before_the_command_is_kept(
@@ -59,7 +47,7 @@ def test_an_option_before_the_command_is_kept(
 ) -> None:
     """The command's own parser must not reset --db given before it to the default."""
     cli(capsys, "--db", db, "import", SEED)
-    code, out, _err = cli(capsys, "--db", db, "--annotator", "ana", "docs")
+    code, out, _err = cli(capsys, "--db", db, "--annotator", "alice", "docs")
     assert code == 0 and len(out.splitlines()) == 1
     assert not (tmp_path / "default" / "spanwise.db").exists()
 
@@ -82,13 +70,13 @@ def test_export_annotator_means_the_same_on_either_side(
     capsys: pytest.CaptureFixture[str], annotated_db: str, before: bool
 ) -> None:
     """--annotator with export chooses whose annotations are written, wherever it stands."""
-    args = ["--db", annotated_db, "export", "--annotator", "ana"]
+    args = ["--db", annotated_db, "export", "--annotator", "alice"]
     if before:
-        args = ["--db", annotated_db, "--annotator", "ana", "export"]
+        args = ["--db", annotated_db, "--annotator", "alice", "export"]
     code, out, _err = cli(capsys, *args)
     assert code == 0
     [document] = json.loads(out)["documents"]
-    assert [a["annotator"] for a in document["annotations"]] == ["ana", "ana"]
+    assert [a["annotator"] for a in document["annotations"]] == ["alice", "alice"]
 
 
 def test_help_says_where_global_options_go(capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,25 +104,23 @@ EXPORT_KINDS = {
 }
 
 
+REFUSALS = {
+    # `export --annotator gold` with no such annotator wrote an empty export and exited 0
+    "annotator": (["--annotator", "gold"], "unknown annotator 'gold' (annotators: alice, bob)"),
+    "document": (["--document", "nope"], "no document with id nope"),
+}
+
+
 @pytest.mark.parametrize("kind", list(EXPORT_KINDS))
-def test_export_of_an_unknown_annotator_is_refused(
-    capsys: pytest.CaptureFixture[str], annotated_db: str, tmp_path: Path, kind: str
+@pytest.mark.parametrize("unknown", list(REFUSALS))
+def test_export_of_an_unknown_annotator_or_document_is_refused(
+    capsys: pytest.CaptureFixture[str], annotated_db: str, tmp_path: Path, kind: str, unknown: str
 ) -> None:
-    """`export --annotator gold` with no such annotator wrote an empty export and exited 0."""
     extra = [arg.format(tmp=tmp_path) for arg in EXPORT_KINDS[kind]]
-    result = cli(capsys, "--db", annotated_db, "export", "--annotator", "gold", *extra)
-    assert_refused(result, "unknown annotator 'gold' (annotators: ana, ben)")
+    option, message = REFUSALS[unknown]
+    result = cli(capsys, "--db", annotated_db, "export", *option, *extra)
+    assert_refused(result, message)
     assert result[1] == ""
-    assert _written(tmp_path) == []
-
-
-@pytest.mark.parametrize("kind", list(EXPORT_KINDS))
-def test_export_of_an_unknown_document_is_refused(
-    capsys: pytest.CaptureFixture[str], annotated_db: str, tmp_path: Path, kind: str
-) -> None:
-    extra = [arg.format(tmp=tmp_path) for arg in EXPORT_KINDS[kind]]
-    result = cli(capsys, "--db", annotated_db, "export", "--document", "nope", *extra)
-    assert_refused(result, "no document with id nope")
     assert _written(tmp_path) == []
 
 

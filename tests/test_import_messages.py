@@ -14,15 +14,11 @@ from db.batch_import import import_paths
 from db.formats import FormatReport
 from db.messages import Messages, Repeated, counted, counted_phrase
 from db.store import Store
+from tests import test_cli
 from tests.test_cli import SEED, annotate, cli
 
+_no_real_user_data = test_cli._no_real_user_data  # a fixture: the user's real data kept away
 ALREADY = Repeated("file", "{}: already in the database", "already in the database")
-
-
-@pytest.fixture(autouse=True)
-def _no_real_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SPANWISE_DB", str(tmp_path / "default" / "spanwise.db"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
 
 
 def folder_of_articles(folder: Path, count: int) -> Path:
