@@ -1,0 +1,108 @@
+"""Renders Spanwise's icon from resources/icons/spanwise.svg: the PNG sizes a desktop's icon
+theme asks for (committed, shipped in the wheel and the bundle), and the Windows .ico and
+macOS .icns files the PyInstaller spec builds from those PNGs.
+
+    .venv/bin/python bundle/render_icons.py   # re-render the PNGs after editing the SVG
+
+Run it with the project's venv (Spanwise installed editable there): the icons are written
+where `desktop.identity` finds them, so a checkout's resources/icons/.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+from pathlib import Path
+
+from desktop.identity import ICON_SIZES, icon_png, icon_svg
+
+ICO_SIZES = (16, 24, 32, 48, 64, 256)  # 256 is the largest an .ico holds
+# macOS icon types holding PNG data, by the pixel size they hold (@2x types share sizes)
+ICNS_TYPES = (
+    (b"icp4", 16),
+    (b"icp5", 32),
+    (b"icp6", 64),
+    (b"ic07", 128),
+    (b"ic08", 256),
+    (b"ic09", 512),
+    (b"ic11", 32),
+    (b"ic12", 64),
+    (b"ic13", 256),
+    (b"ic14", 512),
+)
+
+
+def render_png(svg: Path, size: int) -> bytes:
+    """The SVG drawn on a transparent square of `size` pixels, as PNG bytes (needs Qt)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(str(svg))
+    if not renderer.isValid():
+        raise SystemExit(f"{svg}: not an SVG Qt can draw")
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+def ico_bytes(pngs: dict[int, bytes]) -> bytes:
+    """A Windows .ico holding PNG images (Windows Vista and later read them)."""
+    sizes = [s for s in ICO_SIZES if s in pngs]
+    header = struct.pack("<HHH", 0, 1, len(sizes))
+    offset = len(header) + 16 * len(sizes)
+    entries, images = b"", b""
+    for size in sizes:
+        data = pngs[size]
+        edge = size % 256  # 0 means 256
+        entries += struct.pack("<BBBBHHII", edge, edge, 0, 0, 1, 32, len(data), offset)
+        images += data
+        offset += len(data)
+    return header + entries + images
+
+
+def icns_bytes(pngs: dict[int, bytes]) -> bytes:
+    """A macOS .icns holding PNG images, one entry per icon type."""
+    body = b"".join(
+        kind + struct.pack(">I", 8 + len(pngs[size])) + pngs[size]
+        for kind, size in ICNS_TYPES
+        if size in pngs
+    )
+    return b"icns" + struct.pack(">I", 8 + len(body)) + body
+
+
+def committed_pngs() -> dict[int, bytes]:
+    return {size: icon_png(size).read_bytes() for size in ICON_SIZES}
+
+
+def write_platform_icons(target: Path) -> tuple[Path, Path]:
+    """spanwise.ico and spanwise.icns in `target`, from the committed PNGs (no Qt needed)."""
+    target.mkdir(parents=True, exist_ok=True)
+    pngs = committed_pngs()
+    ico, icns = target / "spanwise.ico", target / "spanwise.icns"
+    ico.write_bytes(ico_bytes(pngs))
+    icns.write_bytes(icns_bytes(pngs))
+    return ico, icns
+
+
+def main() -> int:
+    from PySide6.QtGui import QGuiApplication
+
+    _app = QGuiApplication(sys.argv[:1])
+    for size in ICON_SIZES:
+        icon_png(size).write_bytes(render_png(icon_svg(), size))
+        print(icon_png(size))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
