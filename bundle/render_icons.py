@@ -13,8 +13,12 @@ from __future__ import annotations
 import struct
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.identity import ICON_SIZES, icon_png, icon_svg
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
 
 ICO_SIZES = (16, 24, 32, 48, 64, 256)  # 256 is the largest an .ico holds
 # macOS icon types holding PNG data, by the pixel size they hold (@2x types share sizes)
@@ -32,9 +36,8 @@ ICNS_TYPES = (
 )
 
 
-def render_png(svg: Path, size: int) -> bytes:
-    """The SVG drawn on a transparent square of `size` pixels, as PNG bytes (needs Qt)."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+def render_image(svg: Path, size: int) -> QImage:
+    """The SVG drawn on a transparent square of `size` pixels (needs a QGuiApplication)."""
     from PySide6.QtGui import QColor, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
@@ -47,12 +50,7 @@ def render_png(svg: Path, size: int) -> bytes:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter)
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
-    buffer.close()
-    return bytes(data.data())
+    return image
 
 
 def ico_bytes(pngs: dict[int, bytes]) -> bytes:
@@ -99,7 +97,8 @@ def main() -> int:
 
     _app = QGuiApplication(sys.argv[:1])
     for size in ICON_SIZES:
-        icon_png(size).write_bytes(render_png(icon_svg(), size))
+        if not render_image(icon_svg(), size).save(str(icon_png(size))):
+            raise SystemExit(f"{icon_png(size)}: cannot write")
         print(icon_png(size))
     return 0
 
