@@ -14,7 +14,7 @@ from pathlib import Path
 from db import __version__
 from db.errors import SpanwiseError
 from db.store import Store
-from desktop import cli_agree, cli_suggest
+from desktop import cli_agree, cli_install, cli_suggest
 from desktop.session import (
     current_annotator,
     default_database_path,
@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("formats", help="list the formats Spanwise imports and exports")
     cli_agree.add_parser(commands)
     cli_suggest.add_parser(commands)
+    cli_install.add_parser(commands)
     return parser
 
 
@@ -158,6 +159,8 @@ def run(argv: list[str]) -> int:
         return run_gui(args.db, args.annotator, getattr(args, "screenshot", None), schema_text)
     if command == "suggest":  # a FILE.txt needs no database; the rest opens its own
         return cli_suggest.run(args)
+    if command == "install-desktop":  # no database either
+        return cli_install.run(args)
     store = open_store(args.db, schema_text=schema_text)
     try:
         if command == "import":
