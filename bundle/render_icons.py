@@ -2,7 +2,8 @@
 theme asks for (committed, shipped in the wheel and the bundle), and the Windows .ico and
 macOS .icns files the PyInstaller spec builds from those PNGs.
 
-    .venv/bin/python bundle/render_icons.py   # re-render the PNGs after editing the SVG
+    .venv/bin/python -m bundle.render_icons   # re-render the PNGs after editing the SVG
+    .venv/bin/python -m bundle.render_icons resources/screenshots/icon.png   # and the README's
 
 Run it with the project's venv (Spanwise installed editable there): the icons are written
 where `desktop.identity` finds them, so a checkout's resources/icons/.
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.identity import ICON_SIZES, icon_png, icon_svg
+from desktop.identity import APP_NAME, ICON_SIZES, icon_png, icon_svg
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
@@ -92,6 +93,33 @@ def write_platform_icons(target: Path) -> tuple[Path, Path]:
     return ico, icns
 
 
+def launcher_picture(target: Path) -> None:
+    """The README's picture: the installed PNGs as a launcher shows them, large to small."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    shown = (128, 64, 48, 32, 24, 16)
+    width = 40 + sum(shown) + 36 * (len(shown) - 1) + 40
+    image = QImage(width, 216, QImage.Format.Format_RGB32)
+    image.fill(QColor("#eef1f5"))
+    painter = QPainter(image)
+    font = QFont(painter.font())
+    x, baseline = 40, 24 + 128
+    for size in shown:
+        painter.drawImage(x, baseline - size, QImage(str(icon_png(size))))
+        font.setPointSizeF(13 if size == 128 else 9)
+        font.setBold(size == 128)
+        painter.setFont(font)
+        painter.setPen(QColor("#1f2430" if size == 128 else "#5b6475"))
+        caption = APP_NAME if size == 128 else f"{size} px"
+        box = QRect(x - 30, baseline + 10, size + 60, 40)
+        painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, caption)
+        x += size + 36
+    painter.end()
+    if not image.save(str(target)):
+        raise SystemExit(f"{target}: cannot write")
+
+
 def main() -> int:
     from PySide6.QtGui import QGuiApplication
 
@@ -100,6 +128,9 @@ def main() -> int:
         if not render_image(icon_svg(), size).save(str(icon_png(size))):
             raise SystemExit(f"{icon_png(size)}: cannot write")
         print(icon_png(size))
+    if len(sys.argv) > 1:
+        launcher_picture(Path(sys.argv[1]))
+        print(sys.argv[1])
     return 0
 
 
