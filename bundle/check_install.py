@@ -75,7 +75,7 @@ class Installed:
             stdin=subprocess.DEVNULL,
         )
         if result.returncode != 0:
-            said = (result.stderr or result.stdout).strip().splitlines()
+            said = (result.stderr or result.stdout).strip().splitlines()[-3:]
             raise CheckFailed(f"`spanwise {' '.join(args)}` exited {result.returncode}: {said}")
         return result.stdout
 
@@ -208,6 +208,26 @@ def command_steps(spanwise: Installed) -> list[tuple[str, Callable[[], str]]]:
             raise CheckFailed(f"{png} does not show the line {SHOWN_LINE!r}")
         return "the article's line is on screen (xcb on Xvfb)"
 
+    def install_desktop() -> str:
+        applications = spanwise.home / ".local" / "share" / "applications"
+        before = sorted(spanwise.home.rglob("*"))
+        spanwise.run("install-desktop")
+        entry = applications / "spanwise.desktop"
+        lines = entry.read_text(encoding="utf-8").splitlines()
+        program = next((line[8:] for line in lines if line.startswith("TryExec=")), "")
+        if Path(program).resolve() != spanwise.executable.resolve():  # pipx links its scripts
+            raise CheckFailed(f"{entry} does not start {spanwise.executable}: {lines}")
+        validator = shutil.which("desktop-file-validate")
+        if validator:
+            checked = subprocess.run([validator, str(entry)], capture_output=True, text=True)
+            if checked.returncode != 0 or checked.stdout:
+                raise CheckFailed(f"desktop-file-validate: {checked.stdout.strip()}")
+        spanwise.run("install-desktop", "--remove")
+        if sorted(spanwise.home.rglob("*")) != before:
+            raise CheckFailed("install-desktop --remove did not leave HOME as it was")
+        valid = "validated, " if validator else ""
+        return f"entry starts {spanwise.executable.name}, {valid}removed without a trace"
+
     return [
         ("--version", version),
         ("first start", first_start),
@@ -217,6 +237,7 @@ def command_steps(spanwise: Installed) -> list[tuple[str, Callable[[], str]]]:
         ("upgrade", upgrade),
         ("gui --screenshot (offscreen)", screenshot),
         ("gui --screenshot (X11)", x11_screenshot),
+        ("install-desktop", install_desktop),
     ]
 
 
