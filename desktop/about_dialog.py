@@ -6,7 +6,6 @@ the usual reason to open this dialog is to paste one of them somewhere else.
 
 from __future__ import annotations
 
-import platform
 import sqlite3
 from pathlib import Path
 
@@ -29,6 +28,8 @@ from desktop.identity import APP_NAME, data_folder
 
 def version_text() -> str:
     """Spanwise's version with the versions of what it runs on."""
+    import platform  # when About is opened, not at every start
+
     return (
         f"{__version__} (Python {platform.python_version()}, Qt {qVersion()}, "
         f"SQLite {sqlite3.sqlite_version})"

@@ -7,12 +7,16 @@ from PySide6.QtGui import QIcon
 
 from desktop.identity import ICON_SIZES, icon_png
 
+# Window decorations and switchers use up to 128 px (larger ones come from the launcher's
+# theme icon); on X11 the 256 and 512 px images would add 10 ms to the window's first show.
+WINDOW_ICON_SIZES = tuple(size for size in ICON_SIZES if size <= 128)
+
 
 def application_icon() -> QIcon:
-    """Spanwise's icon at every rendered size, so no size is scaled from a blurry neighbour.
+    """Spanwise's icon at each size a window shows, so none is scaled from a blurry neighbour.
 
-    The files load when a size is first drawn, not here: the start does not wait for them."""
+    The files load when the window is shown, not here."""
     icon = QIcon()
-    for size in ICON_SIZES:
+    for size in WINDOW_ICON_SIZES:
         icon.addFile(str(icon_png(size)), QSize(size, size))
     return icon

@@ -14,6 +14,7 @@ from bundle.render_icons import ICO_SIZES, render_image, write_platform_icons
 from db import __version__
 from desktop.about_dialog import AboutDialog
 from desktop.app import ensure_app
+from desktop.app_icon import WINDOW_ICON_SIZES
 from desktop.cli_install import desktop_entry
 from desktop.identity import APP_NAME, ICON_SIZES, icon_png, icon_svg
 from desktop.main_window import MainWindow
@@ -77,10 +78,10 @@ def test_settings_data_and_launcher_agree_on_the_name(tmp_path: Path, qapp):
     assert entry["Name"] == app.applicationName()
 
 
-def test_every_window_has_the_icon_at_every_size(make_window):
+def test_every_window_has_the_icon(make_window):
     window = make_window()
     icon = window.windowIcon()
-    assert icon.availableSizes() == [QSize(s, s) for s in ICON_SIZES]
+    assert icon.availableSizes() == [QSize(s, s) for s in WINDOW_ICON_SIZES]
     premultiplied = QImage.Format.Format_ARGB32_Premultiplied  # as a pixmap holds it
     shown = icon.pixmap(48, 48).toImage().convertToFormat(premultiplied)
     assert shown == QImage(str(icon_png(48))).convertToFormat(premultiplied)
