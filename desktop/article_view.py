@@ -38,6 +38,7 @@ _LAYER_ALPHA = 70
 _RELATED_ALPHA = 120
 _OTHER_ALPHA = 35
 _CURRENT_ALPHA = 150
+TEXT_POINT_SIZE = 12.5  # the article's type size (bundle/check_install.py looks for it)
 
 
 class ArticleView(QPlainTextEdit):
@@ -60,7 +61,7 @@ class ArticleView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setTabChangesFocus(False)
         font = QFont(self.font())
-        font.setPointSizeF(12.5)
+        font.setPointSizeF(TEXT_POINT_SIZE)
         self.setFont(font)
         self.document().setDocumentMargin(18)
         self.setTabStopDistance(4 * self.fontMetrics().horizontalAdvance(" "))

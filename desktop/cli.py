@@ -15,7 +15,7 @@ from db import __version__
 from db.errors import SpanwiseError
 from db.messages import counted
 from db.store import Store
-from desktop import cli_agree, cli_suggest
+from desktop import cli_agree, cli_install, cli_suggest
 from desktop.display_check import require_display_libraries
 from desktop.session import (
     current_annotator,
@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
         "docs", help="list documents: id, title, and your status and annotation count there"
     )
     formats = commands.add_parser("formats", help="list the formats Spanwise imports and exports")
-    for command in (gui, imp, docs, formats, cli_agree.add_parser(commands)):
+    install = cli_install.add_parser(commands)
+    for command in (gui, imp, docs, formats, install, cli_agree.add_parser(commands)):
         add_global_options(
             command, "who is annotating (default: the last one, or you)", argparse.SUPPRESS
         )
@@ -188,6 +189,8 @@ def run(argv: list[str]) -> int:
         return run_gui(args.db, args.annotator, args.screenshot, schema_text)
     if command == "suggest":  # a FILE.txt needs no database; the rest opens its own
         return cli_suggest.run(args)
+    if command == "install-desktop":  # no database either
+        return cli_install.run(args)
     if command == "export":
         _check_export_options(args)
     store = open_store(args.db, schema_text=schema_text)

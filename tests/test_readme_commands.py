@@ -412,6 +412,18 @@ def _import_after(sandbox: Sandbox, command: str) -> None:
     assert _titles(sandbox.work / "trial.db")[0].startswith("Ukrainian President")
 
 
+@check("spanwise install-desktop", "spanwise install-desktop --remove")
+def _install_desktop(sandbox: Sandbox, command: str) -> None:
+    """The launcher entry lands in the XDG applications folder, and --remove takes it away."""
+    applications = sandbox.root / "home" / "data" / "applications"  # $XDG_DATA_HOME
+    sandbox.run("spanwise install-desktop").ok()
+    entry = (applications / "spanwise.desktop").read_text(encoding="utf-8")
+    assert "Name=Spanwise" in entry
+    if command.endswith("--remove"):
+        sandbox.run(command).ok()
+        assert not (applications / "spanwise.desktop").exists()
+
+
 def _titles(database: Path) -> list[str]:
     store = Store(database)
     try:
@@ -481,6 +493,33 @@ NOT_RUN: dict[str, tuple[str, Check]] = {
     "make fuzz": (
         "10,000 inputs take minutes; tests/robust runs a small version",
         _dry_run("fuzz", "test_fuzz_json.py"),
+    ),
+    "make dist": (
+        "a PyInstaller build of 25-40 s; `make dist-check` (run by .ci/run after make test) "
+        "builds and runs the bundle; `make -n dist` is checked",
+        _dry_run("dist", "pyinstaller", "bundle/spanwise.spec"),
+    ),
+    "dist/spanwise/spanwise": (
+        "the bundle `make dist` builds; `make dist-check` starts it from a clean environment",
+        _dry_run("dist-check", "check_install bundle dist/spanwise"),
+    ),
+    "make dist-check": (
+        "builds the bundle and the wheel (about 75 s) and is run by .ci/run after make test",
+        _dry_run("dist-check", "check_install"),
+    ),
+    "make wheel": ("built and installed by `make dist-check`", _dry_run("wheel", "-m build")),
+    "python -m build": ("what `make wheel` runs (above)", _dry_run("wheel", "-m build")),
+    "pipx install dist/spanwise-0.1.0-py3-none-any.whl": (
+        "needs the wheel and pipx; `make dist-check` installs the wheel with pipx and runs it",
+        _dry_run("dist-check", "check_install wheel"),
+    ),
+    "sudo apt install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1": (
+        "needs root and the network; checked: these are packages the display check names",
+        _packages_are_the_checked_ones,
+    ),
+    "sudo dnf install xcb-util-cursor xcb-util-wm xcb-util-keysyms": (
+        "Fedora's names for the same three libraries; needs root on a Fedora machine",
+        lambda sandbox, command: None,
     ),
     "spanwise agree A B [C ...] [--label L] [--document ID ...] [--json] [--html report.html]": (
         PLACEHOLDERS,
