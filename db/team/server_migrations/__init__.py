@@ -1,0 +1,1 @@
+"""Alembic migrations of the team server's tables (`spanwise server init` / `upgrade`)."""
