@@ -15,7 +15,7 @@ from db import __version__
 from db.errors import SpanwiseError
 from db.messages import counted
 from db.store import Store
-from desktop import cli_agree, cli_install, cli_suggest
+from desktop import cli_agree, cli_install, cli_suggest, cli_team
 from desktop.display_check import require_display_libraries
 from desktop.session import (
     current_annotator,
@@ -132,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     formats = commands.add_parser("formats", help="list the formats Spanwise imports and exports")
     install = cli_install.add_parser(commands)
-    for command in (gui, imp, docs, formats, install, cli_agree.add_parser(commands)):
+    team = cli_team.add_parsers(commands)  # `server ...` and `sync`
+    for command in (gui, imp, docs, formats, install, cli_agree.add_parser(commands), *team):
         add_global_options(
             command, "who is annotating (default: the last one, or you)", argparse.SUPPRESS
         )
@@ -191,6 +192,8 @@ def run(argv: list[str]) -> int:
         return cli_suggest.run(args)
     if command == "install-desktop":  # no database either
         return cli_install.run(args)
+    if command in ("server", "sync"):  # a server's commands, or a sync that opens its own
+        return cli_team.run(args, schema_text)
     if command == "export":
         _check_export_options(args)
     store = open_store(args.db, schema_text=schema_text)
