@@ -103,9 +103,16 @@ def _change(store: Store, conflict: Conflict) -> Change | None:
             (r for r in store.relations(doc, who) if r.id == conflict.record_key), None
         )
         if version is None:
-            return None if current_link is None else Change(description, (), (removed(current_link),))
+            return (
+                None if current_link is None else Change(description, (), (removed(current_link),))
+            )
         link = RelationData(
-            conflict.record_key, doc, who, version["type"], version["source_id"], version["target_id"]
+            conflict.record_key,
+            doc,
+            who,
+            version["type"],
+            version["source_id"],
+            version["target_id"],
         )
         pairs: tuple[Pair[RelationData], ...] = (
             (added(link),) if current_link is None else (updated(current_link, link),)
@@ -134,9 +141,7 @@ def _change(store: Store, conflict: Conflict) -> Change | None:
         return None
     key = conflict.record_key.split("|", 2)[-1]
     current_decision = next((d for d in store.decisions(doc, who) if d.key == key), None)
-    decision = (
-        None if version is None else DecisionData(doc, who, key, version["value"], now_iso())
-    )
+    decision = None if version is None else DecisionData(doc, who, key, version["value"], now_iso())
     if current_decision is None and decision is None:
         return None
     return Change(description, decisions=(Pair(current_decision, decision),))

@@ -92,7 +92,7 @@ def _content(kind: Kind, alias: str) -> sql.Composable:
 
 def push_kind(cursor: Any, kind: Kind, items: list[Outgoing], bases: dict[str, str]) -> Pushed:
     """Push one kind's waiting records; returns what was written, conflicts and new bases."""
-    result = Pushed()
+    result = Pushed(written={kind.name: 0})
     if not items:
         return result
     temp = sql.Identifier(f"push_{kind.name}")

@@ -158,6 +158,7 @@ def _sync(store: Store, raw: Any, address: str, say: Progress) -> SyncReport:
                     )
                 }
             _link_if_new(store, address, me, pushable)
+            _pull_documents(cursor, store, report)  # first: the outbox needs their server ids
             outbox, bases = _read_outbox(store, pushable, assigned)
             report.unpublished = outbox.unpublished
             say(f"pushing {counted(len(outbox.items), 'record')}")
@@ -332,18 +333,7 @@ def _pull_and_finish(
 ) -> None:
     local.pushed(outbox.items, outbox.others, outbox.max_seq)
     local.tracking(False)  # what comes from the server does not go back to it
-    window = _Window(local.setting(SNAPSHOT) or "", local.setting(OWN_XID) or "")
-    report.schema_updated = _pull_schema(cursor, local, window)
-    before = len(local.local_of)
-    for row in cursor.execute(
-        sql.SQL(
-            "SELECT id, sha256, title, source, text, imported_at, position "
-            "FROM spanwise.document d WHERE {new} OR d.id IN (SELECT a.document_id FROM "
-            "spanwise.assignment a WHERE {assigned}) ORDER BY position, id"
-        ).format(new=window.new(), assigned=window.new("txid"))
-    ).fetchall():
-        local.document(row)
-    report.documents_new = len(local.local_of) - before
+    window = _window(local)
     writer = Writer(local, *_definitions(local), local.pending())
     say("pulling")
     refresh_docs: list[str] = []
@@ -410,6 +400,33 @@ def _pull_and_finish(
     local.set_setting(LAST_PROBLEM, "")
     local.tracking(True)
     del store
+
+
+def _window(local: LocalSide) -> _Window:
+    return _Window(local.setting(SNAPSHOT) or "", local.setting(OWN_XID) or "")
+
+
+def _pull_documents(cursor: Any, store: Store, report: SyncReport) -> None:
+    """The schema and the documents new to this laptop, matched to its own by SHA-256, in
+    a transaction of their own (pulling them twice changes nothing)."""
+    local = LocalSide(store)
+    try:
+        window = _window(local)
+        report.schema_updated = _pull_schema(cursor, local, window)
+        before = len(local.local_of)
+        for row in cursor.execute(
+            sql.SQL(
+                "SELECT id, sha256, title, source, text, imported_at, position "
+                "FROM spanwise.document d WHERE {new} OR d.id IN (SELECT a.document_id FROM "
+                "spanwise.assignment a WHERE {assigned}) ORDER BY position, id"
+            ).format(new=window.new(), assigned=window.new("txid"))
+        ).fetchall():
+            local.document(row)
+        report.documents_new = len(local.local_of) - before
+    except BaseException:
+        local.rollback()
+        raise
+    local.commit()
 
 
 def _pull_schema(cursor: Any, local: LocalSide, window: _Window) -> bool:

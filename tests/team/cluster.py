@@ -144,7 +144,8 @@ class Cluster:
             return ""
 
 
-def _make_certificate(folder: Path) -> None:
+def make_certificate(folder: Path) -> None:
+    """server.crt and server.key in `folder`: self-signed, for localhost and 127.0.0.1."""
     subprocess.run(
         [
             "openssl",
@@ -192,7 +193,7 @@ def create_cluster(bindir: Path | None = None) -> Cluster:
     (folder / "client").chmod(0o700)
     password_file = folder / "superuser-password"
     password_file.write_text(SUPERUSER_PASSWORD + "\n", encoding="utf-8")
-    _make_certificate(folder)
+    make_certificate(folder)
     if user is not None:
         for path in (folder, cluster.socket_dir, password_file, folder / "server.key"):
             os.chown(path, user.pw_uid, user.pw_gid)
