@@ -45,6 +45,7 @@ from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
 from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
 from desktop.suggestions import AUTOMATIC_SETTING, SuggestionController
+from desktop.team_sync import TeamSync
 from desktop.window_actions import build_actions, build_menus_and_toolbar
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.files = FileMenu(self)
         self.links = LinkController(self)
         self.suggestions = SuggestionController(self)
+        self.team = TeamSync(self)
         self._build_actions()
         self.compare_view = CompareView(self)
         self.pages.addWidget(self.compare_view)

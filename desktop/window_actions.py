@@ -49,6 +49,14 @@ def build_actions(window: MainWindow) -> None:
         window.files.new_database_from_schema,
     )
     a("restoreBackup", "&Restore a backup…", window.restore_backup)
+    a(
+        "sync",
+        "S&ync with the team server",
+        window.team.sync_now,
+        ["Ctrl+Shift+Y"],
+        tip="Push your work to the team's server and pull your documents (also every few "
+        "minutes when the server answers)",
+    )
     a("quit", "&Quit", window.close, ["Ctrl+Q"])
 
     undo = a("undo", "&Undo", window.undo, [QKeySequence.StandardKey.Undo])
@@ -245,6 +253,8 @@ def build_menus_and_toolbar(window: MainWindow) -> None:
     file_menu.addAction(acts["switchDatabase"])
     file_menu.addAction(acts["newDatabaseFromSchema"])
     file_menu.addAction(acts["restoreBackup"])
+    file_menu.addSeparator()
+    file_menu.addAction(acts["sync"])
     file_menu.addSeparator()
     file_menu.addAction(acts["quit"])
     edit_menu = menu.addMenu("&Edit")

@@ -85,7 +85,13 @@ class SyncReport:
 
 
 def linked_server(store: Store) -> str | None:
+    """The team server's address this database syncs with (None: not linked)."""
     return store.setting(SERVER)
+
+
+def last_sync(store: Store) -> str | None:
+    """When the last sync finished (ISO 8601, UTC), None before the first."""
+    return store.setting(LAST_SYNC) or None
 
 
 def sync(store: Store, address: str | None = None, progress: Progress | None = None) -> SyncReport:
@@ -177,7 +183,7 @@ def _sync(store: Store, raw: Any, address: str, say: Progress) -> SyncReport:
             pg.rollback()
         _remember_problem(store, f"{exc}".strip().splitlines()[0] if f"{exc}".strip() else "")
         raise ServerProblem(f"the sync was interrupted, nothing was lost: {_reason(exc)}") from exc
-    report.waiting = _waiting(store)
+    report.waiting = waiting_count(store)
     return report
 
 
@@ -192,7 +198,8 @@ def _remember_problem(store: Store, message: str) -> None:
         store.set_setting(LAST_PROBLEM, message)
 
 
-def _waiting(store: Store) -> int:
+def waiting_count(store: Store) -> int:
+    """Local changes not yet on the server (what the status bar says is waiting)."""
     local = LocalSide(store, writing=False)
     try:
         return local.waiting()
