@@ -52,8 +52,8 @@ fuzz: $(STAMP)
 		tests/robust/test_fuzz_json.py tests/robust/test_properties.py
 
 crash: $(STAMP)
-	SPANWISE_CRASH_KILLS=50 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s \
-		tests/robust/test_crash.py
+	SPANWISE_CRASH_KILLS=50 SPANWISE_SYNC_CRASHES=20 QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -s tests/robust/test_crash.py tests/team/test_crash_sync.py
 
 # Installing without a Python set-up (README "Install"): the PyInstaller bundle, the wheel, and
 # the check of both as a user meets them (.ci/run runs it after `make test`).

@@ -119,14 +119,15 @@ def sync(store: Store, address: str | None = None, progress: Progress | None = N
 
 
 def _connect(engine: Any) -> Any:
+    import psycopg
     from sqlalchemy.exc import DBAPIError
 
     try:
         return engine.raw_connection()
     except DBAPIError as exc:
-        raise ServerProblem(f"cannot reach the team server: {exc.orig}") from exc
-    except ServerProblem:
-        raise
+        raise ServerProblem(f"cannot reach the team server: {_reason(exc.orig)}") from exc
+    except psycopg.Error as exc:  # cut while SQLAlchemy set the connection up
+        raise ServerProblem(f"cannot reach the team server: {_reason(exc)}") from exc
 
 
 def _psycopg_errors() -> tuple[type[BaseException], ...]:
