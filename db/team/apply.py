@@ -61,8 +61,11 @@ class Writer:
         labels: dict[str, LabelDef],
         relation_types: dict[str, RelationTypeDef],
         pending: set[tuple[str, str]],
+        pushable: set[str],
     ) -> None:
         self.local = local
+        # only records this laptop may push again need their server version remembered
+        self.pushable = pushable
         self.raw = local.raw
         self.labels = labels
         self.relation_types = relation_types
@@ -70,12 +73,25 @@ class Writer:
         self.texts = local.texts()
         self.applied = Applied()
         self.bases: list[tuple[str, str, str]] = []
+        self._checked: dict[tuple[str, str], str] = {}
 
     def _document(self, server_id: str, what: str) -> str | None:
         local_id = self.local.local_of.get(server_id)
         if local_id is None:
             self.applied.refuse(f"{what}: document {server_id} is not on this laptop")
         return local_id
+
+    def _attributes(self, label: LabelDef, raw: str) -> str:
+        """Checked and compacted once per label and distinct value (there are few)."""
+        key = (label.name, raw)
+        if key not in self._checked:
+            label.check_attributes(json.loads(raw))
+            self._checked[key] = _compact(raw)
+        return self._checked[key]
+
+    def _base(self, kind: str, key: str, owner: str, txid: str) -> None:
+        if owner in self.pushable:
+            self.bases.append((kind, key, txid))
 
     def _skip_pending(self, kind: str, local_key: str, server_key: str, deleted: bool) -> bool:
         if (kind, local_key) in self.pending:
@@ -86,47 +102,68 @@ class Writer:
     # -- annotations --------------------------------------------------------------------------
 
     def annotations(self, rows: Iterable[Row]) -> None:
+        """A chunk of annotations: the loop is the hot path of a big pull, so its lookups
+        are local dictionaries and its usual case (a continuous span, known label, no or
+        already-checked attributes) is tested inline."""
         upserts: list[tuple[Any, ...]] = []
         gone: list[tuple[str, int]] = []
         label_ids = self.local.labels
+        local_of, owners, texts = self.local.local_of, self.local.ids, self.texts
+        pending = self.pending
+        checked = self._checked
+        pushable = self.pushable
         for row in rows:
             (id_, doc, who, label, start, end, attributes, note, created, fragments) = row[:10]
             modified, deleted, txid = row[10], row[11], row[12]
-            if self._skip_pending("annotation", id_, id_, deleted):
+            if pending and ("annotation", id_) in pending:
+                self.applied.kept_local += 1
                 continue
-            local_doc = self._document(doc, f"annotation {id_}")
+            local_doc = local_of.get(doc)
             if local_doc is None:
+                self._document(doc, f"annotation {id_}")
                 continue
-            owner = self.local.annotator_id(who)
-            self.bases.append(("annotation", id_, txid))
+            owner = owners.get(who) or self.local.annotator_id(who)
             if deleted:
                 gone.append((id_, owner))
+                self._base("annotation", id_, who, txid)
                 continue
-            try:
-                pieces = tuple((s, e) for s, e in json.loads(fragments)) if fragments else ()
-                check_spans(self.texts[local_doc], start, end, pieces)
-                definition = self.labels.get(label)
-                if definition is None or label not in label_ids:
-                    raise InvalidAnnotation(f"unknown label '{label}'")
-                if attributes != "{}":
-                    definition.check_attributes(json.loads(attributes))
-            except (SpanwiseError, ValueError, TypeError) as exc:
-                self.applied.refuse(f"annotation {id_} of {who}: {exc}")
-                self.bases.pop()
-                continue
+            label_id = label_ids.get(label)
+            text = texts[local_doc]
+            if (
+                fragments is not None
+                or label_id is None
+                or not 0 <= start < end <= len(text)
+                or (attributes != "{}" and (label, attributes) not in checked)
+            ):
+                try:
+                    pieces = tuple((s, e) for s, e in json.loads(fragments)) if fragments else ()
+                    check_spans(text, start, end, pieces)
+                    definition = self.labels.get(label)
+                    if definition is None or label_id is None:
+                        raise InvalidAnnotation(f"unknown label '{label}'")
+                    if attributes != "{}":
+                        self._attributes(definition, attributes)
+                except (SpanwiseError, ValueError, TypeError) as exc:
+                    self.applied.refuse(f"annotation {id_} of {who}: {exc}")
+                    continue
+                fragments = _compact(fragments) if pieces else None
+            if attributes != "{}":
+                attributes = checked[(label, attributes)]
+            if who in pushable:
+                self.bases.append(("annotation", id_, txid))
             upserts.append(
                 (
                     id_,
                     local_doc,
                     owner,
-                    label_ids[label],
+                    label_id,
                     start,
                     end,
                     attributes,
                     note,
                     created,
                     modified,
-                    _compact(fragments) if pieces else None,
+                    fragments,
                 )
             )
         if upserts:
@@ -194,7 +231,7 @@ class Writer:
             owner = self.local.annotator_id(who)
             if deleted:
                 gone.append((id_, owner))
-                self.bases.append(("relation", id_, txid))
+                self._base("relation", id_, who, txid)
                 continue
             link = RelationData(id_, local_doc, who, type_, source, target)
             try:
@@ -205,7 +242,7 @@ class Writer:
                 self.applied.refuse(f"link {id_} of {who}: {exc}")
                 continue
             upserts.append((id_, local_doc, owner, type_, source, target))
-            self.bases.append(("relation", id_, txid))
+            self._base("relation", id_, who, txid)
         if upserts:
             self.raw.executemany(
                 "INSERT INTO relation (id, document_id, annotator_id, type, source_id, "
@@ -239,7 +276,7 @@ class Writer:
             owner = self.local.annotator_id(who)
             if deleted:
                 gone.append((id_,))
-                self.bases.append(("entity", id_, txid))
+                self._base("entity", id_, who, txid)
                 continue
             entity = EntityData(id_, local_doc, who, name, label, tuple(mentions[id_]))
             try:
@@ -253,7 +290,7 @@ class Writer:
                 self.applied.refuse(f"entity {id_} of {who}: {exc}")
                 continue
             kept.append((entity, owner))
-            self.bases.append(("entity", id_, txid))
+            self._base("entity", id_, who, txid)
         self.raw.executemany("DELETE FROM entity_mention WHERE entity_id = ?", gone)
         self.raw.executemany("DELETE FROM entity WHERE id = ?", gone)
         self.applied.count(self.applied.deleted, "entity", len(gone))
@@ -301,7 +338,7 @@ class Writer:
                     "DO UPDATE SET status = excluded.status",
                     (local_doc, owner, status),
                 )
-            self.bases.append(("status", f"{doc}|{who}", txid))
+            self._base("status", f"{doc}|{who}", who, txid)
             self.applied.count(self.applied.written, "status", 1)
 
     def decisions(self, rows: Iterable[Row]) -> None:
@@ -324,7 +361,7 @@ class Writer:
                     "DO UPDATE SET value = excluded.value, created = excluded.created",
                     (local_doc, owner, key, value, created),
                 )
-            self.bases.append(("decision", f"{doc}|{who}|{key}", txid))
+            self._base("decision", f"{doc}|{who}|{key}", who, txid)
             self.applied.count(self.applied.written, "decision", 1)
 
     def conflicts(self, rows: Iterable[Row]) -> int:

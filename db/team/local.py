@@ -33,6 +33,7 @@ ROLE = "team_role"
 LAST_PROBLEM = "team_last_problem"
 
 _CHUNK = 500
+PULL_CACHE_KB = 256 * 1024
 
 
 @dataclass
@@ -63,6 +64,8 @@ class LocalSide:
         self.session: Session = sessionmaker(engine)()
         self.session.begin()
         self.raw = driver_connection(self.session)
+        if writing:  # a pull writes many rows in random key order: keep the indexes cached
+            self.raw.execute(f"PRAGMA cache_size = -{PULL_CACHE_KB}")
         self.names = dict(self.raw.execute("SELECT id, name FROM annotator").fetchall())
         self.ids = {name: id_ for id_, name in self.names.items()}
         self.labels = dict(self.raw.execute("SELECT name, id FROM label").fetchall())
@@ -75,10 +78,15 @@ class LocalSide:
 
     def commit(self) -> None:
         self.session.commit()
-        self.session.close()
+        self._release()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._release()
+
+    def _release(self) -> None:
+        """The connection goes back to the store's pool with SQLite's usual cache."""
+        self.raw.execute("PRAGMA cache_size = -2000")
         self.session.close()
 
     def setting(self, key: str) -> str | None:

@@ -27,6 +27,7 @@ from db.rows import add_labels, add_relation_types, label_def, relation_type_def
 from db.store import Store
 from db.team.apply import Applied, Writer
 from db.team.connect import ServerProblem, describe_address, parse_address
+from db.team.copy_stream import copy_chunks, in_background
 from db.team.kinds import ANNOTATION, DECISION, ENTITY, KINDS, RELATION, STATUS, Kind
 from db.team.local import (
     LAST_PROBLEM,
@@ -43,7 +44,6 @@ from db.team.push import Conflict, Pushed, key_expression, push_kind
 from db.team.server_schema import server_schema
 
 Progress = Callable[[str], None]
-_CHUNK = 20_000  # rows written to SQLite at a time while pulling
 
 
 @dataclass
@@ -173,7 +173,9 @@ def _sync(store: Store, raw: Any, address: str, say: Progress) -> SyncReport:
             report.pushed = pushed
             local = LocalSide(store)
             try:
-                _pull_and_finish(cursor, local, store, outbox, pushed, report, me, reviewer, say)
+                _pull_and_finish(
+                    cursor, local, store, outbox, pushed, report, me, reviewer, gold, say
+                )
                 pg.commit()
             except BaseException:
                 local.rollback()
@@ -302,30 +304,24 @@ _SELECTS = {
     STATUS.name: "document_id, annotator, status, modified, deleted, txid::text",
     DECISION.name: "document_id, annotator, key, value, created, modified, deleted, txid::text",
 }
-_TYPES = {
-    ANNOTATION.name: ["text"] * 4 + ["int4", "int4"] + ["text"] * 5 + ["bool", "text"],
-    RELATION.name: ["text"] * 7 + ["bool", "text"],
-    ENTITY.name: ["text"] * 7 + ["bool", "text"],
-    STATUS.name: ["text"] * 4 + ["bool", "text"],
-    DECISION.name: ["text"] * 6 + ["bool", "text"],
+# Columns read as int and as bool (the rest are text or NULL).
+_CONVERT = {
+    ANNOTATION.name: ((4, 5), (11,)),
+    RELATION.name: ((), (7,)),
+    ENTITY.name: ((), (7,)),
+    STATUS.name: ((), (4,)),
+    DECISION.name: ((), (6,)),
 }
 
 
-def _copy_rows(cursor: Any, kind: Kind, where: sql.Composable) -> Iterator[list[tuple]]:
-    """The kind's rows matching `where`, streamed with COPY in chunks."""
+def _copy_rows(cursor: Any, kind: Kind, where: sql.Composable) -> Iterator[list[list[Any]]]:
+    """The kind's rows matching `where`, streamed with COPY in chunks, read by a thread
+    beside the caller's writing."""
     statement = sql.SQL("COPY (SELECT {cols} FROM {table} WHERE {where}) TO STDOUT").format(
         cols=sql.SQL(_SELECTS[kind.name]), table=kind.server_table(), where=where
     )
-    with cursor.copy(statement) as copy:
-        copy.set_types(_TYPES[kind.name])
-        chunk: list[tuple] = []
-        for row in copy.rows():
-            chunk.append(row)
-            if len(chunk) >= _CHUNK:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
+    integers, booleans = _CONVERT[kind.name]
+    return in_background(copy_chunks(cursor, statement, integers, booleans))
 
 
 def _pull_and_finish(
@@ -337,12 +333,14 @@ def _pull_and_finish(
     report: SyncReport,
     me: str,
     reviewer: bool,
+    gold: set[str],
     say: Progress,
 ) -> None:
     local.pushed(outbox.items, outbox.others, outbox.max_seq)
     local.tracking(False)  # what comes from the server does not go back to it
     window = _window(local)
-    writer = Writer(local, *_definitions(local), local.pending())
+    pushable = {me} | (gold if reviewer else set())
+    writer = Writer(local, *_definitions(local), local.pending(), pushable)
     say("pulling")
     refresh_docs: list[str] = []
     if not window.first and not reviewer:

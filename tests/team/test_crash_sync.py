@@ -92,8 +92,9 @@ def _round(run: Run, attempt: int) -> None:
         child.process.wait()
         child.drain()
         run.child = None
-        _check_laptop(run)
         hit = finished is None and _outcome(child, 0) is None
+        child.close()
+        _check_laptop(run)
         run.kills += hit
         run.missed += not hit
         return
@@ -140,8 +141,8 @@ def test_syncs_cut_mid_way_lose_and_duplicate_nothing(
             _round(run, attempt)
     finally:
         if run.child is not None:
-            run.child.process.kill()
-            run.child.process.wait()
+            run.child.process.stdin.close()  # type: ignore[union-attr]
+            run.child.finish()
     assert run.done, f"seed {SEED}: only {run.kills} kills and {run.drops} drops landed"
 
     store = Store(database)
