@@ -32,7 +32,12 @@ def test_benchmark_runs_and_writes_every_workload(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert sorted(data["workloads"]) == [f"W{i}" for i in range(1, 9)]
+    from tests.team.cluster import server_bin
+
+    last = 11 if server_bin() is not None else 8  # W9-W11 need a PostgreSQL
+    assert sorted(data["workloads"], key=lambda n: int(n[1:])) == [
+        f"W{i}" for i in range(1, last + 1)
+    ]
     for name, workload in data["workloads"].items():
         assert {"median_s", "min_s", "max_s", "floor_median_s", "ratio", "target", "met"} <= set(
             workload

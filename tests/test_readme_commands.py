@@ -458,6 +458,42 @@ def _packages_are_the_checked_ones(sandbox: Sandbox, command: str) -> None:
 
 
 PLACEHOLDERS = "a form with placeholders; its options are checked against the parser"
+TEAM = (
+    "needs a team's PostgreSQL server (db.example.org); tests/team/test_whole_project.py runs "
+    "each of these commands against a real one; here each is checked to parse"
+)
+
+
+def _team_command(sandbox: Sandbox, command: str) -> None:
+    """A team command parses as written (its subcommand and options exist)."""
+    import shlex
+
+    from desktop import cli_team
+
+    if command.startswith("export "):
+        assert command.split("=", 1)[0] == f"export {cli_team.SERVER_ENV}"
+        return
+    if command.startswith("sudo "):
+        assert command == "sudo apt-get install postgresql"
+        return
+    build_parser().parse_args(shlex.split(command)[1:])
+
+
+_TEAM_COMMANDS = [
+    "sudo apt-get install postgresql",
+    "spanwise server init postgresql://manager@db.example.org/project",
+    "export SPANWISE_SERVER=postgresql://manager@db.example.org/project",
+    "spanwise server add-annotator ana",
+    "spanwise server add-annotator ben",
+    "spanwise server add-reviewer rita",
+    "spanwise server publish articles/ --schema my-schema.json",
+    "spanwise server assign --per-document 2 --seed 7",
+    "spanwise server status",
+    "spanwise sync --server postgresql://ana@db.example.org/project",
+    "spanwise sync",
+    "spanwise sync --conflicts",
+    "spanwise sync --take 3f0c91",
+]
 NOT_RUN: dict[str, tuple[str, Check]] = {
     "make test": (
         "it is the run this test is part of and cannot start itself; `make -n test` is checked",
@@ -487,7 +523,8 @@ NOT_RUN: dict[str, tuple[str, Check]] = {
         _dry_run("bench", "tests.bench.bench"),
     ),
     "make crash": (
-        "50 kills take minutes; tests/robust/test_crash.py runs a small version",
+        "50 kills and 40 cut syncs take minutes; tests/robust/test_crash.py and "
+        "tests/team/test_crash_sync.py run small versions",
         _dry_run("crash", "test_crash.py"),
     ),
     "make fuzz": (
@@ -527,6 +564,7 @@ NOT_RUN: dict[str, tuple[str, Check]] = {
     ),
     "spanwise import PATH...": (PLACEHOLDERS, _options_exist),
     "spanwise export --format NAME -o PATH": (PLACEHOLDERS, _options_exist),
+    **{command: (TEAM, _team_command) for command in _TEAM_COMMANDS},
 }
 
 

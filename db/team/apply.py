@@ -248,7 +248,8 @@ class Writer:
                 "INSERT INTO relation (id, document_id, annotator_id, type, source_id, "
                 "target_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                 "type = excluded.type, source_id = excluded.source_id, "
-                "target_id = excluded.target_id WHERE relation.annotator_id = excluded.annotator_id",
+                "target_id = excluded.target_id "
+                "WHERE relation.annotator_id = excluded.annotator_id",
                 upserts,
             )
             self.applied.count(self.applied.written, "relation", len(upserts))

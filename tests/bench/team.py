@@ -133,7 +133,9 @@ def w9(work: Path, cluster: Cluster, scale: float, runs: int) -> dict[str, objec
     shutil.copy(laptop, pristine)
     for suffix in ("-wal", "-shm"):
         if laptop.with_name(laptop.name + suffix).exists():
-            shutil.copy(laptop.with_name(laptop.name + suffix), pristine.with_name(pristine.name + suffix))
+            shutil.copy(
+                laptop.with_name(laptop.name + suffix), pristine.with_name(pristine.name + suffix)
+            )
 
     import psycopg
 
@@ -141,7 +143,6 @@ def w9(work: Path, cluster: Cluster, scale: float, runs: int) -> dict[str, objec
         with psycopg.connect(address) as connection:
             connection.execute("DELETE FROM spanwise.annotation")
             connection.execute("DELETE FROM spanwise.status")
-            connection.execute("VACUUM" if False else "SELECT 1")
             connection.commit()
 
     times, floor = [], []

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.desktop.conftest import make_window  # noqa: F401  (the window tests use it)
 from tests.team.cluster import Cluster, create_cluster, destroy_cluster, server_bin
 
 _SKIPPED: list[str] = []

@@ -284,7 +284,7 @@ FORBIDDEN_WRITES_REVIEWER = [
     ),
     (
         "mark an annotator's document done",
-        f"UPDATE spanwise.status SET status = 'done' WHERE annotator = 'ana'",
+        "UPDATE spanwise.status SET status = 'done' WHERE annotator = 'ana'",
         "zero",
     ),
     (

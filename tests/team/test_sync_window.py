@@ -13,7 +13,6 @@ from PySide6.QtCore import QTimer
 from db.store import Store
 from db.team.manage import Manager
 from db.team.sync import sync
-from tests.desktop.conftest import make_window  # noqa: F401  (the window fixture)
 from tests.team.conftest import MakeProject, Project
 
 ARTICLE = "Ana Alves said the bridge would open in May. “We are ready,” she told reporters."
@@ -34,7 +33,7 @@ def _sync_and_wait(qtbot, window, trigger) -> bool:  # type: ignore[no-untyped-d
     return bool(blocker.args[0])
 
 
-def test_file_sync_asks_the_address_once_then_pulls_the_documents(qtbot, make_window, team):  # noqa: F811
+def test_file_sync_asks_the_address_once_then_pulls_the_documents(qtbot, make_window, team):
     window = make_window()
     assert not window.team.label.isVisible()  # no team server: nothing to say
     assert window.document_model.rowCount() == 0
@@ -57,7 +56,7 @@ def test_file_sync_asks_the_address_once_then_pulls_the_documents(qtbot, make_wi
 
 def test_the_status_bar_counts_what_waits_and_the_timer_sends_it(
     qtbot, make_window, team, tmp_path
-):  # noqa: F811
+):
     database = tmp_path / "ana.db"
     store = Store(database)
     sync(store, team.address("ana"))
@@ -78,7 +77,7 @@ def test_the_status_bar_counts_what_waits_and_the_timer_sends_it(
         assert manager.execute("SELECT label FROM spanwise.annotation").fetchall() == [("Speaker",)]
 
 
-def test_an_unreachable_server_is_said_quietly_unless_asked(qtbot, make_window, team, tmp_path):  # noqa: F811
+def test_an_unreachable_server_is_said_quietly_unless_asked(qtbot, make_window, team, tmp_path):
     database = tmp_path / "ana.db"
     store = Store(database)
     sync(store, team.address("ana"))
@@ -101,7 +100,7 @@ def test_an_unreachable_server_is_said_quietly_unless_asked(qtbot, make_window, 
     assert "\n" not in message
 
 
-def test_the_window_becomes_the_teams_annotator(qtbot, make_window, team, tmp_path: Path):  # noqa: F811
+def test_the_window_becomes_the_teams_annotator(qtbot, make_window, team, tmp_path: Path):
     window = make_window(annotator="someone-else")
     window.dialogs.texts.append(team.address("ana"))
     assert _sync_and_wait(qtbot, window, window.team.sync_now)
