@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from db.records import new_annotation
 from db.store import Store
 from db.team.manage import Manager, upgrade_server
 from db.team.sync import sync
+from tests.bench.bench import summary as timing_summary
 from tests.team.cluster import Cluster, running_cluster, server_bin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,20 +38,7 @@ def available() -> bool:
 
 
 def _median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
-
-
-def _result(times: list[float], floor: list[float] | None, met: bool) -> dict[str, object]:
-    median = _median(times)
-    floor_median = _median(floor) if floor else None
-    return {
-        "median_s": round(median, 4),
-        "min_s": round(min(times), 4),
-        "max_s": round(max(times), 4),
-        "floor_median_s": round(floor_median, 4) if floor_median is not None else None,
-        "ratio": round(median / floor_median, 2) if floor_median else None,
-        "met": met,
-    }
+    return float(statistics.median(values))
 
 
 def _project(cluster: Cluster, name: str) -> str:
@@ -172,7 +161,7 @@ def w9(work: Path, cluster: Cluster, scale: float, runs: int) -> dict[str, objec
                     copy.write_row(row)
             connection.commit()
             floor.append(time.perf_counter() - started)
-    result = _result(times, floor, False)
+    result = timing_summary(times, floor, False)
     result["met"] = result["ratio"] is not None and float(result["ratio"]) <= 3  # type: ignore[arg-type]
     result["annotations"] = total
     return result
@@ -254,7 +243,7 @@ def w10(work: Path, ana: str, runs: int) -> dict[str, object]:
         times.append(time.perf_counter() - started)
         assert report.pushed.written["annotation"] == len(mine), report.describe()
     store.close()
-    result = _result(times, None, False)
+    result = timing_summary(times, None, False)
     result["met"] = float(result["median_s"]) <= 1.0  # type: ignore[arg-type]
     return result
 
@@ -278,7 +267,7 @@ print(json.dumps({"seconds": elapsed, "before_kb": before, "peak_kb": peak,
 def w11(work: Path, manager: str, rita: str, annotations: int, runs: int) -> dict[str, object]:
     import psycopg
 
-    times, floor, extra = [], [], []
+    times, floor, extra, peaks = [], [], [], []
     for run in range(runs):
         laptop = work / f"w11-rita-{run}.db"
         output = subprocess.run(
@@ -293,6 +282,7 @@ def w11(work: Path, manager: str, rita: str, annotations: int, runs: int) -> dic
         assert measured["pulled"] == annotations, measured
         times.append(measured["seconds"])
         extra.append((measured["peak_kb"] - measured["before_kb"]) / 1024)
+        peaks.append(measured["peak_kb"] / 1024)
         for suffix in ("", "-wal", "-shm"):
             laptop.with_name(laptop.name + suffix).unlink(missing_ok=True)
         with psycopg.connect(manager) as connection:
@@ -304,9 +294,10 @@ def w11(work: Path, manager: str, rita: str, annotations: int, runs: int) -> dic
                 for _data in copy:
                     pass
             floor.append(time.perf_counter() - started)
-    result = _result(times, floor, False)
+    result = timing_summary(times, floor, False)
     extra_mb = round(_median(extra))
     result["extra_mb"] = extra_mb
+    result["peak_rss_mb"] = round(_median(peaks))
     result["annotations"] = annotations
     ratio = result["ratio"]
     result["met"] = ratio is not None and float(ratio) <= 3 and extra_mb <= 500  # type: ignore[arg-type]
