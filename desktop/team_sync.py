@@ -64,7 +64,7 @@ class TeamSync(QObject):
     def __init__(self, window: MainWindow, minutes: float = SYNC_MINUTES) -> None:
         super().__init__(window)
         self.window = window
-        self.thread: SyncThread | None = None
+        self.worker: SyncThread | None = None
         self.asked = False  # the user asked for this sync (File > Sync): failures get a dialog
         self.problem = ""
         self._outcome = False
@@ -101,7 +101,7 @@ class TeamSync(QObject):
 
     @property
     def running(self) -> bool:
-        return self.thread is not None
+        return self.worker is not None
 
     # -- starting -----------------------------------------------------------------------------
 
@@ -131,14 +131,14 @@ class TeamSync(QObject):
             self.window.show_message("A sync is already running.")
             return
         self.asked = asked
-        self.thread = SyncThread(str(self.store.path), address, self)
-        self.thread.succeeded.connect(self._succeeded)
-        self.thread.failed.connect(self._failed)
-        self.thread.finished.connect(self._ended)
+        self.worker = SyncThread(str(self.store.path), address, self)
+        self.worker.succeeded.connect(self._succeeded)
+        self.worker.failed.connect(self._failed)
+        self.worker.finished.connect(self._ended)
         self.label.setText("Syncing…")
         self.label.show()
         self.started.emit()
-        self.thread.start()
+        self.worker.start()
 
     # -- ending -------------------------------------------------------------------------------
 
@@ -158,9 +158,9 @@ class TeamSync(QObject):
         self._outcome = False
 
     def _ended(self) -> None:
-        thread, self.thread = self.thread, None
-        if thread is not None:
-            thread.deleteLater()
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.deleteLater()
         self.refresh_label()
         self.finished.emit(self._outcome)
 
@@ -190,9 +190,9 @@ class TeamSync(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Closing the window waits for a running sync (it is never cut mid-way by us)."""
-        if watched is self.window and event.type() == QEvent.Type.Close and self.thread:
+        if watched is self.window and event.type() == QEvent.Type.Close and self.worker:
             self.timer.stop()
-            self.thread.wait()
+            self.worker.wait()
         return False
 
 

@@ -46,12 +46,13 @@ def parse_address(address: str) -> dict[str, str]:
 def connect_raw(address: str, timeout: int = CONNECT_TIMEOUT) -> Any:
     """A psycopg connection (autocommit off) to the address, or a ServerProblem."""
     import psycopg
+    from psycopg import conninfo
 
     parameters = parse_address(address)
     parameters.setdefault("connect_timeout", str(timeout))
     parameters.setdefault("application_name", "spanwise")
     try:
-        return psycopg.connect(**parameters)
+        return psycopg.connect(conninfo.make_conninfo(**parameters))
     except psycopg.OperationalError as exc:
         raise ServerProblem(f"cannot reach the team server: {_first_line(exc)}") from exc
 

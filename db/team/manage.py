@@ -163,10 +163,10 @@ class Manager:
             )
             return PersonAdded(name, login, role, chosen if password is None else None)
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     def people(self) -> list[tuple[str, str, str]]:
-        return self._run(  # type: ignore[no-any-return]
+        return self._run(
             lambda c: c.execute(
                 "SELECT name, login, role FROM spanwise.person ORDER BY role, name"
             ).fetchall()
@@ -240,7 +240,7 @@ class Manager:
                 report.published.append(doc_id)
             return report
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     def schema(self) -> Schema | None:
         row = self._run(
@@ -295,7 +295,7 @@ class Manager:
             )
             return new
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     # -- status -------------------------------------------------------------------------------
 
@@ -343,7 +343,7 @@ class Manager:
             ]
             return result
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
 
 def _choose_pairs(

@@ -125,7 +125,7 @@ def _connect(engine: Any) -> Any:
     try:
         return engine.raw_connection()
     except DBAPIError as exc:
-        raise ServerProblem(f"cannot reach the team server: {_reason(exc.orig)}") from exc
+        raise ServerProblem(f"cannot reach the team server: {_reason(exc.orig or exc)}") from exc
     except psycopg.Error as exc:  # cut while SQLAlchemy set the connection up
         raise ServerProblem(f"cannot reach the team server: {_reason(exc)}") from exc
 

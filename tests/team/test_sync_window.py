@@ -41,7 +41,7 @@ def test_file_sync_asks_the_address_once_then_pulls_the_documents(qtbot, make_wi
     turns = []
     QTimer.singleShot(0, lambda: turns.append(threading.get_ident()))
     sync_threads = []
-    window.team.started.connect(lambda: sync_threads.append(window.team.thread))
+    window.team.started.connect(lambda: sync_threads.append(window.team.worker))
     assert _sync_and_wait(qtbot, window, window.actions_by_name["sync"].trigger)
     assert turns == [threading.get_ident()]  # the window's loop turned while it synced
     assert sync_threads and sync_threads[0] is not None
