@@ -169,3 +169,65 @@ class Decision(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     value: Mapped[str] = mapped_column(String(40))
     created: Mapped[str] = mapped_column(String(32))
+
+
+# -- team sync bookkeeping (db/team; migration t16_sync, whose triggers fill sync_outbox) --------
+
+
+class SyncOutbox(Base):
+    """A record changed here since it last went to the team server (newest change: max seq)."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (Index("ix_sync_outbox_seq", "seq"),)
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    document_id: Mapped[str | None] = mapped_column(String(64))
+    annotator_id: Mapped[int | None] = mapped_column(Integer)
+    changed_at: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+
+
+class SyncTracking(Base):
+    """One row: whether changes are noted in sync_outbox (the database is linked, and no
+    pull is writing)."""
+
+    __tablename__ = "sync_tracking"
+
+    active: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class SyncBase(Base):
+    """The server's version (its transaction id) of a record, as this laptop last saw it."""
+
+    __tablename__ = "sync_base"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    txid: Mapped[str] = mapped_column(String(24))
+
+
+class SyncDocument(Base):
+    """A server document and the local one it was matched to (by SHA-256)."""
+
+    __tablename__ = "sync_document"
+
+    server_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    local_id: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class SyncConflict(Base):
+    """A version that lost to a later one on another laptop; the user may take it instead."""
+
+    __tablename__ = "sync_conflict"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_key: Mapped[str] = mapped_column(Text)
+    document_id: Mapped[str] = mapped_column(String(64))
+    annotator: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str | None] = mapped_column(Text)
+    modified: Mapped[str] = mapped_column(String(32))
+    kept_modified: Mapped[str] = mapped_column(String(32))
+    created: Mapped[str] = mapped_column(String(32))
+    taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
