@@ -11,6 +11,7 @@ from typing import Any
 
 from db.errors import ImportRefused
 from db.formats import FormatReport, ReadOptions
+from db.import_consent import Consent
 from db.records import ExportedDocument, ImportSummary
 from db.schema import Schema
 from db.spanwise_json import load_export_file, looks_like_spanwise, parse_export
@@ -108,11 +109,15 @@ def import_paths(
     progress: Progress | None = None,
     fmt: str | None = None,
     options: ReadOptions | None = None,
+    consent: Consent | None = None,
 ) -> ImportSummary:
     """Import text files, folders, Spanwise exports and other formats together, all or
-    nothing; what a format could not carry is listed in the summary's messages."""
+    nothing; what a format could not carry is listed in the summary's messages.
+
+    Files come from users: without `consent` the import refuses (ConsentNeeded) to write
+    under gold or to add labels and link types to the database's schema."""
     plan = plan_import(paths, encoding, fmt, options)
-    summary = store.import_batch(plan.texts, plan.exports, replace, progress)
+    summary = store.import_batch(plan.texts, plan.exports, replace, progress, consent or Consent())
     for path, name, report in plan.reports:
         summary.messages.insert(0, f"{path} ({name}): {report.describe()}")
         summary.messages[1:1] = report.messages

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from db.change_writer import check_spans
 from db.database import driver_connection
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
+from db.import_consent import TRUSTED, Consent, ConsentNeeded, Needs
 from db.models import (
     Annotation,
     Document,
@@ -145,8 +146,14 @@ def write_import(
     exports: Sequence[tuple[Schema, Sequence[ExportedDocument]]],
     replace: bool,
     progress: Progress | None,
+    consent: Consent = TRUSTED,
 ) -> ImportSummary:
+    """Write everything, or raise (rolling the caller's transaction back): an ImportRefused
+    for a record the database cannot take, ConsentNeeded when the import would write under
+    a protected name or grow the schema without the user's yes."""
     summary = ImportSummary()
+    needs = Needs()
+    protected = consent.protected
     total = len(texts) + sum(len(documents) for _schema, documents in exports)
     done = 0
 
@@ -171,8 +178,7 @@ def write_import(
             summary.documents_new += 1
         step()
     for schema, documents in exports:
-        add_labels(session, schema.labels)
-        add_relation_types(session, schema.relation_types)
+        _grow_schema(session, schema, needs)
         catalogue = Catalogue.load(session)
         for exported in documents:
             doc = exported.document
@@ -212,15 +218,37 @@ def write_import(
                     ("document_id", "annotator_id", "status"),
                     [(local_id, catalogue.annotator(n), st) for n, st in exported.statuses.items()],
                 )
+                for name in exported.statuses:
+                    needs.wrote(name, protected)
             else:
                 summary.documents_matched += 1
                 for name, status in exported.statuses.items():
-                    set_status(session, local_id, catalogue.annotator(name), status)
+                    if set_status(session, local_id, catalogue.annotator(name), status):
+                        needs.wrote(name, protected)
             _DocumentImport(
                 session, catalogue, local_id, doc.text, replace, summary, new_document
-            ).run(exported)
+            ).run(exported, needs, protected)
             step()
+    refused = ConsentNeeded(needs, consent)
+    if refused.names_refused or refused.schema_refused:
+        raise refused
+    summary.protected_names = dict(needs.names)
+    summary.schema_added = needs.describe_schema()
     return summary
+
+
+def _grow_schema(session: Session, schema: Schema, needs: Needs) -> None:
+    """Add the labels and link types the database lacks, noting them: the user must agree."""
+    known_labels = set(session.scalars(select(Label.name)))
+    known_types = set(session.scalars(select(RelationType.name)))
+    for label in schema.labels:
+        if label.name not in known_labels and label.name not in needs.labels:
+            needs.labels.append(label.name)
+    for relation in schema.relation_types:
+        if relation.name not in known_types and relation.name not in needs.link_types:
+            needs.link_types.append(relation.name)
+    add_labels(session, schema.labels)
+    add_relation_types(session, schema.relation_types)
 
 
 def _new_document_id(doc: DocumentData, taken: set[str]) -> str:
@@ -257,11 +285,26 @@ class _DocumentImport:
         self.summary = summary
         # what the document holds once the annotations are in: id -> (label, annotator)
         self.ends: dict[str, tuple[str, str]] = {}
+        self.needs = Needs()
+        self.protected: set[str] = set()
 
-    def run(self, exported: ExportedDocument) -> None:
+    def run(self, exported: ExportedDocument, needs: Needs, protected: set[str]) -> None:
+        self.needs, self.protected = needs, protected
         self._annotations(exported.annotations)
         self._relations(exported.relations)
         self._entities(exported.entities)
+
+    def _wrote(self, annotator: str) -> None:
+        self.needs.wrote(annotator, self.protected)
+
+    def _not_theirs(self, what: str, row_document: str, row_annotator: str, annotator: str) -> str:
+        """Why a record in the database with the imported record's id is not the imported
+        record's to replace (another document, another annotator), or "" when it is."""
+        if row_document != self.document_id:
+            return f"{what}: its id belongs to one in another document of the database"
+        if row_annotator != annotator:
+            return f"{what}: its id belongs to {row_annotator}'s, not {annotator}'s"
+        return ""
 
     # -- annotations --------------------------------------------------------------------------
 
@@ -309,6 +352,7 @@ class _DocumentImport:
             )
             self.summary.annotations_added += 1
             self.summary.tally(record.annotator, "added")
+            self._wrote(record.annotator)
         insert_many(self.session, "annotation", ANNOTATION_COLUMNS, rows)
         if self.new_document:
             self.ends = {r.id: (r.label, r.annotator) for r in records}
@@ -329,17 +373,24 @@ class _DocumentImport:
                 f"document '{self.document_id}', annotation '{record.id}': the id belongs to "
                 "an annotation of another document in the database"
             )
-        if annotation_data(row).same_content(record):
+        current = annotation_data(row)
+        if current.same_content(record):
             summary.annotations_unchanged += 1
             summary.tally(record.annotator, "unchanged")
             return
-        if not self.replace:
+        what = f"annotation {record.id} ({record.annotator})"
+        theirs = self._not_theirs(what, row.document_id, current.annotator, record.annotator)
+        if theirs or not self.replace:
             summary.annotations_conflicting += 1
             summary.tally(record.annotator, "conflicting")
-            _conflict(summary, f"annotation {record.id} ({record.annotator})")
+            if theirs:
+                summary.messages.append(f"{theirs}; kept the database's")
+            else:
+                _conflict(summary, what)
             return
         summary.annotations_replaced += 1
         summary.tally(record.annotator, "replaced")
+        self._wrote(record.annotator)
         fill_annotation(self.session, row, record)
         self.session.flush()
 
@@ -365,12 +416,21 @@ class _DocumentImport:
         for link in links:
             link = dataclasses.replace(link, document_id=self.document_id)
             row = existing.get(link.id)
+            replacing = row is not None
             if row is not None:
-                if relation_data(row).content() == link.content():
+                current = relation_data(row)
+                if current.content() == link.content():
                     continue
-                if not self.replace:
+                what = f"{link.type} link {link.id} ({link.annotator})"
+                theirs = self._not_theirs(
+                    what, current.document_id, current.annotator, link.annotator
+                )
+                if theirs or not self.replace:
                     self.summary.other_conflicting += 1
-                    _conflict(self.summary, f"{link.type} link {link.id} ({link.annotator})")
+                    if theirs:
+                        self.summary.messages.append(f"{theirs}; kept the database's")
+                    else:
+                        _conflict(self.summary, what)
                     continue
                 counts[(row.source_id, row.type)] -= 1
                 self.session.delete(row)
@@ -396,7 +456,11 @@ class _DocumentImport:
                     link.target,
                 )
             )
-            self.summary.links_added += 1
+            if replacing:
+                self.summary.other_replaced += 1
+            else:
+                self.summary.links_added += 1
+            self._wrote(link.annotator)
         insert_many(
             self.session,
             "relation",
@@ -446,19 +510,35 @@ class _DocumentImport:
             entity = dataclasses.replace(entity, document_id=self.document_id)
             row = existing.get(entity.id)
             if row is not None:
-                if entity_data(self.session, row).content() == entity.content():
+                current = entity_data(self.session, row)
+                if current.content() == entity.content():
                     continue
-                if not self.replace:
+                what = f"entity '{entity.name}' {entity.id} ({entity.annotator})"
+                theirs = self._not_theirs(
+                    what, current.document_id, current.annotator, entity.annotator
+                )
+                if theirs or not self.replace:
                     self.summary.other_conflicting += 1
-                    _conflict(
-                        self.summary, f"entity '{entity.name}' {entity.id} ({entity.annotator})"
+                    if theirs:
+                        self.summary.messages.append(f"{theirs}; kept the database's")
+                    else:
+                        _conflict(self.summary, what)
+                    continue
+                self._check_entity(entity)
+                others = {m: e for m, e in taken.items() if e != entity.id}
+                clash = next((m for m in entity.mentions if m in others), None)
+                if clash is not None:
+                    self.summary.other_conflicting += 1
+                    self.summary.messages.append(
+                        f"{what}: mention {clash} belongs to another entity in the database; "
+                        "kept the database's"
                     )
                     continue
                 delete_entity(self.session, entity.id)
-                taken = {m: e for m, e in taken.items() if e != entity.id}
                 add_entity(self.session, entity)
-                taken.update({m: entity.id for m in entity.mentions})
-                self.summary.entities_added += 1
+                taken = {**others, **{m: entity.id for m in entity.mentions}}
+                self.summary.other_replaced += 1
+                self._wrote(entity.annotator)
                 continue
             self._check_entity(entity)
             clash = next((m for m in entity.mentions if m in taken), None)
@@ -484,6 +564,7 @@ class _DocumentImport:
                 )
                 taken[mention] = entity.id
             self.summary.entities_added += 1
+            self._wrote(entity.annotator)
         if entity_rows:
             self.session.execute(insert(Entity), entity_rows)
             self.session.execute(insert(EntityMention), mention_rows)

@@ -188,7 +188,11 @@ class ImportSummary:
     links_added: int = 0
     entities_added: int = 0
     other_conflicting: int = 0  # links and entities
+    other_replaced: int = 0  # links and entities
     messages: list[str] = field(default_factory=list)
+    # written under gold or the importing person's name, with the user's yes: name -> records
+    protected_names: dict[str, int] = field(default_factory=dict)
+    schema_added: str = ""  # the labels and link types the import added, described
     # annotator -> {"added": n, "unchanged": n, "conflicting": n, "replaced": n}
     by_annotator: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -223,9 +227,21 @@ class ImportSummary:
             parts.append(
                 f"{self.entities_added} entit{'y' if self.entities_added == 1 else 'ies'} added"
             )
+        if self.other_replaced:
+            parts.append(f"{self.other_replaced} link(s)/entities replaced")
         if self.other_conflicting:
             parts.append(f"{self.other_conflicting} conflicting link(s)/entities kept as they were")
         return ", ".join(parts)
+
+    def consent_lines(self) -> list[str]:
+        """What the import did because the user said yes (protected names, a bigger schema)."""
+        lines = []
+        if self.protected_names:
+            written = ", ".join(f"{name} ({n})" for name, n in self.protected_names.items())
+            lines.append(f"written under protected names, as allowed: {written}")
+        if self.schema_added:
+            lines.append(f"added to the database's schema, as allowed: {self.schema_added}")
+        return lines
 
 
 def new_annotation(

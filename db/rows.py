@@ -120,12 +120,15 @@ def annotator_id(session: Session, name: str) -> int:
     return annotator.id
 
 
-def set_status(session: Session, document_id: str, annotator: int, status: str) -> None:
+def set_status(session: Session, document_id: str, annotator: int, status: str) -> bool:
+    """Set an annotator's status on a document; True when that changed something."""
     row = session.get(DocumentStatus, (document_id, annotator))
     if row is None:
         session.add(DocumentStatus(document_id=document_id, annotator_id=annotator, status=status))
-    else:
-        row.status = status
+        return True
+    changed = row.status != status
+    row.status = status
+    return changed
 
 
 def mark_in_progress(session: Session, document_id: str, annotator: int) -> None:

@@ -22,6 +22,7 @@ from db.change_writer import dependents, write_change
 from db.changes import Change, added, removed, updated
 from db.database import for_writing, open_engine
 from db.errors import InvalidAnnotation, SpanwiseError
+from db.import_consent import TRUSTED, Consent
 from db.import_writer import write_import
 from db.models import (
     Annotation,
@@ -445,17 +446,21 @@ class Store:
         exports: Sequence[tuple[Schema, Sequence[ExportedDocument]]],
         replace: bool = False,
         progress: Progress | None = None,
+        consent: Consent = TRUSTED,
     ) -> ImportSummary:
         """Add checked text files and parsed exports in one transaction: all or nothing.
 
         Documents are matched by the SHA-256 of their text, so nothing is duplicated; an
         imported annotation, link or entity whose id exists with the same content is
-        unchanged, with other content a conflict (kept as it was unless `replace`).
+        unchanged, with other content a conflict (kept as it was unless `replace`, and only
+        ever replacing the same annotator's record in the same document). `consent` says
+        whether the import may write under gold or the importer's name and grow the schema
+        (db/import_consent.py); callers that pass files from users pass the user's answers.
         """
         if exports and not self.created:
             backup_before(self.path, "import")  # bulk: a copy first (refuses if it fails)
         with self._writing() as session, session.begin():
-            return write_import(session, texts, exports, replace, progress)
+            return write_import(session, texts, exports, replace, progress, consent)
 
 
 T = TypeVar("T", AnnotationData, RelationData, EntityData)

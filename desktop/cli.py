@@ -18,6 +18,7 @@ from desktop import cli_agree, cli_suggest
 from desktop.session import (
     current_annotator,
     default_database_path,
+    importing_annotator,
     open_store,
     read_schema_file,
 )
@@ -80,7 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--replace",
         action="store_true",
-        help="let imported annotations replace differing ones with the same id",
+        help="let imported annotations replace differing ones with the same id "
+        "(only the same annotator's, in the same document)",
+    )
+    imp.add_argument(
+        "--allow-protected-names",
+        action="store_true",
+        help="let the files write under gold and under your own annotator name",
+    )
+    imp.add_argument(
+        "--add-labels",
+        action="store_true",
+        help="let the files add labels and link types to the database's schema",
     )
 
     exp = commands.add_parser("export", help="export annotations as Spanwise JSON")
@@ -180,21 +192,27 @@ def run(argv: list[str]) -> int:
 def _import(store: Store, args: argparse.Namespace) -> int:
     from db.batch_import import import_paths
     from db.formats import ReadOptions
+    from db.import_consent import Consent, ConsentNeeded
 
     options = ReadOptions(annotator=args.annotator, offsets=args.offsets, encoding=args.encoding)
-    summary = import_paths(
-        store,
-        args.paths,
-        encoding=args.encoding,
-        replace=args.replace,
-        fmt=args.fmt,
-        options=options,
+    consent = Consent(
+        importing_annotator(store, args.annotator), args.allow_protected_names, args.add_labels
     )
+    try:
+        summary = import_paths(
+            store,
+            args.paths,
+            encoding=args.encoding,
+            replace=args.replace,
+            fmt=args.fmt,
+            options=options,
+            consent=consent,
+        )
+    except ConsentNeeded as exc:
+        raise SpanwiseError(exc.describe("--allow-protected-names", "--add-labels")) from exc
     print(f"imported {summary.describe()}")
-    for line in summary.annotator_lines():
+    for line in [*summary.annotator_lines(), *summary.consent_lines(), *summary.messages]:
         print(f"  {line}")
-    for message in summary.messages:
-        print(f"  {message}")
     return 0
 
 

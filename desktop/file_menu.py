@@ -11,6 +11,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from db.errors import SpanwiseError
+from db.import_consent import Consent
+from db.records import ImportSummary
+from desktop.import_questions import import_asking, unexpected
 from desktop.session import read_schema_file
 
 if TYPE_CHECKING:
@@ -119,15 +122,28 @@ class FileMenu(QObject):
         """Import text files, folders, exports or other tools' files, all or nothing."""
         from db.batch_import import import_paths  # loaded when needed: a faster start
 
-        try:
-            summary = self._with_progress(
+        def run(consent: Consent) -> ImportSummary:
+            return self._with_progress(
                 title,
-                lambda progress: import_paths(self.window.store, paths, progress=progress, fmt=fmt),
+                lambda progress: import_paths(
+                    self.window.store, paths, progress=progress, fmt=fmt, consent=consent
+                ),
+            )
+
+        try:
+            summary = import_asking(
+                self.window, self.window.dialogs, self.window.doc.annotator, run
             )
         except SpanwiseError as exc:
             self.window.dialogs.error(
                 self.window, "Import refused", f"{exc}\n\nNothing was imported."
             )
+            return False
+        except Exception as exc:  # a bug: still one line in a dialog, and nothing imported
+            self.window.dialogs.error(self.window, "Import failed", unexpected(paths, exc))
+            return False
+        if summary is None:
+            self.window.show_message("Import not done; nothing was changed.")
             return False
         self.window.remember_file_state()
         self.window.refresh_documents()
@@ -136,14 +152,15 @@ class FileMenu(QObject):
         else:
             self.window.doc.reload()
         self.window.show_message(f"Imported {summary.describe()}.")
-        if summary.messages:
+        if summary.messages or summary.consent_lines():
             self.window.dialogs.info(
-                self,
+                self.window,
                 "Import done",
                 "\n".join(
                     [
                         f"Imported {summary.describe()}.",
                         *summary.annotator_lines(),
+                        *summary.consent_lines(),
                         *summary.messages,
                     ]
                 ),

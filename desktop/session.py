@@ -54,6 +54,13 @@ def open_store(path: Path | None, schema_text: str | None = None) -> Store:
     return store
 
 
+def importing_annotator(store: Store, requested: str | None) -> str:
+    """Who is importing, as current_annotator says, without writing anything (a refused
+    import leaves the database as it was)."""
+    remembered = store.setting(ANNOTATOR_SETTING)
+    return (requested or remembered or default_annotator_name()).strip() or "annotator"
+
+
 def current_annotator(store: Store, requested: str | None) -> str:
     """The annotator named on the command line, or the database's last one, or the OS user.
 

@@ -1,0 +1,167 @@
+"""A hostile colleague's file, from the command line: it owns only what its annotator wrote,
+reads nothing outside the folder it was given, and every refusal is one line with the
+database unchanged (issue 13)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.store import Store
+from desktop.cli import main
+from tests.robust.helpers import document_json, dump, news_export
+
+
+@pytest.fixture(autouse=True)
+def _no_real_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPANWISE_DB", str(tmp_path / "default" / "spanwise.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refused(result: tuple[int, str, str], *fragments: str) -> str:
+    code, _out, err = result
+    assert code == 2, err
+    assert "Traceback" not in err
+    [line] = err.splitlines()
+    for fragment in fragments:
+        assert fragment in line, line
+    return line
+
+
+def write_json(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# -- 1. --replace touches only the same annotator's record in the same document ------------------
+
+
+@pytest.fixture
+def gold_db(tmp_path: Path) -> tuple[str, dict[str, Any]]:
+    """Gold's adjudicated work on two documents: quotes, speakers, links, an entity each."""
+    rng = random.Random(5)
+    first = document_json("Gold said: “We stay.” Then he left.\n" * 3, "First", rng, 6, "gold")
+    second = document_json("Another text where someone spoke.\n" * 3, "Second", rng, 6, "gold")
+    gold = news_export([first, second])
+    db = tmp_path / "gold.db"
+    store = Store(db)
+    from db.spanwise_json import parse_export
+
+    store.import_documents(*parse_export(gold, "gold.json"))
+    store.close()
+    return str(db), gold
+
+
+def export_of(capsys: pytest.CaptureFixture[str], db: str) -> dict[str, Any]:
+    code, out, _err = cli(capsys, "--db", db, "export")
+    assert code == 0
+    data: dict[str, Any] = json.loads(out)
+    data.pop("exported_at")
+    return data
+
+
+def test_replace_never_takes_over_or_deletes_another_annotators_work(
+    capsys: pytest.CaptureFixture[str], gold_db: tuple[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    db, gold = gold_db
+    before = export_of(capsys, db)
+    hostile = copy.deepcopy(gold)
+    first, second = hostile["documents"]
+    # mallory's own copy of the first document (fresh ids), plus what reuses gold's ids: an
+    # annotation of the same document, gold's entity and link of the second document
+    fresh = {a["id"]: a["id"] + "-m" for a in first["annotations"]}
+    for item in first["annotations"] + first["relations"] + first["entities"]:
+        item["annotator"] = "mallory"
+        item["id"] = fresh.get(item["id"], item["id"] + "-m")
+    for link in first["relations"]:
+        link["source"], link["target"] = fresh[link["source"]], fresh[link["target"]]
+    for entity in first["entities"]:
+        entity["mentions"] = [fresh[m] for m in entity["mentions"]]
+    first["status"] = {"mallory": "done"}
+    taken = {**first["annotations"][0], "id": gold["documents"][0]["annotations"][0]["id"]}
+    first["annotations"].append({**taken, "note": "mallory's now"})
+    first["entities"][0]["id"] = second["entities"][0]["id"]
+    first["relations"][0]["id"] = second["relations"][0]["id"]
+    hostile["documents"] = [first]
+    path = write_json(tmp_path / "mallory.json", hostile)
+
+    code, out, err = cli(capsys, "--db", db, "import", "--replace", str(path))
+
+    assert (code, err) == (0, ""), err
+    assert "replaced" not in out.splitlines()[0]
+    assert "its id belongs to gold's, not mallory's; kept the database's" in out
+    assert "its id belongs to one in another document of the database" in out
+    after = export_of(capsys, db)
+    for kind in ("annotations", "relations", "entities"):
+        gold_now = [[r for r in d[kind] if r["annotator"] == "gold"] for d in after["documents"]]
+        assert gold_now == [d[kind] for d in before["documents"]], kind
+    # and the database's own export still goes into a new database whole
+    again = write_json(tmp_path / "again.json", {**after, "exported_at": "2026-01-01T00:00:00Z"})
+    code, out, err = cli(
+        capsys, "--db", str(tmp_path / "new.db"), "import", "--allow-protected-names", str(again)
+    )
+    assert (code, err) == (0, ""), err
+
+
+def test_replace_still_replaces_the_same_annotators_own_record(
+    capsys: pytest.CaptureFixture[str], gold_db: tuple[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    db, gold = gold_db
+    changed = copy.deepcopy(gold)
+    changed["documents"][0]["annotations"][0]["note"] = "second thoughts"
+    path = write_json(tmp_path / "changed.json", changed)
+    line = refused(cli(capsys, "--db", db, "import", "--replace", str(path)), "gold (")
+    assert "--allow-protected-names" in line and "nothing was changed" in line
+    code, out, err = cli(
+        capsys, "--db", db, "import", "--replace", "--allow-protected-names", str(path)
+    )
+    assert (code, err) == (0, "")
+    assert "1 replaced" in out
+    assert "written under protected names, as allowed: gold (1)" in out
+
+
+def test_writing_under_gold_or_your_own_name_needs_the_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rng = random.Random(3)
+    db = str(tmp_path / "x.db")
+    for name in ("gold", "ana"):
+        doc = document_json(f"A text for {name} to claim.\n" * 2, name, rng, 4, name)
+        path = write_json(tmp_path / f"{name}.json", news_export([doc]))
+        Store(db).close()
+        before = dump(Path(db))
+        line = refused(
+            cli(capsys, "--db", db, "--annotator", "ana", "import", str(path)),
+            f"it would write under protected names: {name} (",
+            "(allow it with --allow-protected-names)",
+        )
+        assert "nothing was changed" in line
+        assert dump(Path(db)) == before
+        code, out, err = cli(
+            capsys,
+            "--db",
+            db,
+            "--annotator",
+            "ana",
+            "import",
+            "--allow-protected-names",
+            str(path),
+        )
+        assert (code, err) == (0, "")
+        assert f"written under protected names, as allowed: {name} (" in out
+    # a colleague's own name needs nothing
+    doc = document_json("Ben's own text.\n" * 2, "ben", rng, 4, "ben")
+    path = write_json(tmp_path / "ben.json", news_export([doc]))
+    code, out, err = cli(capsys, "--db", db, "--annotator", "ana", "import", str(path))
+    assert (code, err) == (0, "") and "protected" not in out
