@@ -12,6 +12,8 @@ from typing import Any
 from db.errors import ImportRefused
 from db.formats import FormatReport, ReadOptions
 from db.import_consent import Consent
+from db.input_files import check_input
+from db.plain import shown
 from db.records import ExportedDocument, ImportSummary
 from db.schema import Schema
 from db.spanwise_json import load_export_file, looks_like_spanwise, parse_export
@@ -75,7 +77,9 @@ def plan_import(
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise ImportRefused(f"{path}: no such file or folder")
+            raise ImportRefused(f"{shown(path)}: no such file or folder")
+        if not path.is_dir():
+            check_input(path)  # a FIFO or a device named directly is never read
         name = fmt or format_of(path, loaded)
         if name == TEXT:
             text_paths.append(path)

@@ -13,6 +13,7 @@ from typing import IO, Any
 from db.change_writer import check_spans
 from db.collector import paused_gc
 from db.errors import ImportRefused, SpanwiseError
+from db.input_files import read_input
 from db.records import (
     STATUSES,
     AnnotationData,
@@ -145,15 +146,7 @@ def save_export(data: dict[str, Any], path: Path) -> None:
 
 def load_export_file(path: Path) -> dict[str, Any]:
     """Read and parse a JSON file, refusing what is not one."""
-    name = shown(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise ImportRefused(f"{name}: {size / 1048576:.0f} MB is too large to import")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"{name}: cannot read ({exc.strerror})") from exc
-    return parse_export_bytes(raw, name)
+    return parse_export_bytes(read_input(path, MAX_JSON_BYTES), shown(path))
 
 
 def parse_export_bytes(raw: bytes, name: str) -> dict[str, Any]:

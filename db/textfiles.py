@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import ImportRefused
+from db.input_files import named_files, read_input
+from db.plain import shown
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md")
-_UNSHOWN = {"Cc", "Zl", "Zp", "Cs"}  # control, line/paragraph separators, surrogates
 
 
 @dataclass(frozen=True)
@@ -156,35 +157,17 @@ def title_for(path: Path, text: str) -> str:
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and the .txt/.md files of named folders (sorted)."""
+    """Files named directly, and the .txt/.md files of named folders (sorted); anything but
+    a regular file, or a file a link takes outside its folder, is refused by name."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-            )
-        elif path.exists():
-            yield path
-        else:
+        if not path.exists() and not path.is_symlink():
             raise ImportRefused(f"{shown(path)}: no such file or folder")
-
-
-def shown(path: Path | str) -> str:
-    """A file name for a one-line message: line breaks, control characters and undecodable
-    bytes in a name are written as escapes."""
-    return "".join(
-        repr(ch)[1:-1] if unicodedata.category(ch) in _UNSHOWN else ch for ch in str(path)
-    )
+        yield from named_files([path], lambda p: p.suffix.lower() in TEXT_SUFFIXES)
 
 
 def read_text_file(path: Path, encoding: str | None = None) -> TextFile:
     """Read and decode one article file."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise _too_large(shown(path), size)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"{shown(path)}: cannot read ({exc.strerror})") from exc
+    data = read_input(path, MAX_TEXT_BYTES)
     text = decode_text(data, shown(path), encoding)
     return TextFile(path, title_for(path, text), text)
 

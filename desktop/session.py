@@ -8,6 +8,8 @@ from pathlib import Path
 
 from db.backups import daily_backup
 from db.errors import DatabaseProblem, SpanwiseError
+from db.input_files import SETTINGS_FILE_BYTES, read_input
+from db.plain import shown
 from db.schema import load_schema
 from db.store import Store, default_annotator_name
 from seeds import seed_paths
@@ -28,9 +30,9 @@ def default_database_path() -> Path:
 def read_schema_file(path: Path) -> str:
     """A schema file's text, checked, so a bad schema is refused before a database is made."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpanwiseError(f"{path}: cannot read the schema ({exc})") from exc
+        text = read_input(path, SETTINGS_FILE_BYTES).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpanwiseError(f"{shown(path)}: cannot read the schema ({exc})") from exc
     load_schema(text, str(path))
     return text
 

@@ -165,3 +165,73 @@ def test_writing_under_gold_or_your_own_name_needs_the_option(
     path = write_json(tmp_path / "ben.json", news_export([doc]))
     code, out, err = cli(capsys, "--db", db, "--annotator", "ana", "import", str(path))
     assert (code, err) == (0, "") and "protected" not in out
+
+
+# -- 2. an import reads nothing outside the folder it was given, and only regular files --------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli_process(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    """The real command in its own process: a FIFO that blocked it would fail the timeout."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "SPANWISE_DB": str(tmp_path / "default.db")},
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_links_out_of_a_folder_fifos_and_devices_are_refused_by_name(tmp_path: Path) -> None:
+    import os
+
+    secret = tmp_path / "secret" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    db = tmp_path / "x.db"
+    Store(db).close()
+    before = dump(db)
+    cases = {}
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "fine.txt").write_text("A fine article.\n", encoding="utf-8")
+    (texts / "x.txt").symlink_to(secret)
+    cases["link out of a text folder"] = ([str(texts)], "x.txt: links to", "outside the folder")
+    fifo_folder = tmp_path / "fifo"
+    fifo_folder.mkdir()
+    (fifo_folder / "a.txt").write_text("A fine article.\n", encoding="utf-8")
+    os.mkfifo(fifo_folder / "b.txt")
+    cases["FIFO in a text folder"] = ([str(fifo_folder)], "b.txt: a FIFO", "")
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "doc.txt").write_text("Ana said hello.\n", encoding="utf-8")
+    (brat / "doc.ann").symlink_to(secret)
+    cases["link out of a brat folder"] = ([str(brat)], "doc.ann: links to", "outside")
+    linked_dir = tmp_path / "linked"
+    linked_dir.mkdir()
+    (linked_dir / "etc").symlink_to(secret.parent, target_is_directory=True)
+    (linked_dir / "ok.txt").write_text("An article.\n", encoding="utf-8")
+    cases["linked folder"] = ([str(linked_dir)], "etc: links to the folder", "outside")
+    os.mkfifo(tmp_path / "named.json")
+    cases["FIFO named directly"] = ([str(tmp_path / "named.json")], "named.json: a FIFO", "")
+    cases["device named directly"] = (["/dev/zero"], "/dev/zero: a device", "")
+    for case, (paths, fragment, more) in cases.items():
+        code, out, err = cli_process(tmp_path, "--db", str(db), "import", *paths)
+        assert code == 2, (case, out, err)
+        [line] = err.splitlines()
+        assert fragment in line and more in line, (case, line)
+        assert "root:x" not in out + err
+        assert dump(db) == before, case
+    # a link inside the folder to a file inside it is an ordinary file
+    (texts / "x.txt").unlink()
+    (texts / "y.txt").symlink_to(texts / "fine.txt")
+    code, out, err = cli_process(tmp_path, "--db", str(db), "import", str(texts))
+    assert (code, err) == (0, ""), err

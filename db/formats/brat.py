@@ -37,6 +37,7 @@ from db.formats import (
     register,
     stable_id,
 )
+from db.input_files import folder_files, read_input
 from db.records import (
     AnnotationData,
     DocumentData,
@@ -58,6 +59,7 @@ PALETTE = (
 )  # fmt: skip
 _TYPE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_PAIR = (".ann", ".txt")
 
 
 # -- the standoff file as records --------------------------------------------------------------
@@ -529,7 +531,7 @@ def find_pairs(paths: Sequence[Path], options: ReadOptions) -> list[tuple[Path, 
     for path in paths:
         if path.is_dir():
             names = sorted(
-                {p.with_suffix("") for p in path.rglob("*") if p.suffix in (".ann", ".txt")}
+                {p.with_suffix("") for p in folder_files(path, lambda p: p.suffix in _PAIR)}
             )
             for stem in names:
                 ann, txt = stem.with_suffix(".ann"), stem.with_suffix(".txt")
@@ -553,11 +555,8 @@ def find_pairs(paths: Sequence[Path], options: ReadOptions) -> list[tuple[Path, 
 
 
 def read_pair(ann: Path, txt: Path, annotator: str, options: ReadOptions) -> BratFile:
-    try:
-        data = txt.read_bytes()
-        content = ann.read_bytes() if ann.exists() else b""
-    except OSError as exc:
-        raise ImportRefused(f"{exc.filename}: cannot read ({exc.strerror})") from exc
+    data = read_input(txt)
+    content = read_input(ann) if ann.exists() or ann.is_symlink() else b""
     text = decode_text(data, str(txt), options.encoding)
     try:
         ann_text = content.decode("utf-8-sig")
@@ -585,16 +584,18 @@ def find_confs(
     seen: set[Path] = set()
     stops = {r if r.is_dir() else r.parent for r in roots}
     for folder in sorted(folders):
+        root = next((stop for stop in stops if folder.is_relative_to(stop)), folder)
         for kind in (name, "visual.conf"):
             current = folder
             while True:
                 candidate = current / kind
-                if candidate.is_file():
+                if candidate.exists() or candidate.is_symlink():
                     if candidate not in seen:
                         seen.add(candidate)
+                        raw = read_input(candidate, root=root)
                         try:
-                            content = candidate.read_text(encoding="utf-8-sig")
-                        except (OSError, UnicodeDecodeError) as exc:
+                            content = raw.decode("utf-8-sig")
+                        except UnicodeDecodeError as exc:
                             raise ImportRefused(f"{candidate}: cannot read ({exc})") from exc
                         if kind == "visual.conf":
                             for key, value in parse_visual(content).items():
@@ -1206,7 +1207,7 @@ def brat_folder(annotator: str) -> str:
 
 def looks_like_brat(path: Path) -> bool:
     if path.is_dir():
-        return (path / "annotation.conf").is_file() or any(path.rglob("*.ann"))
+        return (path / "annotation.conf").is_file() or any(p.is_file() for p in path.rglob("*.ann"))
     return path.suffix == ".ann" or (path.suffix == ".txt" and path.with_suffix(".ann").is_file())
 
 

@@ -34,6 +34,7 @@ from db.errors import ImportRefused, SpanwiseError
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register, stable_id
 from db.formats.brat import annotators_of, file_stem
 from db.formats.collected import Collected
+from db.input_files import check_input, folder_files, read_head, read_input
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.schema import Schema
 from db.textfiles import text_sha256, title_for
@@ -278,18 +279,14 @@ def _primitive_value(value: Any) -> str | None:
 def load_cas(path: Path, root: Path) -> Any:
     """A CAS from XMI (with the TypeSystem.xml beside it or above it) or CAS JSON."""
     cassis = _cassis()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
+    data = read_input(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cassis warns about features named `type`
         try:
             if path.suffix.lower() == ".json":
                 return cassis.load_cas_from_json(BytesIO(data))
             ts_path = _type_system_for(path, root)
-            with ts_path.open("rb") as handle:
-                ts = cassis.load_typesystem(handle)
+            ts = cassis.load_typesystem(BytesIO(read_input(ts_path, root=root)))
             data = re.sub(rb"^(<\?xml[^>]*version=[\"'])1\.1", rb"\g<1>1.0", data, count=1)
             return cassis.load_cas_from_xmi(BytesIO(data), typesystem=ts, lenient=True)
         except ImportRefused:
@@ -301,7 +298,7 @@ def load_cas(path: Path, root: Path) -> Any:
 def _type_system_for(path: Path, root: Path) -> Path:
     current = path.parent
     while True:
-        for candidate in sorted(current.glob("*")):
+        for candidate in sorted(current.iterdir()):
             if candidate.name.lower() == "typesystem.xml":
                 return candidate
         if current == root or current.parent == current:
@@ -522,8 +519,9 @@ def cas_files(paths: Sequence[Path], suffix: str) -> list[tuple[Path, Path]]:
     found: list[tuple[Path, Path]] = []
     for path in paths:
         if path.is_dir():
-            found += [(p, path) for p in sorted(path.rglob(f"*{suffix}")) if p.is_file()]
-        elif path.is_file():
+            found += [(p, path) for p in folder_files(path, lambda p: p.suffix == suffix)]
+        elif path.exists() or path.is_symlink():
+            check_input(path)
             found.append((path, path.parent))
         else:
             raise ImportRefused(f"{path}: no such file or folder")
@@ -563,11 +561,7 @@ class UimaCasFormat:
         for item in files:
             if item.suffix.lower() != self.suffix:
                 return False
-            try:
-                with item.open("rb") as handle:
-                    head = handle.read(4096)
-            except OSError:
-                return False
+            head = read_head(item, 4096)
             marker = b"http:///uima/cas.ecore" if self.suffix == ".xmi" else b'"%TYPES"'
             return marker in head or (self.suffix == ".json" and b"%FEATURE_STRUCTURES" in head)
         return False

@@ -33,6 +33,7 @@ from db.formats import (
     stable_id,
 )
 from db.formats.collected import Collected
+from db.input_files import check_input, folder_files, read_head, read_input
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.schema import Schema
 from db.textfiles import decode_text, text_sha256, title_for
@@ -350,8 +351,9 @@ def tsv_files(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*.tsv") if p.is_file())
-        elif path.is_file():
+            found += folder_files(path, lambda p: p.suffix == ".tsv")
+        elif path.exists() or path.is_symlink():
+            check_input(path)
             found.append(path)
         else:
             raise ImportRefused(f"{path}: no such file or folder")
@@ -369,12 +371,8 @@ class WebAnnoTsvFormat:
     def sniff(self, path: Path) -> bool:
         files = sorted(path.rglob("*.tsv"))[:1] if path.is_dir() else [path]
         for item in files:
-            try:
-                with item.open("rb") as handle:
-                    if handle.read(40).lstrip(b"\xef\xbb\xbf").startswith(b"#FORMAT=WebAnno TSV 3"):
-                        return True
-            except OSError:
-                return False
+            if read_head(item, 40).lstrip(b"\xef\xbb\xbf").startswith(b"#FORMAT=WebAnno TSV 3"):
+                return True
         return False
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
@@ -384,10 +382,7 @@ class WebAnnoTsvFormat:
         documents = []
         seen: dict[str, Path] = {}
         for path in tsv_files([Path(p) for p in paths]):
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
+            data = read_input(path)
             parsed = parse_tsv(decode_text(data, str(path), options.encoding), str(path))
             if not parsed.text.strip():
                 raise ImportRefused(f"{path}: no sentence text (#Text=) in the file")

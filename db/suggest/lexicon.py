@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.input_files import SETTINGS_FILE_BYTES, read_input
+from db.plain import shown
 from resources import resource
 
 PHRASE_KINDS = ("source", "verb", "manner")
@@ -222,7 +224,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     if path is None:
         return default_lexicon()
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpanwiseError(f"{path}: cannot read the lexicon ({exc})") from exc
+        text = read_input(Path(path), SETTINGS_FILE_BYTES).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpanwiseError(f"{shown(path)}: cannot read the lexicon ({exc})") from exc
     return default_lexicon().merged(read_lexicon_text(text, str(path)))
