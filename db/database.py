@@ -13,6 +13,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from db.errors import DatabaseProblem
+from db.outputs import atomic_copy
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -168,15 +169,16 @@ def backup_file(path: Path, reason: str, now: datetime | None = None) -> Path:
         number += 1
         target = path.with_name(f"{path.name}.{reason}-{stamp}-{number}.bak")
     source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
+
+    def copy(partial: Path) -> None:
+        dest = sqlite3.connect(partial)
         try:
             source.backup(dest)
         finally:
             dest.close()
-    except BaseException:
-        target.unlink(missing_ok=True)  # half a backup must not pass for one
-        raise
+
+    try:  # under a temporary name until whole: half a backup must never pass for one
+        atomic_copy(target, copy)
     finally:
         source.close()
     return target

@@ -14,6 +14,7 @@ from db.change_writer import check_spans
 from db.collector import paused_gc
 from db.errors import ImportRefused, SpanwiseError
 from db.input_files import read_input
+from db.outputs import atomic_text
 from db.records import (
     STATUSES,
     AnnotationData,
@@ -131,14 +132,8 @@ def write_export(data: dict[str, Any], handle: IO[str]) -> None:
 
 def save_export(data: dict[str, Any], path: Path) -> None:
     """Write an export next to its final name first, so a crash never leaves half a file."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            write_export(data, handle)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise SpanwiseError(f"{path}: cannot write the export ({exc.strerror})") from exc
+    with atomic_text(path) as handle:
+        write_export(data, handle)
 
 
 # -- reading --------------------------------------------------------------------------------

@@ -227,6 +227,8 @@ def _export(store: Store, args: argparse.Namespace) -> int:
             raise SpanwiseError(f"--format {args.fmt} writes files: give -o FILE or FOLDER")
         report = export_to(store, args.fmt, args.output, args.only_annotator, args.document)
         print(f"exported to {args.output} ({args.fmt}): {report.describe()}", file=sys.stderr)
+        for message in report.messages:
+            print(f"  {message}", file=sys.stderr)
         return 0
     data = export_json(store, args.only_annotator, args.document)
     if args.output is None:
@@ -259,11 +261,10 @@ def _export_quotes(store: Store, args: argparse.Namespace) -> int:
         write(rows, stdout)
         stdout.detach()
     else:
-        try:
-            with args.output.open("w", encoding="utf-8", newline="") as handle:
-                write(rows, handle)
-        except OSError as exc:
-            raise SpanwiseError(f"{args.output}: cannot write ({exc.strerror})") from exc
+        from db.outputs import atomic_text
+
+        with atomic_text(args.output, newline="") as handle:
+            write(rows, handle)
         print(f"exported {len(rows)} quote(s) to {args.output}", file=sys.stderr)
     return 0
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the measures load when `agree` runs, not when Spanwise starts
     from db.agreement import AgreementResult, Row
-from db.errors import SpanwiseError
 from db.store import Store
 
 COLUMNS = ("exact F1", "overlap F1", "kappa", "alpha", "alpha_U")
@@ -66,11 +65,9 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 def save_report(result: AgreementResult, path: Path) -> None:
     from db.agreement_report import render_report
+    from db.outputs import write_text_atomically
 
-    try:
-        path.write_text(render_report(result), encoding="utf-8")
-    except OSError as exc:
-        raise SpanwiseError(f"{path}: cannot write ({exc.strerror})") from exc
+    write_text_atomically(path, render_report(result))
 
 
 def describe(result: AgreementResult) -> str:

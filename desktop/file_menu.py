@@ -113,8 +113,10 @@ class FileMenu(QObject):
             self.window.dialogs.error(self.window, "Export failed", str(exc))
             return
         self.window.show_message(f"Exported to {target} ({chosen}): {report.describe()}")
-        if report.lost:
-            self.window.dialogs.info(self.window, "Export done", f"{report.describe()}")
+        if report.lost or report.messages:
+            self.window.dialogs.info(
+                self.window, "Export done", "\n".join([report.describe(), *report.messages])
+            )
 
     def import_paths(
         self, paths: list[Path], title: str = "Importing…", fmt: str | None = None

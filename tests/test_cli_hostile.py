@@ -235,3 +235,145 @@ def test_links_out_of_a_folder_fifos_and_devices_are_refused_by_name(tmp_path: P
     (texts / "y.txt").symlink_to(texts / "fine.txt")
     code, out, err = cli_process(tmp_path, "--db", str(db), "import", str(texts))
     assert (code, err) == (0, ""), err
+
+
+# -- 3. a CSV cell never starts a formula --------------------------------------------------------
+
+
+def test_flat_csv_neutralises_formulas_and_json_lines_stay_exact(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import csv
+
+    text = "=HYPERLINK(\"http://x\")\n+cmd|' /C calc'!A0 said @boss -1\n"
+    title = '=HYPERLINK("http://evil")'
+    rng = random.Random(1)
+    doc = document_json(text, title, rng, 0, "@mallory")
+    quote = {
+        "id": "q",
+        "annotator": "@mallory",
+        "label": "Quote",
+        "start": 0,
+        "end": 22,
+        "text": text[0:22],
+        "attributes": {"kind": "direct"},
+        "note": None,
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+    }
+    speaker = {**quote, "id": "s", "label": "Speaker", "start": 23, "end": 41}
+    speaker.update(text=text[23:41], attributes={})
+    doc["annotations"] = [quote, speaker]
+    doc["relations"] = [
+        {"id": "r", "annotator": "@mallory", "type": "speaker", "source": "q", "target": "s"}
+    ]
+    doc["status"] = {}
+    db = str(tmp_path / "x.db")
+    path = write_json(tmp_path / "evil.json", news_export([doc]))
+    assert cli(capsys, "--db", db, "import", str(path))[0] == 0
+    target = tmp_path / "q.csv"
+    assert cli(capsys, "--db", db, "export", "--flat", "quotes", "-o", str(target))[0] == 0
+    with target.open(encoding="utf-8", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["title"] == "'" + title
+    assert row["quote"] == "'" + text[0:22]
+    assert row["speaker"] == row["speaker_mention"] == "'+cmd|' /C calc'!A0"
+    assert row["annotator"] == "'@mallory"
+    for value in row.values():
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    code, out, _err = cli(
+        capsys, "--db", db, "export", "--flat", "quotes", "--table-format", "jsonl"
+    )
+    [line] = [json.loads(x) for x in out.splitlines()]
+    assert (line["title"], line["quote"], line["annotator"]) == (title, text[0:22], "@mallory")
+
+
+# -- 8. outputs complete or absent; annotator names never collide in file names ------------------
+
+
+def _annotator_store(db: Path, names: list[str], padding: int = 0) -> None:
+    store = Store(db)
+    folder = db.parent / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Ana said hello to Ben.\n" + ("y" * 999 + "\n") * padding, encoding="utf-8"
+    )
+    store.import_texts([folder])
+    [doc] = store.documents("x")
+    for index, name in enumerate(names):
+        store.add_annotation(doc.id, name, "Speaker", index, index + 3)
+    store.close()
+
+
+def test_annotator_names_that_become_one_file_name_are_told_apart_and_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "x.db"
+    _annotator_store(db, ["ana/x", "ana?x", "ana_x"])
+    for fmt, files in (
+        ("brat", ["ana_x/a.ann", "ana_x-2/a.ann", "ana_x-3/a.ann"]),
+        ("uima-xmi", ["a.txt/ana_x.xmi", "a.txt/ana_x-2.xmi", "a.txt/ana_x-3.xmi"]),
+    ):
+        out = tmp_path / fmt
+        code, _out, err = cli(capsys, "--db", str(db), "export", "--format", fmt, "-o", str(out))
+        assert code == 0, err
+        assert all((out / name).is_file() for name in files), sorted(out.rglob("*"))
+        assert "annotator 'ana/x' is written as 'ana_x-2'" in err
+        assert "annotator 'ana?x' is written as 'ana_x-3'" in err
+
+
+def test_a_folder_export_that_cannot_be_finished_leaves_nothing(tmp_path: Path) -> None:
+    """A file-size limit stands in for a full disk: the write fails half-way through."""
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    db = tmp_path / "x.db"
+    _annotator_store(db, ["ana", "ben"], padding=2000)  # a 2 MB article
+    assert main(["--db", str(db), "docs"]) == 0  # today's backup is taken: the limit is ours
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+    for fmt in ("brat", "uima-xmi"):
+        target = tmp_path / f"out-{fmt}"
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop.cli", "--db", str(db), "export", "--format", fmt]
+            + ["-o", str(target)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            preexec_fn=small_files,
+            env={**os.environ, "SPANWISE_DB": str(tmp_path / "default.db")},
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        [line] = done.stderr.splitlines()
+        assert line.startswith(f"spanwise: {target}: cannot write (File too large)"), line
+        assert not target.exists()
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_folder_export_replaces_an_earlier_export_whole_and_nothing_else(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "x.db"
+    _annotator_store(db, ["ana", "ben"])
+    out = tmp_path / "out"
+    assert cli(capsys, "--db", str(db), "export", "--format", "brat", "-o", str(out))[0] == 0
+    (out / "ben" / "a.ann").unlink()
+    (out / "stale.ann").write_text("", encoding="utf-8")
+    assert cli(capsys, "--db", str(db), "export", "--format", "brat", "-o", str(out))[0] == 0
+    assert (out / "ben" / "a.ann").is_file() and not (out / "stale.ann").exists()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("my own work", encoding="utf-8")
+    refused(
+        cli(capsys, "--db", str(db), "export", "--format", "uima-xmi", "-o", str(mine)),
+        "mine: the folder is not empty",
+    )
+    assert [p.name for p in mine.iterdir()] == ["thesis.txt"]

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.errors import ImportRefused, SpanwiseError
+from db.errors import ImportRefused
 from db.formats import (
     FormatReport,
     ImportedBatch,
@@ -38,6 +38,8 @@ from db.formats import (
     stable_id,
 )
 from db.input_files import folder_files, read_input
+from db.outputs import atomic_folder
+from db.plain import shown
 from db.records import (
     AnnotationData,
     DocumentData,
@@ -1166,10 +1168,11 @@ def write_brat(
     events = event_labels_of(schema) if event_labels is None else event_labels
     annotators = annotators_of(documents, options)
     nested = len(annotators) > 1
+    folders = file_names_of(annotators, brat_folder, report) if nested else {}
     outputs: list[tuple[Path, str, str]] = []
     standoffs: list[Standoff] = []
     for who in annotators or ["brat"]:
-        folder = target / brat_folder(who) if nested else target
+        folder = Path(folders[who]) if nested else Path()
         taken: set[str] = set()
         for item in documents:
             standoff = document_to_standoff(item, who, schema, events, report)
@@ -1188,17 +1191,38 @@ def write_brat(
     conf, colours = schema_to_conf(schema, events, standoffs, report)
     if conf_rewrite is not None:
         conf_rewrite(conf, colours)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
+    with atomic_folder(target) as built:
         for txt, text, ann in outputs:
-            txt.parent.mkdir(parents=True, exist_ok=True)
-            txt.write_bytes(text.encode("utf-8"))
-            txt.with_suffix(".ann").write_bytes(ann.encode("utf-8"))
-        (target / "annotation.conf").write_text(render_conf(conf), encoding="utf-8")
-        (target / "visual.conf").write_text(render_visual(colours), encoding="utf-8")
-    except OSError as exc:
-        raise SpanwiseError(f"{exc.filename}: cannot write ({exc.strerror})") from exc
+            (built / txt).parent.mkdir(parents=True, exist_ok=True)
+            (built / txt).write_bytes(text.encode("utf-8"))
+            (built / txt).with_suffix(".ann").write_bytes(ann.encode("utf-8"))
+        (built / "annotation.conf").write_text(render_conf(conf), encoding="utf-8")
+        (built / "visual.conf").write_text(render_visual(colours), encoding="utf-8")
     return report
+
+
+def file_names_of(
+    annotators: Sequence[str], make_safe: Callable[[str], str], report: FormatReport
+) -> dict[str, str]:
+    """A file or folder name per annotator, never the same for two of them: `ana/x` and
+    `ana?x` would both be `ana_x` (and Ana and ana one name on macOS and Windows), so the
+    later one is numbered, and the report says how each changed name was written."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    # names that need no change keep theirs; the others are numbered if they meet one
+    for who in sorted(annotators, key=lambda a: (make_safe(a) != a, a)):
+        base = make_safe(who)
+        name, number = base, 2
+        while name.lower() in taken:
+            name, number = f"{base}-{number}", number + 1
+        taken.add(name.lower())
+        names[who] = name
+        if name != who:
+            report.messages.append(
+                f"annotator '{shown(who)}' is written as '{name}' (not a safe file name"
+                + (", or another annotator's once made safe)" if name != base else ")")
+            )
+    return names
 
 
 def brat_folder(annotator: str) -> str:

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db.errors import ImportRefused, SpanwiseError
+from db.errors import ImportRefused
 from db.input_files import check_input, folder_files, read_head, read_input
+from db.outputs import write_text_atomically
 from db.records import DocumentData, ExportedDocument, now_iso
 from db.schema import LabelDef, RelationTypeDef, Schema
 from db.textfiles import MAX_TEXT_BYTES, parse_json, text_sha256
@@ -203,16 +204,7 @@ def owners(item: ExportedDocument) -> list[str]:
     return sorted(names)
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Write next to the final name first, so a crash never leaves half a file."""
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise SpanwiseError(f"{target}: cannot write ({exc.strerror})") from exc
+write_atomically = write_text_atomically  # the writers of tools' files, complete or absent
 
 
 def json_line(value: Any) -> str:

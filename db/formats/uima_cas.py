@@ -32,9 +32,10 @@ from typing import Any
 
 from db.errors import ImportRefused, SpanwiseError
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register, stable_id
-from db.formats.brat import annotators_of, file_stem
+from db.formats.brat import annotators_of, file_names_of, file_stem
 from db.formats.collected import Collected
 from db.input_files import check_input, folder_files, read_head, read_input
+from db.outputs import atomic_folder
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.schema import Schema
 from db.textfiles import text_sha256, title_for
@@ -213,10 +214,11 @@ def write_cases(
     report = FormatReport()
     ts = type_system(schema)
     annotators = annotators_of(documents, options) or ["spanwise"]
+    file_names = file_names_of(annotators, _safe, report)
     outputs: list[tuple[Path, str]] = []
     taken: set[str] = set()
     for item in documents:
-        folder = target / _folder_for(item, taken)
+        folder = Path(_folder_for(item, taken))
         if suffix == ".xmi":
             bad = _XML_BAD.search(item.document.text)
             if bad:
@@ -227,7 +229,7 @@ def write_cases(
         for who in annotators:
             cas = document_cas(item, who, ts, report)
             content = cas.to_xmi() if suffix == ".xmi" else cas.to_json(pretty_print=True)
-            outputs.append((folder / f"{_safe(who)}{suffix}", content))
+            outputs.append((folder / f"{file_names[who]}{suffix}", content))
             report.count("annotations", len(cas.select(SPAN)))
             report.count("links", len(cas.select(LINK)))
         report.count("documents")
@@ -235,14 +237,11 @@ def write_cases(
         "entities",
         sum(len([e for e in d.entities if e.annotator in annotators]) for d in documents),
     )
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        (target / "TypeSystem.xml").write_text(ts.to_xml(), encoding="utf-8")
+    with atomic_folder(target) as built:
+        (built / "TypeSystem.xml").write_text(ts.to_xml(), encoding="utf-8")
         for path, content in outputs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        raise SpanwiseError(f"{exc.filename}: cannot write ({exc.strerror})") from exc
+            (built / path).parent.mkdir(parents=True, exist_ok=True)
+            (built / path).write_text(content, encoding="utf-8")
     return report
 
 

@@ -41,8 +41,9 @@ def test_round_trip_keeps_everything(
 
 def test_xmi_offsets_count_utf16_units(store: Store, tmp_path: Path) -> None:
     fill_sample(store)
-    XMI.write(store.export_documents(), store.schema(), tmp_path, WriteOptions())
-    xmi = (tmp_path / "sample.txt" / "ana.xmi").read_text(encoding="utf-8")
+    out = tmp_path / "out"  # an export folder is new, empty or an export
+    XMI.write(store.export_documents(), store.schema(), out, WriteOptions())
+    xmi = (out / "sample.txt" / "ana.xmi").read_text(encoding="utf-8")
     start, end = at(SAMPLE, "Tuesday")
     units = len(SAMPLE[:start].encode("utf-16-le")) // 2
     assert units > start  # the emoji before it take two units each
@@ -52,8 +53,9 @@ def test_xmi_offsets_count_utf16_units(store: Store, tmp_path: Path) -> None:
 
 def test_type_system_has_inception_span_and_relation_layers(store: Store, tmp_path: Path) -> None:
     fill_sample(store)
-    JSON.write(store.export_documents(), store.schema(), tmp_path, WriteOptions())
-    ts = load_typesystem((tmp_path / "TypeSystem.xml").read_text(encoding="utf-8"))
+    out = tmp_path / "out"  # an export folder is new, empty or an export
+    JSON.write(store.export_documents(), store.schema(), out, WriteOptions())
+    ts = load_typesystem((out / "TypeSystem.xml").read_text(encoding="utf-8"))
     span = ts.get_type("webanno.custom.Span")
     link = ts.get_type("webanno.custom.Link")
     assert {"label", "kind", "note", "entity", "entityType"} <= {f.name for f in span.all_features}
