@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,17 @@ def driver_connection(session: Session) -> Any:
     raw = session.connection().connection.dbapi_connection
     assert raw is not None
     return raw
+
+
+@contextmanager
+def driver_errors(session: Session) -> Iterator[None]:
+    """Errors of a call straight on the driver connection (which bypasses the engine's error
+    handling) as the same one-line DatabaseProblem: read-only file, full disk, damage."""
+    path = Path(session.connection().engine.url.database or "database")
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise storage_problem(path, exc) or exc from exc
 
 
 def for_writing(engine: Engine) -> Engine:

@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db.change_writer import check_spans
-from db.database import driver_connection
+from db.database import driver_connection, driver_errors
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
 from db.import_consent import TRUSTED, Consent, ConsentNeeded, Needs
 from db.models import (
@@ -106,7 +106,8 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: list
     raw = driver_connection(session)
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" * len(columns))
-    raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    with driver_errors(session):
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:

@@ -8,16 +8,14 @@ names from two small maps, and build the frozen records directly.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from db.collector import paused_gc
-from db.database import driver_connection, storage_problem
+from db.database import driver_connection, driver_errors
 from db.models import Annotator, Entity, EntityMention, Label, Relation
 from db.records import (
     AnnotationData,
@@ -53,11 +51,8 @@ def _filtered(
 def _rows(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Plain tuples straight from the driver: the hot path of opening a large document.
     Errors get the same one-line messages as the engine's (damaged file, disk...)."""
-    try:
+    with driver_errors(session):
         return list(driver_connection(session).execute(sql, params).fetchall())
-    except sqlite3.Error as exc:
-        path = Path(session.connection().engine.url.database or "database")
-        raise storage_problem(path, exc) or exc from exc
 
 
 def _where(document_ids: Sequence[str] | None, annotator_id: int | None) -> tuple[str, list[Any]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.textfiles import parse_json
 from resources import resource
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -241,8 +242,4 @@ def load_schema(text: str | None = None, where: str = "news.json") -> Schema:
     """A schema from a file's text; the bundled news schema by default."""
     if text is None:
         text = resource("schemas", "news.json").read_text(encoding="utf-8")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SpanwiseError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    return parse_schema(data, where, text)
+    return parse_schema(parse_json(text, where), where, text)

@@ -58,10 +58,7 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
     if len(data) > MAX_TEXT_BYTES:
         raise _too_large(name, len(data))
     if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise ImportRefused(f"{name}: unknown encoding '{encoding}'") from exc
+        check_encoding(encoding, name)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
@@ -90,6 +87,20 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
             )
     _check_is_text(text, name)
     return text
+
+
+def check_encoding(encoding: str, name: str = "--encoding") -> None:
+    """Refuse a name Python does not know, or a codec that does not turn bytes into text
+    (rot13, base64, zlib: codecs, but not text encodings)."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError as exc:
+        raise ImportRefused(f"{shown(name)}: unknown encoding '{shown(encoding)}'") from exc
+    if not getattr(info, "_is_text_encoding", True):
+        raise ImportRefused(
+            f"{shown(name)}: '{shown(encoding)}' is not a text encoding (try utf-8, latin-1, "
+            "cp1252, utf-16)"
+        )
 
 
 def _utf16_order(data: bytes) -> str | None:

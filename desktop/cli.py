@@ -193,7 +193,10 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     from db.batch_import import import_paths
     from db.formats import ReadOptions
     from db.import_consent import Consent, ConsentNeeded
+    from db.textfiles import check_encoding
 
+    if args.encoding:
+        check_encoding(args.encoding)
     options = ReadOptions(annotator=args.annotator, offsets=args.offsets, encoding=args.encoding)
     consent = Consent(
         importing_annotator(store, args.annotator), args.allow_protected_names, args.add_labels

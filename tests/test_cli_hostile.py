@@ -377,3 +377,120 @@ def test_a_folder_export_replaces_an_earlier_export_whole_and_nothing_else(
         "mine: the folder is not empty",
     )
     assert [p.name for p in mine.iterdir()] == ["thesis.txt"]
+
+
+# -- 5. one clear line instead of a traceback ----------------------------------------------------
+
+XMI_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><xmi:XMI xmlns:xmi="http://www.omg.org/XMI" '
+    'xmlns:cas="http:///uima/cas.ecore" xmlns:custom="http:///webanno/custom.ecore" '
+    'xmi:version="2.0"><cas:NULL xmi:id="0"/><cas:Sofa xmi:id="1" sofaNum="1" '
+    'sofaID="_InitialView" mimeType="text" sofaString="Ana said hello to Ben."/>'
+)
+XMI_TAIL = '<cas:View sofa="1" members="2"/></xmi:XMI>'
+
+
+def _type_system(tmp_path: Path) -> str:
+    from db.formats.uima_cas import type_system
+    from db.schema import load_schema
+
+    return str(type_system(load_schema()).to_xml())
+
+
+def _xmi_case(tmp_path: Path, name: str, span: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "TypeSystem.xml").write_text(_type_system(tmp_path), encoding="utf-8")
+    (folder / "doc.xmi").write_text(XMI_HEAD + span + XMI_TAIL, encoding="utf-8")
+    return folder
+
+
+def test_every_listed_mistake_is_one_line_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "x.db"
+    Store(db).close()
+    before = dump(db)
+    cases: dict[str, tuple[list[str], str]] = {}
+    for feature in ("label", "attributes", "fragments", "entity", "note"):
+        span = (
+            f'<custom:Span xmi:id="2" sofa="1" begin="0" end="3">'
+            f"<{feature}>x</{feature}><{feature}>y</{feature}></custom:Span>"
+        )
+        folder = _xmi_case(tmp_path, f"child-{feature}", span)
+        cases[f"XMI {feature} as child elements"] = (
+            ["import", "--add-labels", str(folder)],
+            f"'{feature}' is a list",
+        )
+    deep = _xmi_case(
+        tmp_path,
+        "deep",
+        '<custom:Span xmi:id="2" sofa="1" begin="0" end="3" label="Quote" attributes="'
+        + "[" * 100_000
+        + '"/>',
+    )
+    cases["deep attributes"] = (["import", str(deep)], "JSON nested too deeply")
+    cas_json = tmp_path / "listlabel"
+    cas_json.mkdir()
+    (cas_json / "ana.json").write_text(
+        json.dumps(
+            {
+                "%TYPES": {
+                    "webanno.custom.Span": {
+                        "%NAME": "webanno.custom.Span",
+                        "%SUPER_TYPE": "uima.tcas.Annotation",
+                        "label": {"%NAME": "label", "%RANGE": "uima.cas.String"},
+                    }
+                },
+                "%FEATURE_STRUCTURES": [
+                    {"%ID": 1, "%TYPE": "uima.cas.Sofa", "sofaNum": 1, "sofaID": "_InitialView",
+                     "mimeType": "text", "sofaString": "Ana said hello to Ben."},
+                    {"%ID": 2, "%TYPE": "webanno.custom.Span", "@sofa": 1, "begin": 0,
+                     "end": 3, "label": ["Quote", "Cue"]},
+                ],
+                "%VIEWS": {"_InitialView": {"%SOFA": 1, "%MEMBERS": [2]}},
+            }
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    cases["uima-json list label"] = (
+        ["import", "--add-labels", "--format", "uima-json", str(cas_json)],
+        "'label' is a list",
+    )
+    article = tmp_path / "article.txt"
+    article.write_text("An article.\n", encoding="utf-8")
+    cases["rot13"] = (
+        ["import", "--encoding", "rot13", str(article)],
+        "'rot13' is not a text encoding",
+    )
+    deep_json = tmp_path / "deep.json"
+    deep_json.write_text("[" * 100_000, encoding="utf-8")
+    cases["deep --schema"] = (["--schema", str(deep_json), "docs"], "deep.json: JSON nested")
+    cases["deep --lexicon"] = (
+        ["suggest", "--lexicon", str(deep_json), str(article)],
+        "deep.json: JSON nested",
+    )
+    for case, (args, fragment) in cases.items():
+        line = refused(cli(capsys, "--db", str(db), *args), fragment)
+        assert "Traceback" not in line, case
+        assert dump(db) == before, case
+
+
+def test_a_full_disk_during_the_bulk_insert_of_an_import_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from sqlalchemy import Engine
+
+    from tests.robust.test_storage_errors import disk_full
+
+    rng = random.Random(2)
+    text = "Someone said something worth quoting, again and again.\n" * 400
+    doc = document_json(text, "Long", rng, 3000, "ben")
+    path = write_json(tmp_path / "ben.json", news_export([doc]))
+    db = tmp_path / "x.db"
+    Store(db).close()
+    before = dump(db)
+    with disk_full(Engine):
+        line = refused(cli(capsys, "--db", str(db), "import", str(path)), "the disk is full")
+    assert str(db) in line
+    assert dump(db) == before

@@ -38,7 +38,7 @@ from db.input_files import check_input, folder_files, read_head, read_input
 from db.outputs import atomic_folder
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.schema import Schema
-from db.textfiles import text_sha256, title_for
+from db.textfiles import parse_json, text_sha256, title_for
 
 SPAN = "webanno.custom.Span"
 LINK = "webanno.custom.Link"
@@ -340,13 +340,13 @@ def cas_to_document(
             if fs.type.name != span_type.name:
                 continue  # subtypes are read as their own layer
             annotations[fs.xmiID] = _annotation(fs, text, annotator, ident, where, collected)
-            entity = getattr(fs, "entity", None) if "entity" in _feature_names(fs.type) else None
+            entity = _text(fs, "entity", where)
             if entity:
-                kind = getattr(fs, "entityType", None) or "other"
+                kind = _text(fs, "entityType", where) or "other"
                 entity_groups.setdefault((entity, kind), []).append(annotations[fs.xmiID].id)
     for relation_type in relation_types:
         for fs in cas.select(relation_type):
-            kind = _link_type(fs)
+            kind = _link_type(fs, where)
             _add_link(
                 fs.Governor,
                 fs.Dependent,
@@ -365,7 +365,7 @@ def cas_to_document(
             for fs in cas.select(span_type):
                 slots = getattr(getattr(fs, feature.name, None), "elements", None) or []
                 for index, slot in enumerate(slots):
-                    role = getattr(slot, "role", None) or feature.name
+                    role = _text(slot, "role", where) or feature.name
                     target = getattr(slot, "target", None)
                     _add_link(
                         fs,
@@ -409,8 +409,8 @@ def cas_to_document(
         )
         _mark_entity_labels(mentions, annotations, collected)
     meta = next(iter(cas.select(METADATA)), None) if _has_type(ts, METADATA) else None
-    title = getattr(meta, "documentTitle", None) or title_for(path, text)
-    source = getattr(meta, "documentId", None) or path.name
+    title = (_text(meta, "documentTitle", where) if meta else None) or title_for(path, text)
+    source = (_text(meta, "documentId", where) if meta else None) or path.name
     report.count("documents")
     report.count("annotations", len(annotations))
     report.count("links", len(relations))
@@ -431,7 +431,7 @@ def _annotation(
     fs: Any, text: str, annotator: str, ident: Any, where: str, collected: Collected
 ) -> AnnotationData:
     features = _feature_names(fs.type)
-    label = (getattr(fs, "label", None) if "label" in features else None) or fs.type.short_name
+    label = _text(fs, "label", where) or fs.type.short_name
     if fs.type.short_name.endswith("Link") and "next" in features:
         label = fs.type.short_name[: -len("Link")] or label
     attributes: dict[str, Any] = {}
@@ -441,19 +441,14 @@ def _annotation(
         value = _primitive_value(getattr(fs, feature.name, None))
         if value is not None:
             attributes[_original(feature)] = value
-    raw = getattr(fs, "attributes", None) if "attributes" in features else None
+    raw = _text(fs, "attributes", where)
     if raw:
-        try:
-            extra = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ImportRefused(
-                f"{where}: annotation {fs.xmiID}: 'attributes' is not JSON"
-            ) from exc
+        extra = parse_json(raw, f"{where}: annotation {fs.xmiID}: 'attributes'")
         if not isinstance(extra, dict):
             raise ImportRefused(f"{where}: annotation {fs.xmiID}: 'attributes' is not an object")
         attributes.update(extra)
-    note = getattr(fs, "note", None) if "note" in features else None
-    pieces = getattr(fs, "fragments", None) if "fragments" in features else None
+    note = _text(fs, "note", where)
+    pieces = _text(fs, "fragments", where)
     fragments = (
         fragments_from_utf16(text, pieces, f"{where}: annotation {fs.xmiID}") if pieces else ()
     )
@@ -474,9 +469,23 @@ def _annotation(
     )
 
 
-def _link_type(fs: Any) -> str:
-    label = getattr(fs, "label", None) if "label" in _feature_names(fs.type) else None
-    return label or fs.type.short_name
+def _link_type(fs: Any, where: str) -> str:
+    return _text(fs, "label", where) or fs.type.short_name
+
+
+def _text(fs: Any, feature: str, where: str) -> str | None:
+    """A string feature's value, or None; a feature written as a list (child elements in
+    XMI, an array in JSON) or a number where a string belongs is refused, naming it."""
+    if feature not in _feature_names(fs.type):
+        return None
+    value = getattr(fs, feature, None)
+    if value is None or isinstance(value, str):
+        return value
+    what = "a list (child elements, or an array)" if isinstance(value, list) else repr(value)
+    raise ImportRefused(
+        f"{where}: annotation {getattr(fs, 'xmiID', '?')}: '{feature}' is {what}, "
+        "not one string"
+    )
 
 
 def _add_link(

@@ -7,7 +7,6 @@ words, so a 2 MB text is scanned once, fast).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 from db.errors import SpanwiseError
 from db.input_files import SETTINGS_FILE_BYTES, read_input
 from db.plain import shown
+from db.textfiles import parse_json
 from resources import resource
 
 PHRASE_KINDS = ("source", "verb", "manner")
@@ -205,11 +205,7 @@ def _phrase(entry: Any, where: str) -> Phrase:
 
 
 def read_lexicon_text(text: str, where: str) -> Lexicon:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SpanwiseError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    return parse_lexicon(data, where)
+    return parse_lexicon(parse_json(text, where), where)
 
 
 @lru_cache(maxsize=1)
