@@ -280,7 +280,7 @@ def test_line_is_given_for_a_label_with_accents() -> None:
 
 
 MALFORMED: dict[str, tuple[str, str]] = {
-    "not-json": ('{"labels": [\n  {"name": "Quote",}\n]}', "not valid JSON (line 2:"),
+    "not-json": ('{"labels": [\n  {"name": "Quote",}\n]}', "not valid JSON (line 2, column 20:"),
     "not-an-object": ('[{"name": "Quote"}]', "a schema is a JSON object with 'labels'"),
     "no-labels": ('{"relations": []}', "'labels' must be a non-empty list"),
     "empty-labels": ('{"labels": []}', "'labels' must be a non-empty list"),
