@@ -21,6 +21,7 @@ from db.change_writer import check_spans
 from db.database import driver_connection, driver_errors
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
 from db.import_consent import TRUSTED, Consent, ConsentNeeded, Needs
+from db.keys import in_use, key_problem, normalised
 from db.models import (
     Annotation,
     Document,
@@ -179,7 +180,7 @@ def write_import(
             summary.documents_new += 1
         step()
     for schema, documents in exports:
-        _grow_schema(session, schema, needs)
+        _grow_schema(session, schema, needs, summary)
         catalogue = Catalogue.load(session)
         for exported in documents:
             doc = exported.document
@@ -238,17 +239,29 @@ def write_import(
     return summary
 
 
-def _grow_schema(session: Session, schema: Schema, needs: Needs) -> None:
-    """Add the labels and link types the database lacks, noting them: the user must agree."""
-    known_labels = set(session.scalars(select(Label.name)))
+def _grow_schema(session: Session, schema: Schema, needs: Needs, summary: ImportSummary) -> None:
+    """Add the labels and link types the database lacks, noting them (the user must agree);
+    a new label's key that the window or another label uses is left out, and said so."""
+    existing = list(session.execute(select(Label.name, Label.shortcut)).tuples())
+    known_labels = {name for name, _key in existing}
     known_types = set(session.scalars(select(RelationType.name)))
+    taken = in_use(existing)
+    labels = []
     for label in schema.labels:
-        if label.name not in known_labels and label.name not in needs.labels:
-            needs.labels.append(label.name)
+        if label.name not in known_labels:
+            if label.name not in needs.labels:
+                needs.labels.append(label.name)
+            problem = key_problem(label.shortcut, taken) if label.shortcut else None
+            if problem is not None:
+                summary.messages.append(f"label '{label.name}' added without a key: {problem}")
+                label = dataclasses.replace(label, shortcut=None)
+            elif label.shortcut:
+                taken[normalised(label.shortcut)] = f"the label {label.name}"
+        labels.append(label)
     for relation in schema.relation_types:
         if relation.name not in known_types and relation.name not in needs.link_types:
             needs.link_types.append(relation.name)
-    add_labels(session, schema.labels)
+    add_labels(session, labels)
     add_relation_types(session, schema.relation_types)
 
 

@@ -29,3 +29,8 @@ def shown(value: object) -> str:
     if text.isprintable():  # the common case: nothing to escape (no control, no separator)
         return text
     return "".join(_escaped(ch) for ch in text)
+
+
+def shown_lines(text: str) -> str:
+    """Several lines of output (a table, a summary): each line shown, the breaks kept."""
+    return "\n".join(shown(line) for line in text.split("\n"))

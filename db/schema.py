@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.keys import check_schema_keys
 from db.textfiles import parse_json
 from resources import resource
 
@@ -242,4 +243,6 @@ def load_schema(text: str | None = None, where: str = "news.json") -> Schema:
     """A schema from a file's text; the bundled news schema by default."""
     if text is None:
         text = resource("schemas", "news.json").read_text(encoding="utf-8")
-    return parse_schema(parse_json(text, where), where, text)
+    schema = parse_schema(parse_json(text, where), where, text)
+    check_schema_keys([(label.name, label.shortcut) for label in schema.labels], where)
+    return schema

@@ -24,6 +24,7 @@ from db.database import for_writing, open_engine
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.import_consent import TRUSTED, Consent
 from db.import_writer import write_import
+from db.keys import check_schema_keys
 from db.models import (
     Annotation,
     Annotator,
@@ -111,7 +112,12 @@ class Store:
     # -- schema -------------------------------------------------------------------------------
 
     def install_schema(self, schema: Schema) -> None:
-        """Add the labels and link types the database does not have yet."""
+        """Add the labels and link types the database does not have yet; a new label whose
+        key the window or a label of the database uses is refused (db/keys.py)."""
+        existing = [(label.name, label.shortcut) for label in self.labels()]
+        known = {name for name, _key in existing}
+        new = [(label.name, label.shortcut) for label in schema.labels if label.name not in known]
+        check_schema_keys(new, "the schema", existing)
         with self._writing() as session, session.begin():
             add_labels(session, schema.labels)
             add_relation_types(session, schema.relation_types)

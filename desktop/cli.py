@@ -13,6 +13,7 @@ from pathlib import Path
 
 from db import __version__
 from db.errors import SpanwiseError
+from db.plain import shown
 from db.store import Store
 from desktop import cli_agree, cli_suggest
 from desktop.session import (
@@ -145,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(list(sys.argv[1:] if argv is None else argv))
     except SpanwiseError as exc:
-        print(f"spanwise: {exc}", file=sys.stderr)
+        print(f"spanwise: {shown(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `spanwise export | head`: the reader has gone, nothing to say
         sys.stderr.close()
@@ -215,7 +216,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
         raise SpanwiseError(exc.describe("--allow-protected-names", "--add-labels")) from exc
     print(f"imported {summary.describe()}")
     for line in [*summary.annotator_lines(), *summary.consent_lines(), *summary.messages]:
-        print(f"  {line}")
+        print(f"  {shown(line)}")
     return 0
 
 
@@ -229,9 +230,11 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         if args.output is None:
             raise SpanwiseError(f"--format {args.fmt} writes files: give -o FILE or FOLDER")
         report = export_to(store, args.fmt, args.output, args.only_annotator, args.document)
-        print(f"exported to {args.output} ({args.fmt}): {report.describe()}", file=sys.stderr)
+        print(
+            f"exported to {shown(args.output)} ({args.fmt}): {report.describe()}", file=sys.stderr
+        )
         for message in report.messages:
-            print(f"  {message}", file=sys.stderr)
+            print(f"  {shown(message)}", file=sys.stderr)
         return 0
     data = export_json(store, args.only_annotator, args.document)
     if args.output is None:
@@ -288,7 +291,7 @@ def _formats() -> int:
 def _docs(store: Store, args: argparse.Namespace) -> int:
     annotator = current_annotator(store, args.annotator)
     for doc in store.documents(annotator):
-        print(f"{doc.id}\t{doc.title}\t{doc.status}\t{doc.annotation_count}")
+        print(f"{shown(doc.id)}\t{shown(doc.title)}\t{doc.status}\t{doc.annotation_count}")
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the measures load when `agree` runs, not when Spanwise starts
     from db.agreement import AgreementResult, Row
+from db.plain import shown_lines
 from db.store import Store
 
 COLUMNS = ("exact F1", "overlap F1", "kappa", "alpha", "alpha_U")
@@ -55,7 +56,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
             stdout.write(json.dumps(result.to_json(), ensure_ascii=False, allow_nan=False))
             stdout.write("\n")
         else:
-            stdout.write(describe(result))
+            stdout.write(shown_lines(describe(result)))
     finally:
         stdout.detach()
     if args.html is not None:

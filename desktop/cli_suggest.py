@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from db.changes import Change, merged
 from db.errors import InvalidAnnotation, SpanwiseError
+from db.plain import shown
 from db.records import DocumentData, now_iso
 from db.store import Store
 from db.textfiles import read_text_file
@@ -139,8 +140,8 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
                 objects.append(document_json(suggestions.exported(document)))
                 continue
             todo = pending(suggestions, store.annotations(document.id, annotator))
-            shown = Suggestions(document.id, annotator, tuple(todo))
-            _write_lines(shown, document, out, with_document=True)
+            remaining = Suggestions(document.id, annotator, tuple(todo))
+            _write_lines(remaining, document, out, with_document=True)
             listed += len(todo)
         if args.json:
             _write_json(objects, out)
@@ -201,7 +202,9 @@ def _accept_document(
                 store.apply(change)
             except InvalidAnnotation as exc:
                 refused += 1
-                print(f"spanwise: {document_id}: not accepted: {exc}", file=sys.stderr)
+                print(
+                    f"spanwise: {shown(document_id)}: not accepted: {shown(exc)}", file=sys.stderr
+                )
                 continue
         state.advance(change)
         changes.append(change)
@@ -255,4 +258,4 @@ def _write_lines(
         fields = [spans, item.kind, speaker, cue, item.rule, words]
         if with_document:
             fields.insert(0, document.id)
-        out.write("\t".join(fields) + "\n")
+        out.write("\t".join(shown(field) for field in fields) + "\n")

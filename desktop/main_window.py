@@ -42,6 +42,7 @@ from desktop.find_bar import FindBar
 from desktop.item_models import DocumentListModel
 from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
+from desktop.plain_text import tooltip_text
 from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
 from desktop.suggestions import AUTOMATIC_SETTING, SuggestionController
 from desktop.window_actions import build_actions, build_menus_and_toolbar
@@ -191,7 +192,9 @@ class MainWindow(QMainWindow):
         keys = ", ".join(
             k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
         )
-        action.setToolTip(f"{tip or text.replace('&', '')}" + (f" ({keys})" if keys else ""))
+        action.setToolTip(
+            tooltip_text(f"{tip or text.replace('&', '')}" + (f" ({keys})" if keys else ""))
+        )
         action.setStatusTip(tip or text.replace("&", ""))
         action.triggered.connect(lambda _checked=False: slot())
         if widgets:
@@ -235,7 +238,7 @@ class MainWindow(QMainWindow):
         verb = name.capitalize()
         action.setText(f"&{verb} {undo_text(text)}".strip())
         keys = shortcut_text(action)
-        action.setToolTip(f"{verb} {text}".strip() + (f" ({keys})" if keys else ""))
+        action.setToolTip(tooltip_text(f"{verb} {text}".strip() + (f" ({keys})" if keys else "")))
 
     # -- settings -----------------------------------------------------------------------------
 

@@ -210,7 +210,7 @@ def build_actions(window: MainWindow) -> None:
         keys = [label.shortcut] if label.shortcut else []
         action = a(
             f"label:{label.name}",
-            label.name,
+            label.name.replace("&", "&&"),  # a name, not a mnemonic
             lambda name=label.name: window.apply_label(name),
             keys,
             widgets=keyed,
@@ -221,7 +221,7 @@ def build_actions(window: MainWindow) -> None:
         if label.shortcut:
             a(
                 f"labelExact:{label.name}",
-                f"{label.name} (exact selection)",
+                f"{label.name.replace('&', '&&')} (exact selection)",
                 lambda name=label.name: window.apply_label(name, whole_words=False),
                 [f"Alt+{label.shortcut}"],
                 widgets=keyed,

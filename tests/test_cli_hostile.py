@@ -494,3 +494,99 @@ def test_a_full_disk_during_the_bulk_insert_of_an_import_is_one_line(
         line = refused(cli(capsys, "--db", str(db), "import", str(path)), "the disk is full")
     assert str(db) in line
     assert dump(db) == before
+
+
+# -- 6. a schema from a file neither takes the window's keys nor grows without a yes -------------
+
+
+def test_label_keys_that_clash_are_refused_in_a_schema_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "x.db")
+    Store(db).close()  # the news schema: Quote is 1
+    before = dump(Path(db))
+    for key, fragment in (
+        ("1", "the shortcut '1' is already the key of the label Quote"),
+        ("Ctrl+Q", "the shortcut 'Ctrl+Q' is not one key"),
+        ("s", "the shortcut 's' is already the key of Link speaker"),
+    ):
+        schema = {"labels": [{"name": "Claim", "colour": "#123456", "shortcut": key}]}
+        path = write_json(tmp_path / "claim.json", schema)
+        refused(cli(capsys, "--db", db, "--schema", str(path), "docs"), fragment)
+        assert dump(Path(db)) == before
+    twice = {
+        "labels": [
+            {"name": "Claim", "colour": "#123456", "shortcut": "q"},
+            {"name": "Source", "colour": "#123456", "shortcut": "Q"},
+        ]
+    }
+    path = write_json(tmp_path / "twice.json", twice)
+    refused(
+        cli(capsys, "--db", str(tmp_path / "new.db"), "--schema", str(path), "docs"),
+        "labels[1] (Source): the shortcut 'Q' is already the key of the label Claim",
+    )
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_an_import_adds_labels_only_when_allowed_and_never_with_a_taken_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "x.db")
+    Store(db).close()
+    before = dump(Path(db))
+    rng = random.Random(4)
+    doc = document_json("Ben claimed the moon is cheese.\n", "Claim", rng, 0, "ben")
+    labels = news_export([])["labels"] + [
+        {"name": f"Type{index}", "colour": "#123456", "shortcut": None} for index in range(5000)
+    ]
+    labels.append({"name": "Claim", "colour": "#123456", "shortcut": "1"})
+    doc["annotations"] = [
+        {
+            "id": "c1",
+            "annotator": "ben",
+            "label": "Claim",
+            "start": 0,
+            "end": 11,
+            "text": "Ben claimed",
+            "attributes": {},
+            "note": None,
+            "created": "2026-01-01T00:00:00.000Z",
+            "modified": "2026-01-01T00:00:00.000Z",
+        }
+    ]
+    doc["relations"], doc["entities"] = [], []
+    path = write_json(tmp_path / "ben.json", news_export([doc], labels))
+    line = refused(
+        cli(capsys, "--db", db, "import", str(path)),
+        "it would add to the database's schema 5001 label(s): Type0, Type1,",
+        "and 4989 more (allow it with --add-labels)",
+    )
+    assert "nothing was changed" in line
+    assert dump(Path(db)) == before
+    code, out, err = cli(capsys, "--db", db, "import", "--add-labels", str(path))
+    assert (code, err) == (0, ""), err
+    assert "label 'Claim' added without a key: '1' is already the key of the label Quote" in out
+    assert "added to the database's schema, as allowed: 5001 label(s)" in out
+    keys = [label.shortcut for label in Store(db).labels() if label.shortcut]
+    assert sorted(keys) == ["1", "2", "3", "4", "5", "6", "7"]
+
+
+# -- 7. user data printed as plain text ---------------------------------------------------------
+
+
+def test_titles_and_names_reach_the_terminal_with_control_characters_escaped(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rng = random.Random(6)
+    title = "Fake\tsecond column\n9999\tfake row\x1b[2J\x1b]0;owned\x07\u202eevil"
+    doc = document_json("Some text for the title trick.\n", title, rng, 2, "b\x1b[31mob\nx")
+    db = str(tmp_path / "x.db")
+    path = write_json(tmp_path / "t.json", news_export([doc]))
+    code, out, err = cli(capsys, "--db", db, "import", str(path))
+    assert (code, err) == (0, "")
+    assert "\x1b" not in out and "b\\x1b[31mob\\nx: 2 added" in out
+    code, out, err = cli(capsys, "--db", db, "docs")
+    assert (code, err) == (0, "")
+    [row] = [line.split("\t") for line in out.splitlines()]
+    assert len(row) == 4
+    assert row[1] == "Fake\\tsecond column\\n9999\\tfake row\\x1b[2J\\x1b]0;owned\\x07\\u202eevil"

@@ -483,8 +483,7 @@ def _text(fs: Any, feature: str, where: str) -> str | None:
         return value
     what = "a list (child elements, or an array)" if isinstance(value, list) else repr(value)
     raise ImportRefused(
-        f"{where}: annotation {getattr(fs, 'xmiID', '?')}: '{feature}' is {what}, "
-        "not one string"
+        f"{where}: annotation {getattr(fs, 'xmiID', '?')}: '{feature}' is {what}, not one string"
     )
 
 
