@@ -72,27 +72,36 @@ def read_annotations(
     document_ids: Sequence[str] | None,
     annotator_id: int | None,
     starting_before: int | None = None,
+    limit: int | None = None,
 ) -> list[AnnotationData]:
     """Annotations in document, then text order: start, longer first, then id (the order the
-    window keeps them in, so it never has to sort them again)."""
+    window keeps them in, so it never has to sort them again); the first `limit` of them."""
     names = annotator_names(session)
     labels = dict(session.execute(select(Label.id, Label.name)).tuples().all())
     where, params = _where(document_ids, annotator_id)
     if starting_before is not None:  # the top of a document, for its first paint
         where += " AND start < ?" if where else " WHERE start < ?"
         params.append(starting_before)
+    order = 'ORDER BY document_id, start, "end" DESC, id'
+    if limit is not None:
+        order += " LIMIT ?"
+        params.append(limit)
     with paused_gc():
-        return _annotation_records(session, where, params, names, labels)
+        return _annotation_records(session, where, order, params, names, labels)
 
 
 def _annotation_records(
-    session: Session, where: str, params: list[Any], names: dict[int, str], labels: dict[int, str]
+    session: Session,
+    where: str,
+    order: str,
+    params: list[Any],
+    names: dict[int, str],
+    labels: dict[int, str],
 ) -> list[AnnotationData]:
     rows = _rows(
         session,
         'SELECT id, document_id, annotator_id, label_id, start, "end", attributes, note, '
-        f"created, modified, fragments FROM annotation{where} "
-        'ORDER BY document_id, start, "end" DESC, id',
+        f"created, modified, fragments FROM annotation{where} {order}",
         params,
     )
     loads = json.loads

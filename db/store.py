@@ -250,12 +250,13 @@ class Store:
             return read_annotations(session, [document_id], owner)
 
     def annotations_near_start(
-        self, document_id: str, annotator: str, before: int
+        self, document_id: str, annotator: str, before: int, limit: int | None = None
     ) -> list[AnnotationData]:
-        """Annotations starting before `before`: what the top of a long document shows."""
+        """Annotations starting before `before` (the first `limit` of them): what the top of
+        a long document shows."""
         with self._session() as session:
             owner = annotator_id_of(session, annotator)
-            return read_annotations(session, [document_id], owner, starting_before=before)
+            return read_annotations(session, [document_id], owner, before, limit)
 
     def annotation_count(self, document_id: str, annotator: str) -> int:
         with self._session() as session:

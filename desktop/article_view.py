@@ -32,12 +32,15 @@ from desktop.item_models import attributes_text, one_line
 from desktop.open_document import FIRST_SCREENS, OpenDocument
 from desktop.palette import annotator_colour
 from desktop.plain_text import tooltip_text
+from desktop.span_stacks import Stack, merged_stacks, spans_of, stack_of
 
 _MARGIN = 3000  # Qt positions decorated beyond the visible edges, so a scroll step is ready
 _LAYER_ALPHA = 70
 _RELATED_ALPHA = 120
 _OTHER_ALPHA = 35
 _CURRENT_ALPHA = 150
+TOOLTIP_LINES = 12
+MAX_DRAWN_STACKS = 4000  # distinct spans on screen beyond which each label's are merged
 
 
 class ArticleView(QPlainTextEdit):
@@ -68,7 +71,8 @@ class ArticleView(QPlainTextEdit):
         self.doc = doc
         self.colours = {label.name: QColor(label.colour) for label in labels}
         self._shown_document: tuple[str | None, int] = (None, -1)
-        self._decorated: list[str] = []
+        self._drawn: tuple[int, int, set[Stack]] = (0, 0, set())
+        self._decorated_special: list[str] = []
         self._emphasised: list[str] = []
         self.group_ids: set[str] = set()
         self._holds = 0
@@ -157,8 +161,11 @@ class ArticleView(QPlainTextEdit):
     # -- decoration ---------------------------------------------------------------------------
 
     def decorated_ids(self) -> list[str]:
-        """Which annotations are drawn right now (for tests and the benchmark)."""
-        return list(self._decorated)
+        """Which annotations are drawn right now (for tests and the benchmark): those of the
+        distinct spans drawn, and the emphasised ones."""
+        start, end, drawn = self._drawn
+        ids = [r.id for r in self.doc.overlapping(start, end) if stack_of(r) in drawn]
+        return ids + [i for i in self._decorated_special if i not in set(ids)]
 
     def emphasised_ids(self) -> set[str]:
         """Annotations drawn emphasised: the selected one, what it links to, its coreferents,
@@ -286,50 +293,60 @@ class ArticleView(QPlainTextEdit):
         if not self.doc.complete and end > FIRST_SCREENS:
             self.doc.ensure_complete()  # scrolled past the part loaded for the first paint
             return
-        records = sorted(self.doc.overlapping(start, end), key=lambda r: r.start - r.end)
         current = self.doc.current
         related = self.doc.related(current.id) if current is not None else set()
-        strong = related | self.group_ids
-        ordinary, emphasised = [], []
-        others = []
-        for record in records:
-            if current is not None and record.id == current.id:
-                continue
-            if record.id == self.candidate_id or record.id in strong:
-                emphasised.append(record)
-            elif not self.doc.mine(record):
-                others.append(record)
-            else:
-                ordinary.append(record)
-        selections = [s for r in others for s in self._other_selections(r)]
-        selections += [s for r in ordinary for s in self._selections(r, _LAYER_ALPHA)]
-        selections += [s for r in emphasised for s in self._selections(r, _RELATED_ALPHA, True)]
-        shown = others + ordinary + emphasised
-        if current is not None and current.end > start and current.start < end:
-            shown.append(current)
-            selections += self._selections(current, _CURRENT_ALPHA, True)
-        self._decorated = [r.id for r in shown]
+        special = related | self.group_ids | ({self.candidate_id} if self.candidate_id else set())
+        emphasised = sorted(
+            (
+                record
+                for record in map(self.doc.get, special)
+                if record is not None
+                and record.end > start
+                and record.start < end
+                and (current is None or record.id != current.id)
+            ),
+            key=lambda r: r.start - r.end,
+        )
+        # identical spans are drawn once (db: a file may stack a million on one word)
+        stacks = list(self.doc.stacks.overlapping(start, end))
+        if len(stacks) > MAX_DRAWN_STACKS:
+            stacks = merged_stacks(stacks)
+        stacks.sort(key=lambda stack: stack[0] + stack[1])  # longest first: nested on top
+        mine = self.doc.annotator
+        selections = [s for st in stacks if st[4] != mine for s in self._other_selections(st)]
+        selections += [
+            s for st in stacks if st[4] == mine for s in self._selections(st, _LAYER_ALPHA)
+        ]
+        for record in emphasised:
+            selections += self._selections(stack_of(record), _RELATED_ALPHA, True, record.id)
+        shown_current = current is not None and current.end > start and current.start < end
+        if current is not None and shown_current:
+            selections += self._selections(stack_of(current), _CURRENT_ALPHA, True, current.id)
+        self._drawn = (start, end, set(stacks))
+        self._decorated_special = [r.id for r in emphasised] + (
+            [current.id] if current is not None and shown_current else []
+        )
         self._emphasised = [r.id for r in emphasised] + ([current.id] if current else [])
         self.setExtraSelections(selections)
         self.viewport().update()
 
     def _selections(
-        self, record: AnnotationData, alpha: int, underline: bool = False
+        self, stack: Stack, alpha: int, underline: bool = False, record_id: str | None = None
     ) -> list[QTextEdit.ExtraSelection]:
         positions = self.doc.positions
-        colour = QColor(self.colours.get(record.label, QColor("#999999")))
+        colour = QColor(self.colours.get(stack[3], QColor("#999999")))
         char_format = QTextCharFormat()
         if underline:
             char_format.setUnderlineStyle(
                 QTextCharFormat.UnderlineStyle.WaveUnderline
-                if record.id == self.candidate_id
+                if record_id is not None and record_id == self.candidate_id
                 else QTextCharFormat.UnderlineStyle.SingleUnderline
             )
             char_format.setUnderlineColor(colour.darker(180))
         colour.setAlpha(alpha)
         char_format.setBackground(colour)
         result = []
-        for span_start, span_end in record.spans:
+        for span_start, span_end in spans_of(stack):
             cursor = QTextCursor(self.document())
             cursor.setPosition(positions.to_qt(span_start))
             cursor.setPosition(positions.to_qt(span_end), QTextCursor.MoveMode.KeepAnchor)
@@ -339,13 +356,13 @@ class ArticleView(QPlainTextEdit):
             result.append(selection)
         return result
 
-    def _other_selections(self, record: AnnotationData) -> list[QTextEdit.ExtraSelection]:
+    def _other_selections(self, stack: Stack) -> list[QTextEdit.ExtraSelection]:
         """Another annotator's span: a faint fill and a dotted underline in their colour."""
-        selections = self._selections(record, _OTHER_ALPHA)
+        selections = self._selections(stack, _OTHER_ALPHA)
         for selection in selections:
             char_format = selection.format  # type: ignore[attr-defined]
             char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-            char_format.setUnderlineColor(annotator_colour(record.annotator))
+            char_format.setUnderlineColor(annotator_colour(stack[4]))
             selection.format = char_format  # type: ignore[attr-defined]
         return selections
 
@@ -417,7 +434,7 @@ class ArticleView(QPlainTextEdit):
             if hits:
                 QToolTip.showText(
                     help_event.globalPos(),  # type: ignore[attr-defined]
-                    tooltip_text("\n".join(self.describe(r) for r in hits)),
+                    tooltip_text(self.describe_all(hits)),
                     self.viewport(),
                 )
             else:
@@ -425,6 +442,13 @@ class ArticleView(QPlainTextEdit):
                 event.ignore()
             return True
         return super().viewportEvent(event)
+
+    def describe_all(self, hits: list[AnnotationData]) -> str:
+        """The tooltip of a place: its first annotations, and how many more there are."""
+        lines = [self.describe(record) for record in hits[:TOOLTIP_LINES]]
+        if len(hits) > TOOLTIP_LINES:
+            lines.append(f"… and {len(hits) - TOOLTIP_LINES} more annotations here")
+        return "\n".join(lines)
 
     def describe(self, record: AnnotationData) -> str:
         """One line about an annotation, for tooltips."""

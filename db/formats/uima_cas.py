@@ -26,7 +26,6 @@ import re
 import warnings
 from collections.abc import Sequence
 from io import BytesIO
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from db.errors import ImportRefused, SpanwiseError
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register, stable_id
 from db.formats.brat import annotators_of, file_names_of, file_stem
 from db.formats.collected import Collected
+from db.formats.utf16 import Utf16Map
 from db.input_files import check_input, folder_files, read_head, read_input
 from db.outputs import atomic_folder
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
@@ -64,10 +64,42 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _cassis() -> Any:
-    """cassis, imported when first used (it pulls in lxml)."""
+    """cassis, imported when first used (it pulls in lxml), with compact offsets."""
     import cassis
+    from cassis import cas
 
+    converter = cas.Utf16CodepointOffsetConverter
+    if converter.create_offset_mapping is not _compact_mapping:
+        converter.create_offset_mapping = _compact_mapping
+        converter.external_to_python = _external_to_python
+        converter.python_to_external = _python_to_external
     return cassis
+
+
+# cassis maps UTF-16 offsets to code points with two dicts holding every offset of the text:
+# some 200 bytes a character (a 50 MB text took 11.7 GB). Its converter is given Utf16Map's
+# way instead: only the positions of characters outside the BMP are kept, and an offset is
+# converted by bisection. Unmappable offsets are returned unchanged, as cassis does (the
+# reader then refuses a span outside the text).
+
+
+def _compact_mapping(self: Any, sofa_string: str | None) -> None:
+    self._utf16 = None if sofa_string is None else Utf16Map(sofa_string)
+
+
+def _external_to_python(self: Any, idx: int | None) -> int | None:
+    utf16 = getattr(self, "_utf16", None)
+    if idx is None or utf16 is None:
+        return idx
+    converted = utf16.to_codepoints(idx)
+    return idx if converted is None else converted
+
+
+def _python_to_external(self: Any, idx: int | None) -> int | None:
+    utf16 = getattr(self, "_utf16", None)
+    if idx is None or utf16 is None or not 0 <= idx <= len(utf16.text):
+        return idx
+    return utf16.to_utf16(idx)
 
 
 def feature_name(attribute: str) -> str | None:
@@ -80,23 +112,19 @@ def feature_name(attribute: str) -> str | None:
 # -- UTF-16 for the `fragments` feature (cassis converts begin/end itself) --------------------
 
 
-def _utf16_offsets(text: str) -> list[int]:
-    return [0, *accumulate(2 if ord(ch) > 0xFFFF else 1 for ch in text)]
-
-
 def fragments_to_utf16(text: str, fragments: Sequence[tuple[int, int]]) -> str:
-    units = _utf16_offsets(text)
-    return ";".join(f"{units[s]} {units[e]}" for s, e in fragments)
+    units = Utf16Map(text)
+    return ";".join(f"{units.to_utf16(s)} {units.to_utf16(e)}" for s, e in fragments)
 
 
 def fragments_from_utf16(text: str, value: str, where: str) -> tuple[tuple[int, int], ...]:
-    back = {unit: index for index, unit in enumerate(_utf16_offsets(text))}
+    units = Utf16Map(text)
     result = []
     for piece in value.split(";"):
         numbers = piece.split()
         if len(numbers) != 2 or not all(n.isdigit() for n in numbers):
             raise ImportRefused(f"{where}: fragments {value!r} are not 'begin end;begin end'")
-        start, end = back.get(int(numbers[0])), back.get(int(numbers[1]))
+        start, end = units.to_codepoints(int(numbers[0])), units.to_codepoints(int(numbers[1]))
         if start is None or end is None:
             raise ImportRefused(f"{where}: fragment {piece!r} is outside the text")
         result.append((start, end))
