@@ -62,6 +62,7 @@ from db.textfiles import TextFile
 
 Progress = Callable[[int, int], None]
 _CHUNK = 500  # ids per IN (...) query, below SQLite's variable limit
+_ROWS_AT_ONCE = 20_000  # rows built before they are written
 ANNOTATION_COLUMNS = (
     "id",
     "document_id",
@@ -304,7 +305,7 @@ class _DocumentImport:
 
     def run(self, exported: ExportedDocument, needs: Needs, protected: set[str]) -> None:
         self.needs, self.protected = needs, protected
-        self._annotations(exported.annotations)
+        self._annotations(exported.annotations, bool(exported.relations or exported.entities))
         self._relations(exported.relations)
         self._entities(exported.entities)
 
@@ -331,7 +332,9 @@ class _DocumentImport:
                 found[row.id] = row
         return found
 
-    def _annotations(self, records: Sequence[AnnotationData]) -> None:
+    def _annotations(self, records: Sequence[AnnotationData], links_follow: bool) -> None:
+        """Check and write the annotations; when links or entities follow, note what each
+        annotation of the document is, to check them against (`ends`)."""
         existing = self._existing(Annotation, [r.id for r in records])
         rows = []
         for record in records:
@@ -367,7 +370,12 @@ class _DocumentImport:
             self.summary.annotations_added += 1
             self.summary.tally(record.annotator, "added")
             self._wrote(record.annotator)
+            if len(rows) >= _ROWS_AT_ONCE:  # a bounded batch in memory, however long the file
+                insert_many(self.session, "annotation", ANNOTATION_COLUMNS, rows)
+                rows.clear()
         insert_many(self.session, "annotation", ANNOTATION_COLUMNS, rows)
+        if not links_follow:
+            return
         if self.new_document:
             self.ends = {r.id: (r.label, r.annotator) for r in records}
             return

@@ -32,7 +32,11 @@ def test_benchmark_runs_and_writes_every_workload(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert sorted(data["workloads"]) == [f"W{i}" for i in range(1, 9)]
+    assert sorted(data["workloads"]) == sorted([f"W{i}" for i in range(1, 9)] + ["W10"])
+    formats = {"spanwise", "text", "brat", "parc-brat", "uima-xmi", "uima-json", "doccano"}
+    formats |= {"label-studio", "webanno-tsv"}
+    assert formats <= set(data["W9_import_memory"])  # every format Spanwise imports
+    assert all("factor" in measured for measured in data["W9_import_memory"].values())
     for name, workload in data["workloads"].items():
         assert {"median_s", "min_s", "max_s", "floor_median_s", "ratio", "target", "met"} <= set(
             workload

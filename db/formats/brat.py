@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +68,7 @@ _PAIR = (".ann", ".txt")
 # -- the standoff file as records --------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class TextBound:
     id: str
     type: str
@@ -76,7 +77,7 @@ class TextBound:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     id: str
     type: str
@@ -85,7 +86,7 @@ class Event:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     id: str
     type: str
@@ -94,7 +95,7 @@ class Relation:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Attribute:
     id: str
     name: str
@@ -103,7 +104,7 @@ class Attribute:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Normalization:
     id: str
     type: str
@@ -114,7 +115,7 @@ class Normalization:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Note:
     id: str
     type: str
@@ -123,7 +124,7 @@ class Note:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Equiv:
     type: str
     ids: list[str]
@@ -146,11 +147,23 @@ class Standoff:
         return set(self.textbounds) | set(self.events) | set(self.relations)
 
 
+def lines_of(content: str) -> Iterator[str]:
+    """content.split("\n"), one line at a time: a million-line file is not copied whole."""
+    start = 0
+    while True:
+        end = content.find("\n", start)
+        if end < 0:
+            yield content[start:]
+            return
+        yield content[start:end]
+        start = end + 1
+
+
 def parse_standoff(content: str, name: str) -> Standoff:
     """Parse `.ann` text; a line that is not brat standoff is refused with its number."""
     standoff = Standoff()
     seen: set[str] = set()
-    for number, raw in enumerate(content.split("\n"), start=1):
+    for number, raw in enumerate(lines_of(content), start=1):
         line = raw.rstrip("\r")
         if not line.strip():
             continue
@@ -201,7 +214,8 @@ def _textbound(ident: str, fields: list[str], line: int) -> TextBound:
         if start >= end:
             raise ValueError(f"{ident} has an empty or reversed span {start}-{end}")
         fragments.append((start, end))
-    return TextBound(ident, head[0], fragments, "\t".join(fields[2:]), line)
+    # type names repeat on every line: one string each (a million-line file holds few types)
+    return TextBound(ident, sys.intern(head[0]), fragments, "\t".join(fields[2:]), line)
 
 
 def _event(ident: str, fields: list[str], line: int) -> Event:
@@ -564,6 +578,7 @@ def read_pair(ann: Path, txt: Path, annotator: str, options: ReadOptions) -> Bra
         ann_text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"{ann}: not valid UTF-8 at byte {exc.start}") from exc
+    del content  # the text is enough from here on
     standoff = parse_standoff(ann_text, str(ann))
     if data.startswith(codecs.BOM_UTF8) and options.encoding is None:
         _shift(standoff, -1)  # brat counts the byte order mark as a character
@@ -655,40 +670,46 @@ def standoff_to_document(
         return stable_id(sha, who, *parts)
 
     triggers = {event.trigger for event in standoff.events.values()}
+    # one record per brat span or event, keyed by its brat id; an event's trigger stands for
+    # its (first) event. Lookups go through these two dicts only: a million-span file must
+    # not pay for four (ids both ways, records both ways).
     records: dict[str, AnnotationData] = {}
-    ref: dict[str, str] = {}  # brat id -> annotation id
+    owner: dict[str, str] = {}  # a trigger's brat id -> its event's
     for bound in standoff.textbounds.values():
         if bound.id in triggers:
             continue
         records[bound.id] = _annotation(ident(bound.id), who, bound.type, bound.fragments)
-        ref[bound.id] = records[bound.id].id
         usage.label(bound.type)
     for event in standoff.events.values():
         trigger = standoff.textbounds[event.trigger]
         records[event.id] = _annotation(ident(event.id), who, event.type, trigger.fragments)
-        ref[event.id] = records[event.id].id
-        ref.setdefault(trigger.id, records[event.id].id)
+        owner.setdefault(trigger.id, event.id)
         usage.label(event.type)
         usage.event_labels.add(event.type)
-    by_annotation = {record.id: key for key, record in records.items()}
+
+    def known(brat_id: str) -> bool:
+        return brat_id in records or brat_id in owner
+
+    def ref(brat_id: str) -> str:
+        return records[owner.get(brat_id, brat_id)].id
 
     def label_of(brat_id: str) -> str:
-        return records[by_annotation[ref[brat_id]]].label
+        return records[owner.get(brat_id, brat_id)].label
 
     relations: list[RelationData] = []
     for event in standoff.events.values():
         for index, (role, target) in enumerate(event.args):
             kind = _strip_role(role, event, conf)
-            if ref[target] == ref[event.id]:
+            if ref(target) == ref(event.id):
                 raise ImportRefused(f"{name}, line {event.line}: {event.id}'s {role} is itself")
             relations.append(
                 RelationData(
-                    ident(event.id, role, str(index)), "", who, kind, ref[event.id], ref[target]
+                    ident(event.id, role, str(index)), "", who, kind, ref(event.id), ref(target)
                 )
             )
             usage.relation(kind, event.type, label_of(target), ROLE_MARK)
     for relation in standoff.relations.values():
-        source, target = ref[relation.arg1], ref[relation.arg2]
+        source, target = ref(relation.arg1), ref(relation.arg2)
         if source == target:
             raise ImportRefused(
                 f"{name}, line {relation.line}: {relation.id} links a span to itself"
@@ -700,14 +721,14 @@ def standoff_to_document(
 
     attributes: dict[str, dict[str, str]] = {}
     for attribute in standoff.attributes:
-        if attribute.target not in ref:
+        if not known(attribute.target):
             report.lose("attributes of brat relations (Spanwise links have none)")
             continue
         value = "true" if attribute.value is None else attribute.value
         attributes.setdefault(attribute.target, {})[attribute.name] = value
         usage.label(label_of(attribute.target)).setdefault(attribute.name, set()).add(value)
     for norm in standoff.normalizations:
-        if norm.target not in ref:
+        if not known(norm.target):
             report.lose("normalizations of brat relations")
             continue
         key = NORM_PREFIX + norm.resource
@@ -718,14 +739,14 @@ def standoff_to_document(
         report.lose("the entry names of normalizations (N lines): only the entry id is kept")
     notes: dict[str, list[str]] = {}
     for note in standoff.notes:
-        if note.target not in ref:
+        if not known(note.target):
             report.lose("notes on brat relations (Spanwise links have no note)")
             continue
         notes.setdefault(note.target, []).append(note.text)
         if note.type != "AnnotatorNotes":
             report.lose(f"note type '{note.type}' (kept as the annotation's note)")
 
-    annotations: dict[str, AnnotationData] = {}
+    annotations: list[AnnotationData] = []
     for key, record in records.items():
         extra = attributes.get(key, {})
         if key in standoff.events:
@@ -733,24 +754,52 @@ def standoff_to_document(
         text_notes = notes.get(key, [])
         if key in standoff.events:
             text_notes = notes.get(standoff.events[key].trigger, []) + text_notes
-        annotations[record.id] = AnnotationData(
-            record.id,
-            "",
-            who,
-            record.label,
-            record.start,
-            record.end,
-            extra,
-            "\n".join(text_notes) or None,
-            fragments=record.fragments,
+        if not extra and not text_notes:  # most spans: the record as it is (half the memory)
+            annotations.append(record)
+            continue
+        annotations.append(
+            AnnotationData(
+                record.id,
+                "",
+                who,
+                record.label,
+                record.start,
+                record.end,
+                extra,
+                "\n".join(text_notes) or None,
+                fragments=record.fragments,
+            )
         )
-    entities = _entities(standoff, ref, annotations, text, ident, usage, report)
+    entities = (
+        _entities(
+            standoff,
+            _ref_map(standoff, triggers, records),
+            {record.id: record for record in annotations},
+            text,
+            ident,
+            usage,
+            report,
+        )
+        if standoff.equivs
+        else []
+    )
     document = DocumentData("", title_for(item.txt, text), item.txt.name, text, sha, "")
     report.count("documents")
     report.count("annotations", len(annotations))
     report.count("links", len(relations))
     report.count("entities", len(entities))
-    return ExportedDocument(document, {}, list(annotations.values()), relations, entities)
+    return ExportedDocument(document, {}, annotations, relations, entities)
+
+
+def _ref_map(
+    standoff: Standoff, triggers: set[str], records: dict[str, AnnotationData]
+) -> dict[str, str]:
+    """brat id -> annotation id for every span, event and trigger, in reading order."""
+    ref = {b.id: records[b.id].id for b in standoff.textbounds.values() if b.id not in triggers}
+    for event in standoff.events.values():
+        ref[event.id] = records[event.id].id
+        ref.setdefault(event.trigger, records[event.id].id)
+    return ref
 
 
 def _annotation(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 
 from db.errors import ImportRefused, SpanwiseError
@@ -33,6 +32,7 @@ from db.formats import (
     stable_id,
 )
 from db.formats.collected import Collected
+from db.formats.utf16 import Utf16Map
 from db.input_files import check_input, folder_files, read_head, read_input
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.schema import Schema
@@ -157,15 +157,15 @@ def parse_tsv(content: str, name: str) -> TsvDocument:
             else:
                 _span_cells(layer, cells, token, begin, end, number, spans, chains, where)
     text = "".join(pieces)
-    units = [0, *accumulate(2 if ord(ch) > 0xFFFF else 1 for ch in text)]
-    to_code_point = {unit: index for index, unit in enumerate(units)}
+    units = Utf16Map(text)  # only the characters outside the BMP are listed: small
     for span in spans.values():
-        if span.begin not in to_code_point or span.end not in to_code_point:
+        first, last = units.to_codepoints(span.begin), units.to_codepoints(span.end)
+        if first is None or last is None:
             raise ImportRefused(
                 f"{name}, line {span.line}: offsets {span.begin}-{span.end} are outside the "
                 "text or inside a character"
             )
-        span.begin, span.end = to_code_point[span.begin], to_code_point[span.end]
+        span.begin, span.end = first, last
     for layer, values, source, target, token, at in pending_links:
         base = layer.base or ""
         source_key = _span_key(base, source, spans)
