@@ -48,9 +48,10 @@ clean:
 .PHONY: fuzz crash
 
 fuzz: $(STAMP)
-	SPANWISE_FUZZ_INPUTS=10000 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s \
-		tests/robust/test_fuzz_json.py tests/robust/test_properties.py
+	SPANWISE_FUZZ_INPUTS=10000 SPANWISE_FUZZ_FORMAT_INPUTS=2000 QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -s tests/robust/test_fuzz_json.py \
+		tests/robust/test_fuzz_formats.py tests/robust/test_properties.py
 
 crash: $(STAMP)
-	SPANWISE_CRASH_KILLS=50 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s \
+	SPANWISE_CRASH_KILLS=80 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s \
 		tests/robust/test_crash.py

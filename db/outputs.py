@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import glob
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -30,6 +31,29 @@ MARKER = ".spanwise-export"  # in every folder export: a later export may replac
 
 def _temporary_beside(target: Path, kind: str) -> Path:
     return target.with_name(f".{target.name}.{kind}-{os.getpid()}")
+
+
+def _clear_leftovers(target: Path) -> None:
+    """Remove what a killed earlier write to `target` left beside it (its process is gone)."""
+    for kind in ("partial", "old"):
+        for leftover in target.parent.glob(f".{glob.escape(target.name)}.{kind}-*"):
+            pid = leftover.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+                with contextlib.suppress(OSError):
+                    if leftover.is_dir() and not leftover.is_symlink():
+                        shutil.rmtree(leftover)
+                    else:
+                        leftover.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it exists
+        return True
+    return True
 
 
 def cannot_write(target: Path, exc: OSError) -> SpanwiseError:
@@ -50,6 +74,7 @@ def _sync(path: Path) -> None:
 def atomic_text(target: Path, newline: str | None = "\n") -> Iterator[IO[str]]:
     """A UTF-8 text file opened for writing under a temporary name, renamed onto `target`
     when the block ends without an error (removed when it does not)."""
+    _clear_leftovers(target)
     partial = _temporary_beside(target, "partial")
     try:
         with partial.open("w", encoding="utf-8", newline=newline) as handle:
@@ -72,6 +97,7 @@ def write_text_atomically(target: Path, text: str) -> None:
 def atomic_copy(target: Path, write: Callable[[Path], None]) -> None:
     """`write(path)` makes the file (SQLite's backup API, say) under a temporary name, which
     is renamed onto `target` once `write` has returned."""
+    _clear_leftovers(target)
     partial = _temporary_beside(target, "partial")
     partial.unlink(missing_ok=True)
     try:
@@ -136,6 +162,7 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     """A temporary folder to write a whole folder export into; it becomes `target` when the
     block ends without an error, and is deleted when it does not."""
     _check_replaceable(target)
+    _clear_leftovers(target)
     built = _temporary_beside(target, "partial")
     try:
         if built.exists():

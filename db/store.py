@@ -21,7 +21,7 @@ from db.bulk_change import is_bulk, write_bulk
 from db.change_writer import dependents, write_change
 from db.changes import Change, added, removed, updated
 from db.database import for_writing, open_engine
-from db.errors import InvalidAnnotation, SpanwiseError
+from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
 from db.import_consent import TRUSTED, Consent
 from db.import_writer import write_import
 from db.keys import check_schema_keys
@@ -35,6 +35,7 @@ from db.models import (
     RelationType,
     Setting,
 )
+from db.plain import shown
 from db.reads import annotator_id_of, read_annotations, read_entities, read_relations
 from db.records import (
     STATUSES,
@@ -466,8 +467,15 @@ class Store:
         """
         if exports and not self.created:
             backup_before(self.path, "import")  # bulk: a copy first (refuses if it fails)
-        with self._writing() as session, session.begin():
-            return write_import(session, texts, exports, replace, progress, consent)
+        try:
+            with self._writing() as session, session.begin():
+                return write_import(session, texts, exports, replace, progress, consent)
+        except UnicodeEncodeError as exc:  # rolled back: a lone surrogate from a tool's file
+            where = exc.object if isinstance(exc.object, str) else ""
+            raise ImportRefused(
+                f"the file holds text with an unpaired surrogate ({shown(where[:60])}), which "
+                "cannot be stored; nothing was imported"
+            ) from exc
 
 
 T = TypeVar("T", AnnotationData, RelationData, EntityData)

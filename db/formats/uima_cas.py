@@ -33,6 +33,7 @@ from db.errors import ImportRefused, SpanwiseError
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register, stable_id
 from db.formats.brat import annotators_of, file_names_of, file_stem
 from db.formats.collected import Collected
+from db.formats.tool_json import check_text
 from db.formats.utf16 import Utf16Map
 from db.input_files import check_input, folder_files, read_head, read_input
 from db.outputs import atomic_folder
@@ -340,8 +341,9 @@ def cas_to_document(
     cas: Any, path: Path, annotator: str, collected: Collected, report: FormatReport
 ) -> ExportedDocument:
     text = cas.sofa_string or ""
-    if not text.strip():
+    if not isinstance(text, str) or not text.strip():
         raise ImportRefused(f"{path}: the CAS has no text")
+    text = check_text(text, str(path))  # no lone surrogate, not over the size limit
     sha = text_sha256(text)
     ts = cas.typesystem
     where = str(path)
@@ -480,7 +482,9 @@ def _annotation(
     fragments = (
         fragments_from_utf16(text, pieces, f"{where}: annotation {fs.xmiID}") if pieces else ()
     )
-    if not 0 <= fs.begin < fs.end <= len(text):
+    if not (isinstance(fs.begin, int) and isinstance(fs.end, int)) or not (
+        0 <= fs.begin < fs.end <= len(text)
+    ):
         raise ImportRefused(f"{where}: annotation {fs.xmiID} has an empty or outside span")
     known = collected.labels.setdefault(label, set())
     known.update(attributes)

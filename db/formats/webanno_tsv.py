@@ -36,7 +36,7 @@ from db.formats.utf16 import Utf16Map
 from db.input_files import check_input, folder_files, read_head, read_input
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.schema import Schema
-from db.textfiles import decode_text, text_sha256, title_for
+from db.textfiles import MAX_TEXT_BYTES, decode_text, text_sha256, title_for
 
 ENTITY_TYPES = {"person": "person", "organization": "organisation", "organisation": "organisation"}
 _ELEMENT = re.compile(r"^(?P<value>.*?)(?:\[(?P<first>\d+)(?:_(?P<second>\d+))?\])?$", re.S)
@@ -140,6 +140,8 @@ def parse_tsv(content: str, name: str) -> TsvDocument:
             if begin < length:
                 raise ImportRefused(f"{where}: the sentence starts at {begin}, before {length}")
             gap = begin - length
+            if gap > MAX_TEXT_BYTES:
+                raise ImportRefused(f"{where}: the sentence starts at {begin}, far past the text")
             text = "\n".join(sentence)
             pieces.append("\n" * gap + text)
             length += gap + _utf16_length(text)
