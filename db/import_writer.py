@@ -61,6 +61,7 @@ from db.schema import LabelDef, RelationTypeDef, Schema
 from db.textfiles import TextFile
 
 Progress = Callable[[int, int], None]
+Owned = AnnotationData | RelationData | EntityData  # records with a document and an annotator
 _CHUNK = 500  # ids per IN (...) query, below SQLite's variable limit
 _ROWS_AT_ONCE = 20_000  # rows built before they are written
 ANNOTATION_COLUMNS = (
@@ -312,14 +313,20 @@ class _DocumentImport:
     def _wrote(self, annotator: str) -> None:
         self.needs.wrote(annotator, self.protected)
 
-    def _not_theirs(self, what: str, row_document: str, row_annotator: str, annotator: str) -> str:
-        """Why a record in the database with the imported record's id is not the imported
-        record's to replace (another document, another annotator), or "" when it is."""
-        if row_document != self.document_id:
-            return f"{what}: its id belongs to one in another document of the database"
-        if row_annotator != annotator:
-            return f"{what}: its id belongs to {row_annotator}'s, not {annotator}'s"
-        return ""
+    def _kept(self, what: str, current: Owned, incoming: Owned) -> bool:
+        """Whether the database's record stays as it is, the conflict reported: a record
+        with the imported one's id but other content is replaced only with `replace`, and
+        only when it is the same annotator's, in the same document."""
+        if current.document_id != self.document_id:
+            why = ": its id belongs to one in another document of the database"
+        elif current.annotator != incoming.annotator:
+            why = f": its id belongs to {current.annotator}'s, not {incoming.annotator}'s"
+        elif not self.replace:
+            why = " differs from the one in the database"
+        else:
+            return False
+        self.summary.messages.append(f"{what}{why}; kept the database's")
+        return True
 
     # -- annotations --------------------------------------------------------------------------
 
@@ -400,15 +407,9 @@ class _DocumentImport:
             summary.annotations_unchanged += 1
             summary.tally(record.annotator, "unchanged")
             return
-        what = f"annotation {record.id} ({record.annotator})"
-        theirs = self._not_theirs(what, row.document_id, current.annotator, record.annotator)
-        if theirs or not self.replace:
+        if self._kept(f"annotation {record.id} ({record.annotator})", current, record):
             summary.annotations_conflicting += 1
             summary.tally(record.annotator, "conflicting")
-            if theirs:
-                summary.messages.append(f"{theirs}; kept the database's")
-            else:
-                _conflict(summary, what)
             return
         summary.annotations_replaced += 1
         summary.tally(record.annotator, "replaced")
@@ -443,16 +444,8 @@ class _DocumentImport:
                 current = relation_data(row)
                 if current.content() == link.content():
                     continue
-                what = f"{link.type} link {link.id} ({link.annotator})"
-                theirs = self._not_theirs(
-                    what, current.document_id, current.annotator, link.annotator
-                )
-                if theirs or not self.replace:
+                if self._kept(f"{link.type} link {link.id} ({link.annotator})", current, link):
                     self.summary.other_conflicting += 1
-                    if theirs:
-                        self.summary.messages.append(f"{theirs}; kept the database's")
-                    else:
-                        _conflict(self.summary, what)
                     continue
                 counts[(row.source_id, row.type)] -= 1
                 self.session.delete(row)
@@ -536,15 +529,8 @@ class _DocumentImport:
                 if current.content() == entity.content():
                     continue
                 what = f"entity '{entity.name}' {entity.id} ({entity.annotator})"
-                theirs = self._not_theirs(
-                    what, current.document_id, current.annotator, entity.annotator
-                )
-                if theirs or not self.replace:
+                if self._kept(what, current, entity):
                     self.summary.other_conflicting += 1
-                    if theirs:
-                        self.summary.messages.append(f"{theirs}; kept the database's")
-                    else:
-                        _conflict(self.summary, what)
                     continue
                 self._check_entity(entity)
                 others = {m: e for m, e in taken.items() if e != entity.id}
@@ -607,7 +593,3 @@ class _DocumentImport:
                 raise ImportRefused(
                     f"{where}: {label} annotations cannot form entities in this database"
                 )
-
-
-def _conflict(summary: ImportSummary, what: str) -> None:
-    summary.messages.append(f"{what} differs from the one in the database; kept the database's")

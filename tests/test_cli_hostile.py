@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import random
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,28 +19,16 @@ import pytest
 from db.store import Store
 from desktop.cli import main
 from tests.robust.helpers import document_json, dump, news_export
+from tests.test_cli import _no_real_user_data, assert_refused, cli
 
-
-@pytest.fixture(autouse=True)
-def _no_real_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SPANWISE_DB", str(tmp_path / "default" / "spanwise.db"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+__all__ = ["_no_real_user_data"]  # test_cli's autouse fixture: never the user's database
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def refused(result: tuple[int, str, str], *fragments: str) -> str:
-    code, _out, err = result
-    assert code == 2, err
-    assert "Traceback" not in err
-    [line] = err.splitlines()
-    for fragment in fragments:
-        assert fragment in line, line
-    return line
+    """test_cli's check of a one-line refusal, which also shows the line when it differs."""
+    assert result[0] == 2, result[2]
+    return assert_refused(result, *fragments)
 
 
 def write_json(path: Path, data: Any) -> Path:
@@ -169,21 +161,19 @@ def test_writing_under_gold_or_your_own_name_needs_the_option(
 
 # -- 2. an import reads nothing outside the folder it was given, and only regular files --------
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def cli_process(tmp_path: Path, *args: str) -> tuple[int, str, str]:
-    """The real command in its own process: a FIFO that blocked it would fail the timeout."""
-    import os
-    import subprocess
-    import sys
-
+def cli_process(
+    tmp_path: Path, *args: str, before: Callable[[], None] | None = None
+) -> tuple[int, str, str]:
+    """The real command in its own process (`before` runs in it first): a FIFO that blocked
+    it would fail the timeout."""
     done = subprocess.run(
         [sys.executable, "-m", "desktop.cli", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
+        preexec_fn=before,
         env={**os.environ, "SPANWISE_DB": str(tmp_path / "default.db")},
         check=False,
     )
@@ -191,8 +181,6 @@ def cli_process(tmp_path: Path, *args: str) -> tuple[int, str, str]:
 
 
 def test_links_out_of_a_folder_fifos_and_devices_are_refused_by_name(tmp_path: Path) -> None:
-    import os
-
     secret = tmp_path / "secret" / "passwd"
     secret.parent.mkdir()
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
@@ -324,11 +312,8 @@ def test_annotator_names_that_become_one_file_name_are_told_apart_and_reported(
 
 def test_a_folder_export_that_cannot_be_finished_leaves_nothing(tmp_path: Path) -> None:
     """A file-size limit stands in for a full disk: the write fails half-way through."""
-    import os
     import resource
     import signal
-    import subprocess
-    import sys
 
     db = tmp_path / "x.db"
     _annotator_store(db, ["ana", "ben"], padding=2000)  # a 2 MB article
@@ -340,19 +325,8 @@ def test_a_folder_export_that_cannot_be_finished_leaves_nothing(tmp_path: Path) 
 
     for fmt in ("brat", "uima-xmi"):
         target = tmp_path / f"out-{fmt}"
-        done = subprocess.run(
-            [sys.executable, "-m", "desktop.cli", "--db", str(db), "export", "--format", fmt]
-            + ["-o", str(target)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-            preexec_fn=small_files,
-            env={**os.environ, "SPANWISE_DB": str(tmp_path / "default.db")},
-            check=False,
-        )
-        assert done.returncode == 2, done.stderr
-        [line] = done.stderr.splitlines()
+        args = ("--db", str(db), "export", "--format", fmt, "-o", str(target))
+        line = refused(cli_process(tmp_path, *args, before=small_files))
         assert line.startswith(f"spanwise: {target}: cannot write (File too large)"), line
         assert not target.exists()
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

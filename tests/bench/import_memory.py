@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from db.formats import WriteOptions
 from db.records import ExportedDocument
@@ -70,6 +71,18 @@ def child(fmt: str, path: str, database: str) -> dict[str, float]:
         "peak_mb": peak,
         "annotations": summary.annotations_added,
     }
+
+
+def json_child(module: str, *args: str) -> dict[str, Any]:
+    """Run `python -m module args` in a fresh process (its memory its own) and return the
+    JSON object its last line prints."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"{module} {' '.join(args)}: {done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
 
 
 def _size(path: Path) -> int:
@@ -194,17 +207,7 @@ def measure(work: Path) -> dict[str, dict[str, object]]:
         fmt = label.split(" ")[0]
         database = work / f"{fmt}-{len(results)}.db"
         Store(database).close()
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.bench.import_memory", "child", fmt, str(path)]
-            + [str(database)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=False,
-        )
-        if done.returncode:
-            raise RuntimeError(f"{label}: {done.stderr[-2000:]}")
-        report = json.loads(done.stdout)
+        report = json_child("tests.bench.import_memory", "child", fmt, str(path), str(database))
         size_mb = _size(path) / 1048576
         extra = report["peak_mb"] - report["baseline_mb"]
         factor = extra / size_mb

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -83,18 +83,10 @@ def build(work: Path) -> Path:
     return database
 
 
-def _child(mode: str, database: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.bench.stacked_window", mode, str(database)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    if done.returncode:
-        raise RuntimeError(f"stacked {mode}: {done.stderr[-2000:]}")
-    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
-    return result
+def _child(mode: str, database: Path) -> dict[str, Any]:
+    from tests.bench.import_memory import json_child
+
+    return json_child("tests.bench.stacked_window", mode, str(database))
 
 
 def measure(work: Path, runs: int = 3) -> dict[str, object]:

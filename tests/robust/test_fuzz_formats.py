@@ -12,15 +12,12 @@ so they are no import surface.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
 import re
 import shutil
-import sqlite3
 import traceback
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,11 +30,16 @@ from db.formats import OffsetUnit, ReadOptions, WriteOptions
 from db.formats.detect import load_formats
 from db.import_consent import TRUSTED
 from db.records import EntityData, RelationData, new_annotation
-from db.spanwise_json import export_json, write_export
 from db.store import Store
 from tests.bench.import_memory import webanno_tsv
-from tests.robust.helpers import TRICKY_TEXT, integrity
-from tests.robust.test_fuzz_json import INTS, STRINGS, _mutate_bytes, _mutate_structure
+from tests.robust.helpers import TRICKY_TEXT
+from tests.robust.test_fuzz_json import (
+    INTS,
+    STRINGS,
+    Importer,
+    _mutate_bytes,
+    _mutate_structure,
+)
 
 INPUTS = int(os.environ.get("SPANWISE_FUZZ_FORMAT_INPUTS", "40"))
 SEED = int(os.environ.get("SPANWISE_FUZZ_SEED", str(random.SystemRandom().randrange(10**6))))
@@ -230,20 +232,11 @@ def generate(fmt: str, seed: Path, index: int, work: Path) -> Path:
     return target
 
 
-class Importer:
+class FormatImporter(Importer):
     """`spanwise import --format F --add-labels --allow-protected-names [--replace]
-    [--offsets U]`, with a
-    second connection that sees any write (PRAGMA data_version)."""
+    [--offsets U]`, watched as test_fuzz_json's importer is (PRAGMA data_version)."""
 
-    def __init__(self, path: Path) -> None:
-        self.store = Store(path)
-        self.watcher = sqlite3.connect(path)
-        self.outcomes: Counter[str] = Counter()
-
-    def data_version(self) -> int:
-        return int(self.watcher.execute("PRAGMA data_version").fetchone()[0])
-
-    def run(self, fmt: str, path: Path, replace: bool, offsets: OffsetUnit | None) -> None:
+    def run_files(self, fmt: str, path: Path, replace: bool, offsets: OffsetUnit | None) -> None:
         before = self.data_version()
         try:
             import_paths(
@@ -260,38 +253,28 @@ class Importer:
             return
         self.outcomes["imported"] += 1
 
-    def check_sound(self) -> None:
-        assert integrity(self.store.path) == ("ok", [])
-        buffer = io.StringIO()
-        write_export(export_json(self.store), buffer)
-        buffer.getvalue().encode("utf-8")
-
-    def close(self) -> None:
-        self.watcher.close()
-        self.store.close()
-
 
 @pytest.fixture
-def importer(tmp_path: Path) -> Iterator[Importer]:
-    running = Importer(tmp_path / "fuzz.db")
+def importer(tmp_path: Path) -> Iterator[FormatImporter]:
+    running = FormatImporter(tmp_path / "fuzz.db")
     yield running
     running.close()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_mutated_files_of_every_format_are_imported_or_refused_cleanly(
-    fmt: str, seeds: dict[str, Path], importer: Importer, tmp_path: Path
+    fmt: str, seeds: dict[str, Path], importer: FormatImporter, tmp_path: Path
 ) -> None:
     failures: list[str] = []
     work = tmp_path / "inputs"
     work.mkdir()
-    importer.run(fmt, seeds[fmt], False, "codepoints")  # the seed itself goes in whole
+    importer.run_files(fmt, seeds[fmt], False, "codepoints")  # the seed itself goes in whole
     assert importer.outcomes["imported"] == 1, f"{fmt}: the valid seed was refused"
     for index in range(INPUTS):
         path = generate(fmt, seeds[fmt], index, work)
         try:
             # as `--offsets codepoints` half the time (the seeds' unit), else detected
-            importer.run(fmt, path, index % 3 == 2, "codepoints" if index % 2 else None)
+            importer.run_files(fmt, path, index % 3 == 2, "codepoints" if index % 2 else None)
         except Exception:  # anything but a SpanwiseError is a bug: collect them all
             failures.append(f"{fmt} input {index} of seed {SEED}: {traceback.format_exc(limit=-4)}")
         shutil.rmtree(path.parent if path.is_file() else path, ignore_errors=True)
