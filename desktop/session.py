@@ -67,9 +67,8 @@ def current_annotator(store: Store, requested: str | None) -> str:
     """The annotator named on the command line, or the database's last one, or the OS user.
 
     Remembering the choice is a courtesy: a read-only database is still opened and listed."""
-    remembered = store.setting(ANNOTATOR_SETTING)
-    name = (requested or remembered or default_annotator_name()).strip() or "annotator"
-    if name != remembered:
+    name = importing_annotator(store, requested)
+    if name != store.setting(ANNOTATOR_SETTING):
         try:
             name = store.ensure_annotator(name)
             store.set_setting(ANNOTATOR_SETTING, name)
