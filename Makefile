@@ -55,3 +55,26 @@ fuzz: $(STAMP)
 crash: $(STAMP)
 	SPANWISE_CRASH_KILLS=80 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s \
 		tests/robust/test_crash.py
+
+# Installing without a Python set-up (README "Install"): the PyInstaller bundle, the wheel, and
+# the check of both as a user meets them (.ci/run runs it after `make test`).
+.PHONY: dist wheel dist-check
+DIST_TOOLS := $(VENV)/.dist-tools
+
+$(DIST_TOOLS): $(STAMP) bundle/requirements.txt
+	$(BIN)/python -m pip install --quiet -r bundle/requirements.txt
+	touch $(DIST_TOOLS)
+
+dist: $(DIST_TOOLS)
+	@start=$$(date +%s); \
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller bundle/spanwise.spec && \
+	echo "dist/spanwise: $$(du -sh dist/spanwise | cut -f1), built in $$(( $$(date +%s) - start )) s"
+
+wheel: $(DIST_TOOLS)
+	rm -f dist/spanwise-*.whl dist/spanwise-*.tar.gz
+	$(BIN)/python -m build --quiet --outdir dist .
+
+dist-check: dist wheel
+	$(BIN)/python -m bundle.check_install bundle dist/spanwise
+	$(BIN)/python -m bundle.check_install wheel dist/spanwise-*.whl

@@ -389,7 +389,7 @@ def _agreement(
     mention_labels: set[str] = set()
     if isinstance(store_or_documents, Store):
         store = store_or_documents
-        _check_annotators(names, store.annotators())
+        store.check_annotators(names)
         for label_def in store.labels():
             schema_labels.append(label_def.name)
             if label_def.forms_entities:
@@ -404,13 +404,6 @@ def _agreement(
         if item.entities:
             mention_labels.update(_entity_labels(item))
     return _compute(documents, names, labels, sorted(mention_labels))
-
-
-def _check_annotators(names: Sequence[str], known: Sequence[str]) -> None:
-    for name in names:
-        if name not in known:
-            listed = ", ".join(known) or "none yet"
-            raise SpanwiseError(f"unknown annotator '{name}' (annotators: {listed})")
 
 
 def _select(

@@ -11,17 +11,16 @@ from typing import Any
 
 from db.errors import ImportRefused
 from db.formats import FormatReport, ReadOptions
+from db.formats.detect import SPANWISE, TEXT, detect, load_formats
 from db.import_consent import Consent
 from db.input_files import check_input
+from db.messages import Messages
 from db.plain import shown
 from db.records import ExportedDocument, ImportSummary
 from db.schema import Schema
 from db.spanwise_json import load_export_file, looks_like_spanwise, parse_export
 from db.store import Progress, Store
-from db.textfiles import TEXT_SUFFIXES, TextFile, read_text_files
-
-SPANWISE = "spanwise"
-TEXT = "text"
+from db.textfiles import TextFile, read_text_files
 
 
 @dataclass
@@ -31,35 +30,6 @@ class ImportPlan:
     texts: list[TextFile] = field(default_factory=list)
     exports: list[tuple[Schema, Sequence[ExportedDocument]]] = field(default_factory=list)
     reports: list[tuple[Path, str, FormatReport]] = field(default_factory=list)
-
-
-def format_of(path: Path, loaded: dict[Path, dict[str, Any]] | None = None) -> str:
-    """spanwise, text, or another tool's format: by extension and content. A Spanwise export
-    read on the way is kept in `loaded`, so it is not read twice."""
-    json_problem: ImportRefused | None = None
-    if path.is_file() and path.suffix.lower() == ".json":
-        try:
-            data = load_export_file(path)
-            if looks_like_spanwise(data):
-                if loaded is not None:
-                    loaded[path] = data
-                return SPANWISE
-            json_problem = ImportRefused(
-                f'{path}: not a Spanwise export (no "format": "spanwise"), nor a format '
-                "Spanwise recognises; name the format with --format"
-            )
-        except ImportRefused as exc:
-            json_problem = exc  # not JSON at all: say so, unless another format claims it
-    from db.formats.detect import detect
-
-    try:
-        return detect(path)
-    except ImportRefused:
-        if json_problem is not None:
-            raise json_problem from None
-        if path.is_dir() or path.suffix.lower() in TEXT_SUFFIXES:
-            return TEXT
-        raise
 
 
 def plan_import(
@@ -80,7 +50,7 @@ def plan_import(
             raise ImportRefused(f"{shown(path)}: no such file or folder")
         if not path.is_dir():
             check_input(path)  # a FIFO or a device named directly is never read
-        name = fmt or format_of(path, loaded)
+        name = fmt or detect(path, loaded)
         if name == TEXT:
             text_paths.append(path)
         elif name == SPANWISE:
@@ -91,8 +61,6 @@ def plan_import(
         else:
             by_format.setdefault(name, []).append(path)
     if by_format:
-        from db.formats.detect import load_formats
-
         formats = load_formats()
         for name, format_paths in by_format.items():
             if name not in formats or not formats[name].can_import:
@@ -122,7 +90,10 @@ def import_paths(
     under gold or to add labels and link types to the database's schema."""
     plan = plan_import(paths, encoding, fmt, options)
     summary = store.import_batch(plan.texts, plan.exports, replace, progress, consent or Consent())
+    messages = Messages()
     for path, name, report in plan.reports:
-        summary.messages.insert(0, f"{path} ({name}): {report.describe()}")
-        summary.messages[1:1] = report.messages
+        messages.append(f"{path} ({name}): {report.describe()}")
+        messages.extend(report.messages)
+    messages.extend(summary.messages)
+    summary.messages = messages
     return summary

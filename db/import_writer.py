@@ -22,6 +22,7 @@ from db.database import driver_connection, driver_errors
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
 from db.import_consent import TRUSTED, Consent, ConsentNeeded, Needs
 from db.keys import in_use, key_problem, normalised
+from db.messages import Repeated, counted
 from db.models import (
     Annotation,
     Document,
@@ -80,6 +81,25 @@ ANNOTATION_COLUMNS = (
 dumps = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":")
 ).encode  # ids per IN (...) query, below SQLite's variable limit
+
+# What an import says about many files or records, each told once for all of them.
+ALREADY_THERE = Repeated("file", "{}: already in the database", "already in the database")
+SAME_TITLE = Repeated(
+    "document",
+    "{}: a document with this title but another text is in the database; imported as a "
+    "separate document",
+    "with the titles of other texts in the database; imported as separate documents",
+)
+_DIFFERS = "differs from the one in the database; kept the database's"
+_DIFFER = "differ from the ones in the database; kept the database's"
+ANNOTATION_CONFLICT = Repeated("annotation", "annotation {} " + _DIFFERS, _DIFFER)
+LINK_CONFLICT = Repeated("link", "{} " + _DIFFERS, _DIFFER)
+ENTITY_CONFLICT = Repeated("entity", "entity {} " + _DIFFERS, _DIFFER)
+MENTION_TAKEN = Repeated(
+    "entity",
+    "entity {}: the mention belongs to another entity in the database; entity not imported",
+    "with a mention that belongs to another entity in the database; not imported",
+)
 
 
 def annotation_row(
@@ -174,7 +194,7 @@ def write_import(
     for item in texts:
         if item.sha256 in by_sha:
             summary.documents_matched += 1
-            summary.messages.append(f"{item.path}: already in the database")
+            summary.messages.about(ALREADY_THERE, str(item.path))
         else:
             data = DocumentData("", item.title, item.path.name, item.text, item.sha256, "")
             by_sha[item.sha256] = add_document(session, data, position)
@@ -190,10 +210,7 @@ def write_import(
             new_document = local_id is None and not catalogue.has_annotations
             if local_id is None:
                 if doc.title in titles:
-                    summary.messages.append(
-                        f"'{doc.title}': a document with this title but another text is in the "
-                        "database; imported as a separate document"
-                    )
+                    summary.messages.about(SAME_TITLE, f"'{doc.title}'")
                 local_id = _new_document_id(doc, taken_ids)
                 insert_many(
                     session,
@@ -313,19 +330,21 @@ class _DocumentImport:
     def _wrote(self, annotator: str) -> None:
         self.needs.wrote(annotator, self.protected)
 
-    def _kept(self, what: str, current: Owned, incoming: Owned) -> bool:
+    def _kept(self, conflict: Repeated, subject: str, current: Owned, incoming: Owned) -> bool:
         """Whether the database's record stays as it is, the conflict reported: a record
         with the imported one's id but other content is replaced only with `replace`, and
         only when it is the same annotator's, in the same document."""
+        prefix = conflict.one.split("{}")[0]  # "annotation ", "entity ", or "" for links
         if current.document_id != self.document_id:
-            why = ": its id belongs to one in another document of the database"
+            why = "its id belongs to one in another document of the database"
         elif current.annotator != incoming.annotator:
-            why = f": its id belongs to {current.annotator}'s, not {incoming.annotator}'s"
+            why = f"its id belongs to {current.annotator}'s, not {incoming.annotator}'s"
         elif not self.replace:
-            why = " differs from the one in the database"
+            self.summary.messages.about(conflict, subject)
+            return True
         else:
             return False
-        self.summary.messages.append(f"{what}{why}; kept the database's")
+        self.summary.messages.append(f"{prefix}{subject}: {why}; kept the database's")
         return True
 
     # -- annotations --------------------------------------------------------------------------
@@ -407,7 +426,7 @@ class _DocumentImport:
             summary.annotations_unchanged += 1
             summary.tally(record.annotator, "unchanged")
             return
-        if self._kept(f"annotation {record.id} ({record.annotator})", current, record):
+        if self._kept(ANNOTATION_CONFLICT, f"{record.id} ({record.annotator})", current, record):
             summary.annotations_conflicting += 1
             summary.tally(record.annotator, "conflicting")
             return
@@ -444,7 +463,8 @@ class _DocumentImport:
                 current = relation_data(row)
                 if current.content() == link.content():
                     continue
-                if self._kept(f"{link.type} link {link.id} ({link.annotator})", current, link):
+                subject = f"{link.type} link {link.id} ({link.annotator})"
+                if self._kept(LINK_CONFLICT, subject, current, link):
                     self.summary.other_conflicting += 1
                     continue
                 counts[(row.source_id, row.type)] -= 1
@@ -455,9 +475,8 @@ class _DocumentImport:
             maximum = relation_type.max_per_source
             if maximum is not None and counts.get(key, 0) >= maximum:
                 self.summary.other_conflicting += 1
-                self.summary.messages.append(
-                    f"{link.type} link {link.id} ({link.annotator}): its source has {maximum} "
-                    f"{link.type} link(s) already in the database; kept the database's"
+                self.summary.messages.about(
+                    _link_limit(link.type, maximum), f"{link.id} ({link.annotator})"
                 )
                 continue
             counts[key] = counts.get(key, 0) + 1
@@ -528,8 +547,8 @@ class _DocumentImport:
                 current = entity_data(self.session, row)
                 if current.content() == entity.content():
                     continue
-                what = f"entity '{entity.name}' {entity.id} ({entity.annotator})"
-                if self._kept(what, current, entity):
+                subject = f"'{entity.name}' {entity.id} ({entity.annotator})"
+                if self._kept(ENTITY_CONFLICT, subject, current, entity):
                     self.summary.other_conflicting += 1
                     continue
                 self._check_entity(entity)
@@ -537,9 +556,8 @@ class _DocumentImport:
                 clash = next((m for m in entity.mentions if m in others), None)
                 if clash is not None:
                     self.summary.other_conflicting += 1
-                    self.summary.messages.append(
-                        f"{what}: mention {clash} belongs to another entity in the database; "
-                        "kept the database's"
+                    self.summary.messages.about(
+                        MENTION_TAKEN, f"'{entity.name}' {entity.id} (mention {clash})"
                     )
                     continue
                 delete_entity(self.session, entity.id)
@@ -552,9 +570,8 @@ class _DocumentImport:
             clash = next((m for m in entity.mentions if m in taken), None)
             if clash is not None:
                 self.summary.other_conflicting += 1
-                self.summary.messages.append(
-                    f"entity '{entity.name}' {entity.id}: mention {clash} belongs to another "
-                    "entity in the database; entity not imported"
+                self.summary.messages.about(
+                    MENTION_TAKEN, f"'{entity.name}' {entity.id} (mention {clash})"
                 )
                 continue
             entity_rows.append(
@@ -593,3 +610,13 @@ class _DocumentImport:
                 raise ImportRefused(
                     f"{where}: {label} annotations cannot form entities in this database"
                 )
+
+
+def _link_limit(link_type: str, maximum: int) -> Repeated:
+    most = counted(maximum, f"{link_type} link")
+    return Repeated(
+        f"{link_type} link",
+        f"{link_type} link {{}}: its source has {most} already in the database; kept the "
+        "database's",
+        f"whose sources have {most} already in the database; kept the database's",
+    )

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from db.messages import Messages, counted
+
 STATUSES = ("new", "in progress", "done")
 
 
@@ -189,7 +191,7 @@ class ImportSummary:
     entities_added: int = 0
     other_conflicting: int = 0  # links and entities
     other_replaced: int = 0  # links and entities
-    messages: list[str] = field(default_factory=list)
+    messages: Messages = field(default_factory=Messages)
     # written under gold or the importing person's name, with the user's yes: name -> records
     protected_names: dict[str, int] = field(default_factory=dict)
     schema_added: str = ""  # the labels and link types the import added, described
@@ -212,25 +214,25 @@ class ImportSummary:
         ]
 
     def describe(self) -> str:
-        parts = [f"{self.documents_new} new document(s)"]
+        parts = [counted(self.documents_new, "new document")]
         if self.documents_matched:
             parts.append(f"{self.documents_matched} already present")
         if self.annotations_added or self.annotations_unchanged or self.annotations_conflicting:
-            parts.append(f"{self.annotations_added} annotation(s) added")
+            parts.append(f"{counted(self.annotations_added, 'annotation')} added")
             parts.append(f"{self.annotations_unchanged} unchanged")
             parts.append(f"{self.annotations_conflicting} conflicting (kept as they were)")
         if self.annotations_replaced:
             parts.append(f"{self.annotations_replaced} replaced")
         if self.links_added:
-            parts.append(f"{self.links_added} link(s) added")
+            parts.append(f"{counted(self.links_added, 'link')} added")
         if self.entities_added:
-            parts.append(
-                f"{self.entities_added} entit{'y' if self.entities_added == 1 else 'ies'} added"
-            )
+            parts.append(f"{counted(self.entities_added, 'entity')} added")
         if self.other_replaced:
-            parts.append(f"{self.other_replaced} link(s)/entities replaced")
+            replaced = counted(self.other_replaced, "link or entity", "links or entities")
+            parts.append(f"{replaced} replaced")
         if self.other_conflicting:
-            parts.append(f"{self.other_conflicting} conflicting link(s)/entities kept as they were")
+            others = counted(self.other_conflicting, "link or entity", "links or entities")
+            parts.append(f"{others} conflicting, kept as they were")
         return ", ".join(parts)
 
     def consent_lines(self) -> list[str]:

@@ -14,6 +14,7 @@ from db.change_writer import check_spans
 from db.collector import paused_gc
 from db.errors import ImportRefused, SpanwiseError
 from db.input_files import read_input
+from db.messages import counted
 from db.outputs import atomic_text
 from db.records import (
     STATUSES,
@@ -128,6 +129,13 @@ def write_export(data: dict[str, Any], handle: IO[str]) -> None:
         handle.write(",\n  " if index else "\n  ")
         handle.write(dumps(document))
     handle.write("\n ]\n}\n")
+
+
+def describe_export(data: dict[str, Any]) -> str:
+    """ "1 document, 3 annotations": what an export holds, for the line that reports it."""
+    documents = data["documents"]
+    annotations = sum(len(d["annotations"]) for d in documents)
+    return f"{counted(len(documents), 'document')}, {counted(annotations, 'annotation')}"
 
 
 def save_export(data: dict[str, Any], path: Path) -> None:

@@ -146,7 +146,15 @@ class Store:
 
     def annotators(self) -> list[str]:
         with self._session() as session:
-            return list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
+            return _annotator_names(session)
+
+    def check_annotators(self, names: Iterable[str]) -> None:
+        """Refuse a name that is no annotator here, listing those that are: a misspelt name
+        must not give an empty export or an agreement of nobody."""
+        known = self.annotators()
+        for name in names:
+            if name not in known:
+                raise _unknown_annotator(name, known)
 
     def ensure_annotator(self, name: str) -> str:
         """Make sure an annotator exists; returns the cleaned name."""
@@ -403,6 +411,8 @@ class Store:
             if document_id is not None and not documents:
                 raise SpanwiseError(f"no document with id {document_id}")
             owner = annotator_id_of(session, annotator)
+            if owner == -1:
+                raise _unknown_annotator(str(annotator), _annotator_names(session))
             only = None if document_id is None else [document_id]
             status_query = select(
                 DocumentStatus.document_id, Annotator.name, DocumentStatus.status
@@ -494,3 +504,13 @@ def _put_setting(session: Session, key: str, value: str) -> None:
 
 __all__ = ["ExportedDocument", "Progress", "Store", "default_annotator_name", "new_id"]
 __all__ += ["text_sha256"]
+
+
+def _annotator_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
+
+
+def _unknown_annotator(name: str, known: Sequence[str]) -> SpanwiseError:
+    return SpanwiseError(
+        f"unknown annotator '{name}' (annotators: {', '.join(known) or 'none yet'})"
+    )

@@ -17,6 +17,12 @@ from db.plain import shown
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md")
+# The extensions of files documents are read from. Only these are taken off a document's
+# source to name the files it is exported to: corpora name documents "esp.train-doc-100.txt",
+# and Path.stem / with_suffix("") would cut "esp.train-doc-100" down to "esp".
+SOURCE_SUFFIXES = frozenset(
+    {*TEXT_SUFFIXES, ".ann", ".tsv", ".xmi", ".json", ".jsonl", ".xml", ".conll", ".conllu"}
+)
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,16 @@ def _check_is_text(text: str, name: str) -> None:
     surrogate = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
     if surrogate is not None:
         raise ImportRefused(f"{name}: holds an unpaired surrogate at offset {surrogate}")
+
+
+def split_source(name: str) -> tuple[str, str]:
+    """A document's source file name as (name, extension), the extension only when it is one
+    documents are read from: "esp.train-doc-100.txt" gives ("esp.train-doc-100", ".txt"),
+    "esp.train-doc-100" keeps its whole name."""
+    path = Path(name)
+    if path.suffix.lower() in SOURCE_SUFFIXES:
+        return path.name[: -len(path.suffix)], path.suffix
+    return path.name, ""
 
 
 def title_for(path: Path, text: str) -> str:

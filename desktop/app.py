@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication
 from db import __version__
 from db.errors import SpanwiseError
 from db.store import Store, default_annotator_name
+from desktop.app_icon import application_icon
 from desktop.dialogs import Dialogs
+from desktop.identity import APP_ID, APP_NAME, ORGANISATION
 from desktop.main_window import MainWindow
 from desktop.session import ANNOTATOR_SETTING, current_annotator, open_store
 
@@ -22,9 +24,11 @@ def ensure_app() -> QApplication:
     if app is None:
         app = QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setApplicationName("Spanwise")
-    app.setOrganizationName("Spanwise")
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland matches the window to the launcher entry by it
+    app.setWindowIcon(application_icon())
     return app
 
 

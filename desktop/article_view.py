@@ -41,6 +41,7 @@ _OTHER_ALPHA = 35
 _CURRENT_ALPHA = 150
 TOOLTIP_LINES = 12
 MAX_DRAWN_STACKS = 4000  # distinct spans on screen beyond which each label's are merged
+TEXT_POINT_SIZE = 12.5  # the article's type size (bundle/check_install.py looks for it)
 
 
 class ArticleView(QPlainTextEdit):
@@ -63,7 +64,7 @@ class ArticleView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setTabChangesFocus(False)
         font = QFont(self.font())
-        font.setPointSizeF(12.5)
+        font.setPointSizeF(TEXT_POINT_SIZE)
         self.setFont(font)
         self.document().setDocumentMargin(18)
         self.setTabStopDistance(4 * self.fontMetrics().horizontalAdvance(" "))

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from db import __version__
 from db.errors import SpanwiseError
+from db.messages import counted
 from db.plain import shown
 from db.store import Store
-from desktop import cli_agree, cli_suggest
+from desktop import cli_agree, cli_install, cli_suggest
+from desktop.display_check import require_display_libraries
 from desktop.session import (
     current_annotator,
     default_database_path,
@@ -34,26 +36,46 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
+GLOBAL_OPTIONS = "--db, --annotator and --schema may come before or after the command"
+EXPORT_ANNOTATOR = "only this annotator's annotations (an unknown name is refused)"
+
+
+def add_global_options(
+    parser: argparse.ArgumentParser, annotator_help: str, default: object = None
+) -> None:
+    """--db, --annotator and --schema. The top parser gives them their defaults; each
+    command's parser takes them too, with no default (argparse.SUPPRESS), so that an option
+    given before the command is not reset by the command's parser."""
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=default,
+        help=f"database file (default: $SPANWISE_DB or {default_database_path()})",
+    )
+    parser.add_argument("--annotator", default=default, help=annotator_help)
+    parser.add_argument(
+        "--schema",
+        type=Path,
+        default=default,
+        metavar="FILE.json",
+        help="label schema for a new database (an existing one gains its missing labels)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="spanwise",
         description="Annotate quotes, speakers and events in news articles, offline.",
+        epilog=f"{GLOBAL_OPTIONS}. With export, --annotator means {EXPORT_ANNOTATOR}.",
     )
     parser.add_argument("--version", action="version", version=f"spanwise {__version__}")
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help=f"database file (default: $SPANWISE_DB or {default_database_path()})",
-    )
-    parser.add_argument("--annotator", help="who is annotating (default: the last one, or you)")
-    parser.add_argument(
-        "--schema",
-        type=Path,
-        metavar="FILE.json",
-        help="label schema for a new database (an existing one gains its missing labels)",
+    add_global_options(
+        parser,
+        "who is annotating (default: the last one, or you); with export: " + EXPORT_ANNOTATOR,
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    # Every attribute `run` reads exists whatever the command: no command is the window.
+    parser.set_defaults(command="gui", screenshot=None)
 
     gui = commands.add_parser("gui", help="open the window (the default)")
     gui.add_argument(
@@ -103,11 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--format",
         dest="fmt",
-        default="spanwise",
         metavar="FORMAT",
         help="spanwise (default), brat, uima-xmi, doccano, w3c, bio, ...; see `spanwise formats`",
     )
-    exp.add_argument("--annotator", dest="only_annotator", help="only this annotator's annotations")
     exp.add_argument("--document", help="only the document with this id")
     exp.add_argument(
         "--flat",
@@ -120,12 +140,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="for --flat: CSV or JSON lines (default: from the -o extension, else CSV)",
     )
 
-    commands.add_parser(
+    docs = commands.add_parser(
         "docs", help="list documents: id, title, and your status and annotation count there"
     )
-    commands.add_parser("formats", help="list the formats Spanwise imports and exports")
-    cli_agree.add_parser(commands)
-    cli_suggest.add_parser(commands)
+    formats = commands.add_parser("formats", help="list the formats Spanwise imports and exports")
+    install = cli_install.add_parser(commands)
+    for command in (gui, imp, docs, formats, install, cli_agree.add_parser(commands)):
+        add_global_options(
+            command, "who is annotating (default: the last one, or you)", argparse.SUPPRESS
+        )
+    add_global_options(exp, EXPORT_ANNOTATOR, argparse.SUPPRESS)
+    add_global_options(
+        cli_suggest.add_parser(commands),
+        "who accepts the suggestions (default: the last one)",
+        argparse.SUPPRESS,
+    )
     return parser
 
 
@@ -163,14 +192,20 @@ def run(argv: list[str]) -> int:
     except UsageError:
         _name_unknown_option(parser, argv)
         raise
-    command = args.command or "gui"
+    command = args.command
     schema_text = read_schema_file(args.schema) if args.schema else None
     if command == "gui":
+        # before Qt loads its platform: a missing X11 library is one line, not Qt's abort
+        require_display_libraries()
         from desktop.app import run_gui  # Qt is loaded only for the window
 
-        return run_gui(args.db, args.annotator, getattr(args, "screenshot", None), schema_text)
+        return run_gui(args.db, args.annotator, args.screenshot, schema_text)
     if command == "suggest":  # a FILE.txt needs no database; the rest opens its own
         return cli_suggest.run(args)
+    if command == "install-desktop":  # no database either
+        return cli_install.run(args)
+    if command == "export":
+        _check_export_options(args)
     store = open_store(args.db, schema_text=schema_text)
     try:
         if command == "import":
@@ -220,42 +255,51 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_export_options(args: argparse.Namespace) -> None:
+    """Refuse options that the chosen kind of export would ignore, before any file is opened."""
+    if args.flat and args.fmt is not None:
+        raise UsageError(
+            f"--flat {args.flat} writes a table, --format {args.fmt} annotations: "
+            "give one of them (see spanwise export --help)"
+        )
+    if args.table_format is not None and not args.flat:
+        raise UsageError(
+            f"--table-format {args.table_format} is for the quote table: add --flat quotes "
+            "(see spanwise export --help)"
+        )
+
+
 def _export(store: Store, args: argparse.Namespace) -> int:
     from db.exporting import export_to
-    from db.spanwise_json import export_json, save_export, write_export
+    from db.spanwise_json import describe_export, export_json, save_export, write_export
 
     if args.flat:
         return _export_quotes(store, args)
-    if args.fmt != "spanwise":
+    if args.fmt not in (None, "spanwise"):
         if args.output is None:
             raise SpanwiseError(f"--format {args.fmt} writes files: give -o FILE or FOLDER")
-        report = export_to(store, args.fmt, args.output, args.only_annotator, args.document)
+        report = export_to(store, args.fmt, args.output, args.annotator, args.document)
         print(
             f"exported to {shown(args.output)} ({args.fmt}): {report.describe()}", file=sys.stderr
         )
         for message in report.messages:
             print(f"  {shown(message)}", file=sys.stderr)
         return 0
-    data = export_json(store, args.only_annotator, args.document)
+    data = export_json(store, args.annotator, args.document)
     if args.output is None:
         stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         write_export(data, stdout)
         stdout.detach()
     else:
         save_export(data, args.output)
-        count = sum(len(d["annotations"]) for d in data["documents"])
-        print(
-            f"exported {len(data['documents'])} document(s), {count} annotation(s) "
-            f"to {args.output}",
-            file=sys.stderr,
-        )
+        print(f"exported {describe_export(data)} to {args.output}", file=sys.stderr)
     return 0
 
 
 def _export_quotes(store: Store, args: argparse.Namespace) -> int:
     from db.flat_export import quote_rows, write_quotes_csv, write_quotes_jsonl
 
-    rows = quote_rows(store, args.only_annotator, args.document)
+    rows = quote_rows(store, args.annotator, args.document)
     fmt = args.table_format
     if fmt is None:
         fmt = (
@@ -271,7 +315,7 @@ def _export_quotes(store: Store, args: argparse.Namespace) -> int:
 
         with atomic_text(args.output, newline="") as handle:
             write(rows, handle)
-        print(f"exported {len(rows)} quote(s) to {args.output}", file=sys.stderr)
+        print(f"exported {counted(len(rows), 'quote')} to {args.output}", file=sys.stderr)
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the measures load when `agree` runs, not when Spanwise starts
     from db.agreement import AgreementResult, Row
+from db.messages import counted
 from db.plain import shown_lines
 from db.store import Store
 
@@ -79,7 +80,8 @@ def describe(result: AgreementResult) -> str:
     overall = result.overall
     lines = [
         f"Agreement of {', '.join(names)} ({names[0]} is the reference) over "
-        f"{overall.counts.documents} document(s), {overall.counts.tokens_compared} tokens",
+        f"{counted(overall.counts.documents, 'document')}, "
+        f"{counted(overall.counts.tokens_compared, 'token')}",
         "",
     ]
     header = ["label", *names, *COLUMNS]
@@ -102,7 +104,7 @@ def describe(result: AgreementResult) -> str:
     attribution = result.section.attribution
     lines += [
         "",
-        f"Attribution: {attribution.quotes_matched} quote(s) both annotated; same speaker "
+        f"Attribution: {counted(attribution.quotes_matched, 'quote')} both annotated; same speaker "
         f"{number(attribution.speaker)} ({attribution.speaker_agreed} of "
         f"{attribution.speaker_compared}), same cue {number(attribution.cue)} "
         f"({attribution.cue_agreed} of {attribution.cue_compared})",
@@ -114,7 +116,7 @@ def describe(result: AgreementResult) -> str:
         )
     coreference = result.section.coreference
     lines.append(
-        f"Coreference: {coreference.mentions_matched} mention(s) matched; link F1 "
+        f"Coreference: {counted(coreference.mentions_matched, 'mention')} matched; link F1 "
         f"{number(coreference.link_f1)}, B-cubed F1 {number(coreference.b3_f1)}"
     )
     return "\n".join(lines) + "\n"

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from db.changes import Change, merged
 from db.errors import InvalidAnnotation, SpanwiseError
+from db.messages import counted
 from db.plain import shown
 from db.records import DocumentData, now_iso
 from db.store import Store
@@ -82,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
                 "suggest: give a FILE.txt, or --document/--accept-all for the database, not both"
             )
         return _suggest_file(args, lexicon)
-    schema_path = getattr(args, "schema", None)
+    schema_path = args.schema
     schema_text = read_schema_file(schema_path) if schema_path else None
-    store = open_store(getattr(args, "db", None), schema_text=schema_text)
+    store = open_store(args.db, schema_text=schema_text)
     try:
         if args.accept_all:
             return _accept_all(store, args, lexicon)
@@ -129,7 +130,7 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
     from db.spanwise_json import document_json
     from db.suggest import Suggestions, pending, suggest
 
-    annotator = current_annotator(store, getattr(args, "annotator", None))
+    annotator = current_annotator(store, args.annotator)
     objects = []
     listed = documents = 0
     with _stdout() as out:
@@ -146,14 +147,15 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
         if args.json:
             _write_json(objects, out)
     if not args.json and not listed:  # a word on stderr, so stdout stays the list
-        print(f"spanwise: no suggestions left in {documents} document(s)", file=sys.stderr)
+        left = f"no suggestions left in {counted(documents, 'document')}"
+        print(f"spanwise: {left}", file=sys.stderr)
     return 0
 
 
 def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
     from db.suggest import suggest
 
-    annotator = current_annotator(store, getattr(args, "annotator", None))
+    annotator = current_annotator(store, args.annotator)
     accepted = present = refused = documents = 0
     for document in _documents(store, args, annotator):
         documents += 1
@@ -167,7 +169,7 @@ def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None)
             present + counts[1],
             refused + counts[2],
         )
-    summary = f"accepted {accepted} suggestion(s) in {documents} document(s)"
+    summary = f"accepted {counted(accepted, 'suggestion')} in {counted(documents, 'document')}"
     if present:
         summary += f", {present} already annotated"
     if refused:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from db.errors import SpanwiseError
 from db.import_consent import Consent
 from db.records import ImportSummary
+from db.textfiles import split_source
 from desktop.import_questions import import_asking, unexpected
 from desktop.session import read_schema_file
 
@@ -181,12 +182,11 @@ class FileMenu(QObject):
         if self.window.doc.document is None:
             self.window.show_message("No document is open.")
             return
-        self._export(
-            self.window.doc.document.id, f"{Path(self.window.doc.document.source).stem}.json"
-        )
+        document = self.window.doc.document
+        self._export(document.id, f"{split_source(document.source)[0]}.json")
 
     def _export(self, document_id: str | None, suggested: str) -> None:
-        from db.spanwise_json import export_json, save_export
+        from db.spanwise_json import describe_export, export_json, save_export
 
         path = self.window.dialogs.save_file(
             self, "Export as Spanwise JSON", suggested, JSON_FILTER
@@ -201,10 +201,7 @@ class FileMenu(QObject):
         except (SpanwiseError, OSError) as exc:
             self.window.dialogs.error(self.window, "Export failed", str(exc))
             return
-        count = sum(len(d["annotations"]) for d in data["documents"])
-        self.window.show_message(
-            f"Exported {len(data['documents'])} document(s), {count} annotation(s) to {path}"
-        )
+        self.window.show_message(f"Exported {describe_export(data)} to {path}")
 
     def switch_database(self) -> None:
         path = self.window.dialogs.choose_database(self.window)

@@ -39,6 +39,7 @@ from desktop.compare_view import CompareView
 from desktop.dialogs import Dialogs
 from desktop.file_menu import FileMenu
 from desktop.find_bar import FindBar
+from desktop.identity import APP_NAME, ORGANISATION
 from desktop.item_models import DocumentListModel
 from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("Spanwise")
         self.store = store
         self.annotator = annotator
-        self.settings = settings or QSettings("Spanwise", "Spanwise")
+        self.settings = settings or QSettings(ORGANISATION, APP_NAME)
         self.dialogs = dialogs or Dialogs()
         self.labels = store.labels()
         self.doc = OpenDocument(store, annotator, self)

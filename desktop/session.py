@@ -12,6 +12,7 @@ from db.input_files import SETTINGS_FILE_BYTES, read_input
 from db.plain import shown
 from db.schema import load_schema
 from db.store import Store, default_annotator_name
+from desktop.identity import DATABASE_FILE, data_folder
 from seeds import seed_paths
 
 ANNOTATOR_SETTING = "current_annotator"
@@ -22,9 +23,7 @@ def default_database_path() -> Path:
     env = os.environ.get("SPANWISE_DB")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_data_dir  # only when no database is named
-
-    return Path(user_data_dir("Spanwise", appauthor=False)) / "spanwise.db"
+    return data_folder() / DATABASE_FILE
 
 
 def read_schema_file(path: Path) -> str:

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QToolBar, QWidget
 
+from desktop.about_dialog import show_about
+
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
@@ -105,6 +107,7 @@ def build_actions(window: MainWindow) -> None:
         [QKeySequence.StandardKey.ZoomOut],
     )
     a("shortcuts", "&Keyboard shortcuts", window.show_shortcuts, ["F1"])
+    a("about", "&About Spanwise", lambda: show_about(window, window.store.path))
 
     links = window.links
     keyed: list[QWidget] = [window.article, window.annotation_list, window.entity_list]
@@ -294,6 +297,7 @@ def build_menus_and_toolbar(window: MainWindow) -> None:
     view_menu.addAction(acts["zoomOut"])
     help_menu = menu.addMenu("&Help")
     help_menu.addAction(acts["shortcuts"])
+    help_menu.addAction(acts["about"])
 
     toolbar = QToolBar("Labels")
     toolbar.setObjectName("labelToolbar")

@@ -54,7 +54,7 @@ def test_table_by_default(store: Store, capsys: pytest.CaptureFixture[str]) -> N
     assert rows["Quote"][3:5] == ["0.000", "1.000"]  # no exact match, one overlap match
     assert rows["Place"][3:] == ["—"] * 5
     assert rows["overall"][1:3] == ["3", "2"]
-    assert any(line.startswith("Attribution: 1 quote(s) both annotated") for line in lines)
+    assert any(line.startswith("Attribution: 1 quote both annotated") for line in lines)
 
 
 def test_json_for_scripts(store: Store, capsys: pytest.CaptureFixture[str]) -> None:

@@ -169,7 +169,7 @@ def test_suggestions_in_the_database_are_listed_then_accepted(
     assert code == 0 and len(listed) == 15
     doc_id = listed[0].split("\t")[0]
     code, out, _ = spanwise(capsys, "--db", db, "--annotator", "ana", "suggest", "--accept-all")
-    assert (code, out) == (0, "accepted 15 suggestion(s) in 1 document(s)\n")
+    assert (code, out) == (0, "accepted 15 suggestions in 1 document\n")
     store = Store(db)
     try:
         annotations = store.annotations(doc_id, "ana")
@@ -183,9 +183,9 @@ def test_suggestions_in_the_database_are_listed_then_accepted(
     assert sum(link.type == "speaker" for link in links) == 15
     # nothing left to suggest (said on stderr), and accepting again adds nothing
     _, out, err = spanwise(capsys, "--db", db, "--annotator", "ana", "suggest")
-    assert (out, err) == ("", "spanwise: no suggestions left in 1 document(s)\n")
+    assert (out, err) == ("", "spanwise: no suggestions left in 1 document\n")
     code, out, _ = spanwise(capsys, "--db", db, "--annotator", "ana", "suggest", "--accept-all")
-    assert out == "accepted 0 suggestion(s) in 1 document(s), 15 already annotated\n"
+    assert out == "accepted 0 suggestions in 1 document, 15 already annotated\n"
 
 
 def test_accept_all_names_what_the_databases_schema_refuses(

@@ -38,7 +38,7 @@ def test_flat_quotes_as_json_lines_to_a_file(annotated, tmp_path, capsys):
     assert main(["--db", annotated, "export", "--flat", "quotes", "-o", str(target)]) == 0
     lines = target.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["cue"] for line in lines] == ["wrote", "added"]
-    assert "2 quote(s)" in capsys.readouterr().err
+    assert "exported 2 quotes to" in capsys.readouterr().err
 
 
 def test_a_new_database_takes_the_given_schema(tmp_path, capsys):

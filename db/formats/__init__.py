@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
+from db.messages import Messages, counted_phrase
 from db.records import ExportedDocument
 from db.schema import Schema
 
@@ -42,7 +43,7 @@ class FormatReport:
 
     counts: dict[str, int] = field(default_factory=dict)
     lost: list[str] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
+    messages: Messages = field(default_factory=Messages)
 
     def count(self, kind: str, n: int = 1) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + n
@@ -53,7 +54,7 @@ class FormatReport:
             self.lost.append(what)
 
     def describe(self) -> str:
-        parts = [f"{n} {kind}" for kind, n in self.counts.items()]
+        parts = [counted_phrase(n, kind) for kind, n in self.counts.items()]
         text = ", ".join(parts) or "nothing"
         if self.lost:
             text += "; not representable: " + "; ".join(self.lost)

@@ -49,7 +49,7 @@ from db.records import (
     RelationData,
 )
 from db.schema import DEFAULT_ENTITY_TYPES, LabelDef, RelationTypeDef, Schema
-from db.textfiles import decode_text, text_sha256, title_for
+from db.textfiles import decode_text, split_source, text_sha256, title_for
 
 EVENT_MARK = "brat event type"
 RELATION_MARK = "brat relation"
@@ -546,14 +546,16 @@ def find_pairs(paths: Sequence[Path], options: ReadOptions) -> list[tuple[Path, 
     default = options.annotator or "brat"
     for path in paths:
         if path.is_dir():
-            names = sorted(
-                {p.with_suffix("") for p in folder_files(path, lambda p: p.suffix in _PAIR)}
+            # a pair is named by its .ann: "esp.train-doc-100.txt" pairs with
+            # "esp.train-doc-100.ann" (with_suffix("") and back would give "esp.ann")
+            anns = sorted(
+                {p.with_suffix(".ann") for p in folder_files(path, lambda p: p.suffix in _PAIR)}
             )
-            for stem in names:
-                ann, txt = stem.with_suffix(".ann"), stem.with_suffix(".txt")
+            for ann in anns:
+                txt = ann.with_suffix(".txt")
                 if not txt.is_file():
                     raise ImportRefused(f"{ann}: no {txt.name} beside it")
-                relative = stem.relative_to(path).parts
+                relative = ann.relative_to(path).parts
                 who = options.annotator or (relative[0] if len(relative) == 2 else default)
                 found.append((ann, txt, who))
         elif path.suffix in (".ann", ".txt"):
@@ -1179,7 +1181,7 @@ _UNSAFE_FILE = re.compile(r"[^\w.\- ]+")
 
 def file_stem(item: ExportedDocument, taken: set[str]) -> str:
     """A file name for a document: its source's name, made safe and unique."""
-    base = Path(item.document.source).stem if item.document.source else ""
+    base = split_source(item.document.source)[0] if item.document.source else ""
     base = _UNSAFE_FILE.sub("_", base).strip(" .") or f"document-{item.document.id}"
     stem, number = base, 2
     while stem.lower() in taken:

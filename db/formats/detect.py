@@ -1,17 +1,24 @@
 """Which importable format a file or folder is in, from its extension and content.
 
-Every format module is imported here (a missing one is skipped, so detection works while
-formats are added), and each importable format's `sniff` is asked in a fixed order, most
-specific first: the first that recognises the path names the format.
+The one answer to "how will `spanwise import` read this path": a Spanwise export, plain text,
+or another tool's format. Every format module is imported here (a missing one is skipped, so
+detection works while formats are added), and each importable format's `sniff` is asked in a
+fixed order, most specific first: the first that recognises the path names the format.
 """
 
 from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 from db.errors import ImportRefused
 from db.formats import FORMATS, Format
+from db.spanwise_json import load_export_file, looks_like_spanwise
+from db.textfiles import TEXT_SUFFIXES
+
+SPANWISE = "spanwise"
+TEXT = "text"
 
 FORMAT_MODULES = (
     "db.formats.uima_cas",
@@ -56,20 +63,37 @@ def importable_formats() -> list[Format]:
 
 
 def known_formats() -> str:
-    """`name (description)` for every importable format, for messages."""
-    return "; ".join(f"{fmt.name} ({fmt.description})" for fmt in importable_formats())
+    """`name (description)` for every format `spanwise import` reads, for messages."""
+    own = [f"{SPANWISE} (Spanwise JSON v1)", f"{TEXT} (.txt and .md files, folders of them)"]
+    return "; ".join(own + [f"{fmt.name} ({fmt.description})" for fmt in importable_formats()])
 
 
-def detect(path: Path) -> str:
-    """The name of the format `path` is in; refuses, naming the known formats, when none
-    recognises it."""
+def detect(path: Path, loaded: dict[Path, dict[str, Any]] | None = None) -> str:
+    """The format `path` is in, as `spanwise import` reads it: spanwise, text, or another
+    tool's format; refuses, naming the known formats, when none recognises it. A Spanwise
+    export read on the way is kept in `loaded`, so that the import does not read it twice."""
     path = Path(path)
     if not path.exists():
         raise ImportRefused(f"{path}: no such file or folder")
+    problem = f"{path}: not in a format Spanwise recognises"
+    if path.is_file() and path.suffix.lower() == ".json":
+        try:
+            data = load_export_file(path)
+        except ImportRefused as exc:  # not JSON: say so, unless another format claims it
+            problem = f"{exc}, nor in another format Spanwise recognises"
+        else:
+            if looks_like_spanwise(data):
+                if loaded is not None:
+                    loaded[path] = data
+                return SPANWISE
+            problem = f'{path}: not a Spanwise export (no "format": "spanwise") nor in another '
+            problem += "format Spanwise recognises"
     for fmt in importable_formats():
         if fmt.sniff(path):
             return fmt.name
+    if path.is_dir() or path.suffix.lower() in TEXT_SUFFIXES:
+        return TEXT
     raise ImportRefused(
-        f"{path}: not in a format Spanwise recognises; known formats: {known_formats()}. "
+        f"{problem}; known formats: {known_formats()}. "
         "Name the format explicitly if the file is in one of them."
     )

@@ -44,8 +44,16 @@ from db.formats.tool_json import (
 )
 from db.formats.utf16 import RawSpan, Utf16Map, decide_offsets, offset_writer
 from db.input_files import read_head
+from db.messages import Repeated
 from db.records import AnnotationData, ExportedDocument, RelationData, now_iso
 from db.schema import Schema
+
+# One line for all the spans of a batch with several labels, however many there are.
+SEVERAL_LABELS = Repeated(
+    "span",
+    "{}: a span with several labels became one annotation per label",
+    "with several labels became one annotation per label",
+)
 
 TOOL = "label-studio"
 NOTE = "note"  # the textarea that holds a span's note
@@ -470,10 +478,7 @@ def _document(
             converted = mapping.convert(region.raw.start, region.raw.end, unit)
             assert converted is not None  # decide_offsets checked every span
             if len(region.labels) > 1:
-                report.messages.append(
-                    f"{task.source}: a span with {len(region.labels)} labels became "
-                    f"{len(region.labels)} annotations"
-                )
+                report.messages.about(SEVERAL_LABELS, task.source)
             for index, label in enumerate(region.labels):
                 suffix = f"/{label}" if index else ""
                 record = AnnotationData(

@@ -39,7 +39,7 @@ from db.input_files import check_input, folder_files, read_head, read_input
 from db.outputs import atomic_folder
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.schema import Schema
-from db.textfiles import parse_json, text_sha256, title_for
+from db.textfiles import parse_json, split_source, text_sha256, title_for
 
 SPAN = "webanno.custom.Span"
 LINK = "webanno.custom.Link"
@@ -228,9 +228,7 @@ def document_cas(item: ExportedDocument, annotator: str, ts: Any, report: Format
 
 
 def _folder_for(item: ExportedDocument, taken: set[str]) -> str:
-    stem = file_stem(item, taken)
-    suffix = Path(item.document.source).suffix if item.document.source else ""
-    return stem + (suffix if re.fullmatch(r"\.\w+", suffix or "") else "")
+    return file_stem(item, taken) + split_source(item.document.source or "")[1]
 
 
 def write_cases(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from db.batch_import import import_paths
 from db.errors import ImportRefused
 from db.formats import FORMATS, WriteOptions
 from db.formats import detect as detection
@@ -63,15 +64,34 @@ def test_unknown_content_is_refused_listing_the_known_formats(
     message = str(refused.value)
     assert str(path) in message and "known formats:" in message
     assert "doccano (" in message and "label-studio (" in message
+    assert "spanwise (" in message and "text (" in message
     assert "w3c" not in message and "spacy" not in message  # export only
 
 
-def test_spanwise_export_is_not_taken_for_another_tool(store: Store, tmp_path: Path) -> None:
+def test_spanwise_export_is_named_as_import_reads_it(store: Store, tmp_path: Path) -> None:
+    """detect() refused the very export `spanwise import` accepts ("not in a format Spanwise
+    recognises"); it names it now, and the import takes what detect() names."""
     fill(store)
     target = tmp_path / "export.json"
     save_export(export_json(store), target)
-    with pytest.raises(ImportRefused, match="known formats"):
-        detect(target)
+    loaded: dict[Path, dict[str, object]] = {}
+    assert detect(target, loaded) == "spanwise"
+    assert loaded[target]["format"] == "spanwise"  # read once: the import reuses it
+    other = Store(tmp_path / "other.db")
+    try:
+        summary = import_paths(other, [target])
+        assert summary.documents_new == len(store.documents("nobody"))
+    finally:
+        other.close()
+
+
+def test_text_files_and_folders_are_named_text(tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text("# A title\n\nSome words.", "utf-8")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Words.", "utf-8")
+    assert (detect(article), detect(folder)) == ("text", "text")
 
 
 def test_missing_path_is_refused(tmp_path: Path) -> None:
