@@ -598,6 +598,8 @@ class _DocumentImport:
         where = f"document '{self.document_id}', entity '{entity.id}'"
         if not entity.mentions:
             raise ImportRefused(f"{where}: an entity needs at least one mention")
+        if len(set(entity.mentions)) != len(entity.mentions):
+            raise ImportRefused(f"{where}: a mention is listed twice")
         for mention in entity.mentions:
             end = self.ends.get(mention)
             if end is None:

@@ -410,7 +410,9 @@ def cas_to_document(
         for chain in cas.select(chain_type):
             links: list[Any] = []
             node = chain.first
-            while node is not None and len(links) < 100000:
+            seen: set[int] = set()  # a chain whose `next` leads back to itself ends there
+            while node is not None and id(node) not in seen:
+                seen.add(id(node))
                 links.append(node)
                 node = getattr(node, "next", None)
             chains.append(links)
