@@ -10,11 +10,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -23,6 +25,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -38,6 +41,12 @@ _LAYER_ALPHA = 70
 _RELATED_ALPHA = 120
 _OTHER_ALPHA = 35
 _CURRENT_ALPHA = 150
+
+
+def _x_of(line: QTextLine, position: int) -> float:
+    """The x of a caret before `position` in a line (PySide returns (x, position))."""
+    x, _ = cast(tuple[float, int], line.cursorToX(position))
+    return x
 
 
 class ArticleView(QPlainTextEdit):
@@ -212,8 +221,8 @@ class ArticleView(QPlainTextEdit):
                 low, high = max(qt_start, line_start), min(qt_end, line_end)
                 if low >= high:
                     continue
-                x1, _ = line.cursorToX(low - block.position())
-                x2, _ = line.cursorToX(high - block.position())
+                x1 = _x_of(line, low - block.position())
+                x2 = _x_of(line, high - block.position())
                 rects.append(
                     QRectF(min(x1, x2) + offset.x(), top + line.y(), abs(x2 - x1), line.height())
                 )
@@ -334,8 +343,8 @@ class ArticleView(QPlainTextEdit):
             cursor.setPosition(positions.to_qt(span_start))
             cursor.setPosition(positions.to_qt(span_end), QTextCursor.MoveMode.KeepAnchor)
             selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selection.format = char_format  # type: ignore[attr-defined]
+            selection.cursor = cursor
+            selection.format = char_format
             result.append(selection)
         return result
 
@@ -343,10 +352,10 @@ class ArticleView(QPlainTextEdit):
         """Another annotator's span: a faint fill and a dotted underline in their colour."""
         selections = self._selections(record, _OTHER_ALPHA)
         for selection in selections:
-            char_format = selection.format  # type: ignore[attr-defined]
+            char_format = selection.format
             char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
             char_format.setUnderlineColor(annotator_colour(record.annotator))
-            selection.format = char_format  # type: ignore[attr-defined]
+            selection.format = char_format
         return selections
 
     def _current_changed(self, record: AnnotationData | None) -> None:
@@ -410,13 +419,13 @@ class ArticleView(QPlainTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
-            help_event = event
-            point = help_event.pos()  # type: ignore[attr-defined]
+            help_event = cast(QHelpEvent, event)
+            point = help_event.pos()
             offset = self.offset_at(point)
             hits = self.doc.at(offset) if offset is not None else []
             if hits:
                 QToolTip.showText(
-                    help_event.globalPos(),  # type: ignore[attr-defined]
+                    help_event.globalPos(),
                     tooltip_text("\n".join(self.describe(r) for r in hits)),
                     self.viewport(),
                 )

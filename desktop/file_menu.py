@@ -86,18 +86,18 @@ class FileMenu(QObject):
         from db.exporting import export_formats, export_to
 
         chosen = self.window.dialogs.choose_format(
-            self, "Export in another format", export_formats()
+            self.window, "Export in another format", export_formats()
         )
         if chosen is None:
             return
         folder_formats = {"brat", "parc-brat", "uima-xmi", "uima-json"}
         if chosen in folder_formats:
             target = self.window.dialogs.open_folder(
-                self, f"Folder to write the {chosen} files into"
+                self.window, f"Folder to write the {chosen} files into"
             )
         else:
             target = self.window.dialogs.save_file(
-                self, f"Export as {chosen}", f"spanwise.{chosen}", "All files (*)"
+                self.window, f"Export as {chosen}", f"spanwise.{chosen}", "All files (*)"
             )
         if not target:
             return
@@ -138,7 +138,7 @@ class FileMenu(QObject):
         self.window.show_message(f"Imported {summary.describe()}.")
         if summary.messages:
             self.window.dialogs.info(
-                self,
+                self.window,
                 "Import done",
                 "\n".join(
                     [
@@ -170,7 +170,7 @@ class FileMenu(QObject):
         from db.spanwise_json import export_json, save_export
 
         path = self.window.dialogs.save_file(
-            self, "Export as Spanwise JSON", suggested, JSON_FILTER
+            self.window, "Export as Spanwise JSON", suggested, JSON_FILTER
         )
         if not path:
             return

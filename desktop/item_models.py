@@ -233,7 +233,7 @@ class AnnotationFilterModel(QSortFilterProxyModel):
         run filterAcceptsRow over all its rows for a list nobody sees."""
         wanted = self.table if active else None
         if self.sourceModel() is not wanted:
-            self.setSourceModel(wanted)
+            self.setSourceModel(wanted)  # type: ignore[arg-type]  # None detaches (Qt docs)
             if active and self.grouped:
                 self.sort(0)
 
@@ -266,7 +266,7 @@ class AnnotationFilterModel(QSortFilterProxyModel):
             return left.row() < right.row()
         return bool(left.data(_SORT_ROLE) < right.data(_SORT_ROLE))
 
-    def record(self, row: int) -> AnnotationData:  # type: ignore[override]
+    def record(self, row: int) -> AnnotationData:
         return self.table.record(self.mapToSource(self.index(row, 0)).row())
 
     def row_of(self, annotation_id: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         name: str,
         text: str,
         slot: Callable[[], Any],
-        shortcuts: list[QKeySequence | str] | None = None,
+        shortcuts: Sequence[QKeySequence | str] | None = None,
         tip: str | None = None,
         widgets: list[QWidget] | None = None,
     ) -> QAction:
