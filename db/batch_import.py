@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.errors import ImportRefused
+from db.errors import FormatUnknown, ImportRefused
 from db.formats import FormatReport, ReadOptions
 from db.records import ExportedDocument, ImportSummary
 from db.schema import Schema
@@ -41,7 +41,7 @@ def format_of(path: Path, loaded: dict[Path, dict[str, Any]] | None = None) -> s
                 if loaded is not None:
                     loaded[path] = data
                 return SPANWISE
-            json_problem = ImportRefused(
+            json_problem = FormatUnknown(
                 f'{path}: not a Spanwise export (no "format": "spanwise"), nor a format '
                 "Spanwise recognises; name the format with --format"
             )
@@ -51,12 +51,12 @@ def format_of(path: Path, loaded: dict[Path, dict[str, Any]] | None = None) -> s
 
     try:
         return detect(path)
-    except ImportRefused:
+    except ImportRefused as exc:
         if json_problem is not None:
             raise json_problem from None
         if path.is_dir() or path.suffix.lower() in TEXT_SUFFIXES:
             return TEXT
-        raise
+        raise FormatUnknown(str(exc)) from exc
 
 
 def plan_import(

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from db.wording import plural
+
 STATUSES = ("new", "in progress", "done")
 
 
@@ -208,23 +210,26 @@ class ImportSummary:
         ]
 
     def describe(self) -> str:
-        parts = [f"{self.documents_new} new document(s)"]
+        parts = [f"{plural(self.documents_new, 'new document')}"]
         if self.documents_matched:
             parts.append(f"{self.documents_matched} already present")
         if self.annotations_added or self.annotations_unchanged or self.annotations_conflicting:
-            parts.append(f"{self.annotations_added} annotation(s) added")
+            parts.append(f"{plural(self.annotations_added, 'annotation')} added")
             parts.append(f"{self.annotations_unchanged} unchanged")
             parts.append(f"{self.annotations_conflicting} conflicting (kept as they were)")
         if self.annotations_replaced:
             parts.append(f"{self.annotations_replaced} replaced")
         if self.links_added:
-            parts.append(f"{self.links_added} link(s) added")
+            parts.append(f"{plural(self.links_added, 'link')} added")
         if self.entities_added:
-            parts.append(
-                f"{self.entities_added} entit{'y' if self.entities_added == 1 else 'ies'} added"
-            )
+            parts.append(f"{plural(self.entities_added, 'entity')} added")
         if self.other_conflicting:
-            parts.append(f"{self.other_conflicting} conflicting link(s)/entities kept as they were")
+            conflicting = plural(
+                self.other_conflicting,
+                "conflicting link or entity",
+                "conflicting links or entities",
+            )
+            parts.append(f"{conflicting} kept as they were")
         return ", ".join(parts)
 
 

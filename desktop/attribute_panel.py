@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from db.records import AnnotationData
 from db.schema import LabelDef
+from db.wording import plural
 from desktop.item_models import one_line
 from desktop.open_document import OpenDocument
 
@@ -100,7 +101,7 @@ class AttributePanel(QWidget):
         text = one_line(self.doc.text_of(record), 100)
         self.summary.setText(
             f"{record.label}: {isolate(text)}  ({record.start}–{record.end})"
-            + (f"  [{len(record.fragments)} fragments]" if record.fragments else "")
+            + (f"  [{plural(len(record.fragments), 'fragment')}]" if record.fragments else "")
         )
         same = previous is not None and previous.id == record.id and previous.label == record.label
         if same and self._editors:

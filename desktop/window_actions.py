@@ -112,6 +112,12 @@ def build_actions(window: MainWindow) -> None:
         ["Ctrl+-"],
     )
     a("shortcuts", "&Keyboard shortcuts", window.show_shortcuts, ["F1"])
+    a(
+        "exampleArticle",
+        "Open the &example article",
+        window.open_example,
+        tip="Open the bundled example article (imported into this database if need be)",
+    )
 
     links = window.links
     keyed: list[QWidget] = [window.article, window.annotation_list, window.entity_list]
@@ -301,6 +307,7 @@ def build_menus_and_toolbar(window: MainWindow) -> None:
     view_menu.addAction(acts["zoomOut"])
     help_menu = menu.addMenu("&Help")
     help_menu.addAction(acts["shortcuts"])
+    help_menu.addAction(acts["exampleArticle"])
 
     toolbar = QToolBar("Labels")
     toolbar.setObjectName("labelToolbar")

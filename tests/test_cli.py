@@ -74,7 +74,7 @@ def annotate(db: str, annotator: str, *spans: tuple[str, int, int]) -> str:
 
 def test_import_then_list_documents(capsys: pytest.CaptureFixture[str], db: str) -> None:
     code, out, err = cli(capsys, "--db", db, "import", SEED)
-    assert (code, out, err) == (0, "imported 1 new document(s)\n", "")
+    assert (code, out, err) == (0, "imported 1 new document\n", "")
     [[doc_id, title, status, count]] = docs(capsys, db, "--annotator", "alice")
     assert len(doc_id) == 16
     assert title.startswith("Ukrainian President Volodymyr Zelensky")
@@ -101,7 +101,7 @@ def test_importing_the_same_file_again_is_reported(
     code, out, _err = cli(capsys, "--db", db, "import", SEED)
     assert code == 0
     first, second = out.splitlines()
-    assert first == "imported 0 new document(s), 1 already present"
+    assert first == "imported 0 new documents, 1 already present"
     assert "already in the database" in second
     assert len(docs(capsys, db)) == 1
 
@@ -114,7 +114,7 @@ def test_import_folder_with_encoding(
     (folder / "a.txt").write_bytes("Président déclare\r\n".encode("latin-1"))
     (folder / "sub" / "b.md").write_bytes("# Ça va\n".encode("latin-1"))
     code, out, _err = cli(capsys, "--db", db, "import", "--encoding", "latin-1", str(folder))
-    assert (code, out) == (0, "imported 2 new document(s)\n")
+    assert (code, out) == (0, "imported 2 new documents\n")
     assert [row[1] for row in docs(capsys, db)] == ["Président déclare", "Ça va"]
 
 
@@ -218,7 +218,7 @@ def test_import_of_an_export(
     code, out, _err = cli(capsys, "--db", other, "import", str(export))
     assert code == 0
     assert out == (
-        "imported 1 new document(s), 3 annotation(s) added, 0 unchanged, "
+        "imported 1 new document, 3 annotations added, 0 unchanged, "
         "0 conflicting (kept as they were)\n"
         "  alice: 2 added, 0 unchanged, 0 conflicting\n"
         "  bob: 1 added, 0 unchanged, 0 conflicting\n"
@@ -228,7 +228,7 @@ def test_import_of_an_export(
     code, out, _err = cli(capsys, "--db", other, "import", str(export))
     assert code == 0
     assert out == (
-        "imported 0 new document(s), 1 already present, 0 annotation(s) added, "
+        "imported 0 new documents, 1 already present, 0 annotations added, "
         "3 unchanged, 0 conflicting (kept as they were)\n"
         "  alice: 0 added, 2 unchanged, 0 conflicting\n"
         "  bob: 0 added, 1 unchanged, 0 conflicting\n"

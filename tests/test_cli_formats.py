@@ -20,9 +20,9 @@ def test_a_brat_folder_is_detected_and_imported_with_its_report(tmp_path, capsys
     db = str(tmp_path / "b.db")
     assert main(["--db", db, "import", str(BRAT)]) == 0
     out = capsys.readouterr().out
-    assert "13 new document(s)" in out and "(brat):" in out and "not representable" in out
+    assert "13 new documents" in out and "(brat):" in out and "not representable" in out
     assert main(["--db", db, "import", str(BRAT)]) == 0  # the same files again: no change
-    assert "0 annotation(s) added, 119 unchanged" in capsys.readouterr().out
+    assert "0 annotations added, 119 unchanged" in capsys.readouterr().out
 
 
 @needs_shared
