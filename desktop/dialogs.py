@@ -47,6 +47,16 @@ def with_mnemonics(names: list[str]) -> list[str]:
     return texts
 
 
+def one_of(typed: str, names: list[str]) -> str | None:
+    """The name typed, or the only one it begins (case aside); None when it names none."""
+    wanted = typed.strip().lower()
+    exact = [n for n in names if n.lower() == wanted]
+    begun = [n for n in names if n.lower().startswith(wanted)]
+    if exact:
+        return exact[0]
+    return begun[0] if wanted and len(begun) == 1 else None
+
+
 class Dialogs:
     """Asks with real Qt dialogs."""
 
@@ -117,8 +127,9 @@ class Dialogs:
         return str(chosen.data()) if chosen is not None else None
 
     def choose_format(self, parent: QWidget | None, title: str, formats: list[str]) -> str | None:
-        name, ok = QInputDialog.getItem(parent, title, "Format:", formats, 0, False)
-        return name if ok and name else None
+        """One of `formats`, chosen from the list or typed (its beginning is enough)."""
+        name, ok = QInputDialog.getItem(parent, title, "Format:", formats, 0, True)
+        return one_of(name, formats) if ok else None
 
     def choose_encoding(
         self, parent: QWidget | None, problem: str, encodings: list[str]

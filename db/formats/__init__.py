@@ -17,6 +17,7 @@ from typing import Literal, Protocol
 
 from db.records import ExportedDocument
 from db.schema import Schema
+from db.wording import counted
 
 OffsetUnit = Literal["utf16", "codepoints"]
 
@@ -48,7 +49,7 @@ class FormatReport:
             self.lost.append(what)
 
     def describe(self) -> str:
-        parts = [f"{n} {kind}" for kind, n in self.counts.items()]
+        parts = [counted(n, kind) for kind, n in self.counts.items()]
         text = ", ".join(parts) or "nothing"
         if self.lost:
             text += "; not representable: " + "; ".join(self.lost)
