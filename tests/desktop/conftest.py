@@ -123,6 +123,7 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[WindowFactory]:
         seed: bool = False,
         database: Path | None = None,
         annotator: str = "ana",
+        focus_article: bool = True,
     ) -> MainWindow:
         db_path = database or tmp_path / "spanwise.db"
         folder = tmp_path / "texts"
@@ -145,7 +146,8 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[WindowFactory]:
         with qtbot.waitActive(window):
             window.show()
             window.activateWindow()
-        window.article.setFocus()
+        if focus_article:  # otherwise the focus is where the window itself puts it
+            window.article.setFocus()
         windows.append(window)
         return window
 
