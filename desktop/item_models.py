@@ -66,7 +66,7 @@ def _shared_prefix(a: str, b: str) -> int:
 def distinguishable_titles(rows: list[DocumentSummary], keep: int = 12) -> list[str]:
     """Titles a narrow list can tell apart: a beginning shared with another document's title
     ("Article number 117: …" imported 200 times) is cut down to its last word, so what
-    differs comes first ("…number 117: …"); a title shared whole gets its file name."""
+    differs comes first ("…number 117: …"); a title shared whole is led by its file name."""
     titles = [one_line(r.title, 200) for r in rows]
     order = sorted(range(len(titles)), key=lambda i: titles[i])
     shared = [0] * len(titles)
@@ -79,8 +79,8 @@ def distinguishable_titles(rows: list[DocumentSummary], keep: int = 12) -> list[
         counts[title] = counts.get(title, 0) + 1
     shown = []
     for row, title, common in zip(rows, titles, shared, strict=True):
-        if counts[title] > 1:
-            shown.append(one_line(f"{title} · {row.source}", 120))
+        if counts[title] > 1:  # the file tells them apart: it comes first
+            shown.append(one_line(f"{row.source} · {title}", 120))
             continue
         if common > keep:
             words_end = title.rfind(" ", 0, common)  # the shared part's last word stays
