@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from os.path import commonprefix
 from typing import Any
 
 from PySide6.QtCore import (
@@ -54,15 +55,6 @@ class _ListModel(QAbstractTableModel):
         return None
 
 
-def _shared_prefix(a: str, b: str) -> int:
-    length = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        length += 1
-    return length
-
-
 def distinguishable_titles(rows: list[DocumentSummary], keep: int = 12) -> list[str]:
     """Titles a narrow list can tell apart: a beginning shared with another document's title
     ("Article number 117: …" imported 200 times) is cut down to its last word, so what
@@ -71,7 +63,7 @@ def distinguishable_titles(rows: list[DocumentSummary], keep: int = 12) -> list[
     order = sorted(range(len(titles)), key=lambda i: titles[i])
     shared = [0] * len(titles)
     for before, after in zip(order, order[1:], strict=False):
-        common = _shared_prefix(titles[before], titles[after])
+        common = len(commonprefix([titles[before], titles[after]]))
         shared[before] = max(shared[before], common)
         shared[after] = max(shared[after], common)
     counts: dict[str, int] = {}

@@ -67,26 +67,19 @@ def test_export_of_the_current_document_through_the_real_save_dialog(
     assert len(json.loads(target.read_text(encoding="utf-8"))["documents"]) == 1
 
 
-def test_ctrl_o_imports_files_chosen_in_the_real_open_dialog(real_window, answers, qtbot, tmp_path):
-    window = real_window({"a.txt": "First."})
-    article = tmp_path / "new article.txt"
-    article.write_text("A second article arrives.", encoding="utf-8")
-    answers.then(QFileDialog, typing(str(article)))
-    keys(qtbot, window, "Ctrl+O")
-    assert window.document_model.rowCount() == 2
-
-
-def test_ctrl_shift_o_imports_a_folder_chosen_in_the_real_folder_dialog(
-    real_window, answers, qtbot, tmp_path
+@pytest.mark.parametrize("key", ["Ctrl+O", "Ctrl+Shift+O"])
+def test_ctrl_o_imports_files_or_a_folder_chosen_in_the_real_dialog(
+    real_window, answers, qtbot, tmp_path, key
 ):
     window = real_window({"a.txt": "First."})
     folder = tmp_path / "incoming"
     folder.mkdir()
     for number in range(3):
         (folder / f"{number}.txt").write_text(f"Article {number}.", encoding="utf-8")
-    answers.then(QFileDialog, typing(str(folder)))
-    keys(qtbot, window, "Ctrl+Shift+O")
-    assert window.document_model.rowCount() == 4
+    chosen = folder / "0.txt" if key == "Ctrl+O" else folder  # a file, or the whole folder
+    answers.then(QFileDialog, typing(str(chosen)))
+    keys(qtbot, window, key)
+    assert window.document_model.rowCount() == (2 if key == "Ctrl+O" else 4)
 
 
 def test_another_format_is_chosen_by_typing_its_name_then_the_folder(
