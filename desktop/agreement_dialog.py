@@ -45,7 +45,7 @@ class AgreementDialog(QDialog):
         self.setAccessibleName("Agreement between annotators")
         self.setWindowTitle("Agreement — Spanwise")
         self.window_ = window
-        self.result: AgreementResult | None = None
+        self.outcome: AgreementResult | None = None
 
         self.annotators = QListWidget()
         self.annotators.setObjectName("agreementAnnotators")
@@ -129,7 +129,7 @@ class AgreementDialog(QDialog):
             self.summary.setText(str(exc))
             self.save.setEnabled(False)
             return
-        self.result = result
+        self.outcome = result
         rows = [*sorted(result.labels.items()), ("overall", result.overall)]
         self.table.setRowCount(len(rows))
         for index, (label, row) in enumerate(rows):
@@ -152,14 +152,14 @@ class AgreementDialog(QDialog):
 
         from desktop.cli_agree import save_report
 
-        if self.result is None:
+        if self.outcome is None:
             return
         target = self.window_.dialogs.save_file(
             self, "Save agreement report", "agreement.html", "HTML (*.html)"
         )
         if target:
             try:
-                save_report(self.result, Path(target))
+                save_report(self.outcome, Path(target))
             except SpanwiseError as exc:
                 self.window_.dialogs.error(self, "Report not saved", str(exc))
                 return

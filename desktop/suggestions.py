@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from db.changes import Change, added
+from db.messages import counted
 from db.records import DecisionData, now_iso
 
 if TYPE_CHECKING:
@@ -109,6 +110,8 @@ class SuggestionController(QObject):
         self.items = pending(found, mine, self._rejected())
         self.shown_for = document.id
         self.index = -1
+        if not quiet:  # Enter, N and Backspace act in the article: the keys go there
+            self.window.article.setFocus()
         if not self.items:
             if not quiet:
                 self.window.show_message("No new suggestions for this document.")
@@ -257,4 +260,4 @@ class SuggestionController(QObject):
             count = len(self.items)
             self.items, self.index = [], -1  # still shown for this document: an undo brings
             self._show()  # them back
-            self.window.show_message(f"Accepted {count} suggestion(s) in one step.")
+            self.window.show_message(f"Accepted {counted(count, 'suggestion')} in one step.")

@@ -494,6 +494,11 @@ NOT_RUN: dict[str, tuple[str, Check]] = {
         "10,000 inputs take minutes; tests/robust runs a small version",
         _dry_run("fuzz", "test_fuzz_json.py"),
     ),
+    "make x11": (
+        "the X11 suite, which `make test` runs right after this one (on Xvfb, or says loudly "
+        "that it skipped); `make -n x11` is checked",
+        _dry_run("x11", "tests/desktop/x11"),
+    ),
     "make dist": (
         "a PyInstaller build of 25-40 s; `make dist-check` (run by .ci/run after make test) "
         "builds and runs the bundle; `make -n dist` is checked",
