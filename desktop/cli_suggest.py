@@ -72,19 +72,25 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.suggest import load_lexicon
+    """The lexicon is the project's (the schema's quote definition and cues: a --schema
+    file's for FILE.txt, else the database's), with a --lexicon file's cues added."""
+    from db.schema import load_schema
+    from db.suggest import lexicon_for
+    from db.suggest.lexicon import read_lexicon_file
 
-    lexicon = load_lexicon(args.lexicon) if args.lexicon else None
+    extra = read_lexicon_file(args.lexicon) if args.lexicon else None
+    schema_path = getattr(args, "schema", None)
+    schema_text = read_schema_file(schema_path) if schema_path else None
     if args.file is not None:
         if args.document or args.accept_all:
             raise SpanwiseError(
                 "suggest: give a FILE.txt, or --document/--accept-all for the database, not both"
             )
-        return _suggest_file(args, lexicon)
-    schema_path = getattr(args, "schema", None)
-    schema_text = read_schema_file(schema_path) if schema_path else None
+        settings = load_schema(schema_text).suggest if schema_text else None
+        return _suggest_file(args, lexicon_for(settings, extra))
     store = open_store(getattr(args, "db", None), schema_text=schema_text)
     try:
+        lexicon = lexicon_for(store.suggest_settings(), extra)
         if args.accept_all:
             return _accept_all(store, args, lexicon)
         return _suggest_database(store, args, lexicon)

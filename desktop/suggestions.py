@@ -43,7 +43,7 @@ class SuggestionController(QObject):
         self.doc.reset.connect(self._document_changed)
         self.shown_for: str | None = None
         self.automatic = False  # suggest on opening a document the annotator has not touched
-        self._found: tuple[tuple[str, str], Suggestions] | None = None  # the last asked for
+        self._found: tuple[tuple[str, str, str], Suggestions] | None = None  # the last asked for
 
     @property
     def current(self) -> Suggestion | None:
@@ -95,15 +95,19 @@ class SuggestionController(QObject):
     def request(self, quiet: bool = False) -> None:
         """Ctrl+Shift+S: suggest for the open document (what was rejected stays away);
         `quiet` says nothing when there is nothing to suggest."""
-        from db.suggest import pending, suggest  # loaded on first use: a faster start
+        from db.suggest import lexicon_for, pending, suggest  # loaded on first use
 
         document = self.doc.document
         if document is None:
             return
-        key = (document.id, self.doc.annotator)
+        settings = self.window.store.suggest_settings()  # the schema's quote definition
+        key = (document.id, self.doc.annotator, settings.to_text())
         if self._found is None or self._found[0] != key:  # a text never changes: ask once
             with waiting():  # ~1 s for 2 MB
-                self._found = (key, suggest(document.text, document.id, self.doc.annotator))
+                found = suggest(
+                    document.text, document.id, self.doc.annotator, lexicon_for(settings)
+                )
+                self._found = (key, found)
         found = self._found[1]
         mine = [r for r in self.doc.records() if self.doc.mine(r)]
         self.items = pending(found, mine, self._rejected())
