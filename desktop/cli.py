@@ -14,7 +14,7 @@ from pathlib import Path
 from db import __version__
 from db.errors import SpanwiseError
 from db.store import Store
-from desktop import cli_agree, cli_suggest
+from desktop import cli_agree, cli_suggest, cli_train
 from desktop.session import (
     current_annotator,
     default_database_path,
@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("formats", help="list the formats Spanwise imports and exports")
     cli_agree.add_parser(commands)
     cli_suggest.add_parser(commands)
+    cli_train.add_parser(commands)
     return parser
 
 
@@ -168,6 +169,8 @@ def run(argv: list[str]) -> int:
             return _formats()
         if command == "agree":
             return cli_agree.run(store, args)
+        if command == "train":
+            return cli_train.run(store, args)
         return _docs(store, args)
     finally:
         store.close()

@@ -12,14 +12,13 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from db.changes import Change, added
-from db.records import DecisionData, now_iso
+from db.records import REJECTED, SUGGESTION_PREFIX, DecisionData, now_iso
 
 if TYPE_CHECKING:
     from db.suggest import Suggestion, Suggestions
     from desktop.main_window import MainWindow
 
-REJECTED = "rejected"
-PREFIX = "suggest:"
+PREFIX = SUGGESTION_PREFIX
 AUTOMATIC_SETTING = "suggest/automatic"
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from db.suggest.found import Found
 from db.suggest.learned import LearnedModel
 from db.suggest.lexicon import broad_cues, lexicon_for
 from db.suggest.linking import Article, Linker, Quote
+from db.suggest.model import spans_of_key
 from db.suggest.pipeline import find_quotes
 from db.suggest.ranker import Candidates, Ranker
 from db.suggest.tagging import CUE, QUOTE, SPEAKER, Describer, Segment, Stretch, Words, tags_for
@@ -54,23 +55,10 @@ class Example:
     rejected: list[tuple[Span, ...]] = field(default_factory=list)
 
 
-def spans_of_key(key: str) -> tuple[Span, ...] | None:
-    """The quote pieces a suggestion key names ("indirect:that-clause@10-30+40-70")."""
-    _, _, where = key.rpartition("@")
-    try:
-        pieces = tuple(
-            (int(start), int(end))
-            for start, end in (piece.split("-") for piece in where.split("+"))
-        )
-    except ValueError:
-        return None
-    return pieces if pieces and all(s < e for s, e in pieces) else None
-
-
 def examples_from(
     documents: Sequence[ExportedDocument],
     annotator: str,
-    rejected: dict[str, Sequence[str]] | None = None,
+    rejected: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Example]:
     """The annotator's work in each document they annotated or rejected suggestions in;
     `rejected` maps a document id to the keys of the suggestions rejected there."""
@@ -146,10 +134,10 @@ def train(
         rules = find_quotes(analysis) if uses_rules else None
         stretches = Describer(analysis, words, rules).stretches()
         for stretch in stretches:
-            tags, weight = _teach(example, stretch)
-            for _ in range(weight):
-                trainer.append(stretch.features, tags)
-                tokens_taught += len(tags)
+            for features, tags, weight in _teach(example, stretch, analysis):
+                for _ in range(weight):
+                    trainer.append(features, tags)
+                    tokens_taught += len(tags)
         _link_instances(example, analysis, stretches, rules, cue_instances, speaker_instances)
     if progress:
         progress("training", 0, 1)
@@ -188,17 +176,38 @@ def _overlaps(spans: Sequence[Span], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _teach(example: Example, stretch: Stretch) -> tuple[list[str], int]:
-    """The tags of a stretch, and how many times to teach it (0: not known)."""
+def _teach(
+    example: Example, stretch: Stretch, analysis: Analysis
+) -> list[tuple[list[list[str]], list[str], int]]:
+    """What a stretch teaches: (features, tags, how many times). A finished document's
+    stretches are taught whole; an unfinished one's only in the sentences that hold an
+    annotation or a rejection (the rest may not have been read yet). A rejection is
+    taught twice, so it weighs more than silence."""
     labelled: list[tuple[str, Span]] = [(QUOTE, piece) for q in example.quotes for piece in q]
     labelled += [(SPEAKER, span) for span in example.speakers]
     labelled += [(CUE, span) for span in example.cues]
+    refused = [piece for q in example.rejected for piece in q]
     start, end = stretch.start, stretch.end
-    refused = _overlaps([piece for q in example.rejected for piece in q], start, end)
-    known = example.complete or refused or _overlaps([s for _l, s in labelled], start, end)
-    if not known:
-        return [], 0
-    return tags_for(stretch, labelled), 2 if refused else 1
+    weight = 2 if _overlaps(refused, start, end) else 1
+    tags = tags_for(stretch, labelled)
+    if example.complete:
+        return [(stretch.features, tags, weight)]
+    marked = refused + [span for _label, span in labelled]
+    if not _overlaps(marked, start, end):
+        return []
+    known = [
+        _overlaps(marked, *(analysis.sentences.at(token.start) or (token.start, token.end)))
+        for token in stretch.tokens
+    ]
+    runs = []
+    first = None
+    for index, flag in enumerate([*known, False]):
+        if flag and first is None:
+            first = index
+        elif not flag and first is not None:
+            runs.append((stretch.features[first:index], tags[first:index], weight))
+            first = None
+    return runs
 
 
 def _segment(article: Article, label: str, span: Span) -> Segment:
