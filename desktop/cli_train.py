@@ -50,10 +50,10 @@ def run(store: Store, args: argparse.Namespace) -> int:
     from db.suggest.train_store import train_from_store
 
     def progress(stage: str, done: int, total: int) -> None:
-        if stage == "reading" and done % 25 == 0:
-            print(f"reading {done + 1} of {total} document(s)…", file=sys.stderr)
+        if stage == "reading":  # the window's progress bar reads these lines
+            print(f"reading {done + 1} of {total} document(s)…", file=sys.stderr, flush=True)
         elif stage == "training" and done == 0:
-            print("training…", file=sys.stderr)
+            print("training…", file=sys.stderr, flush=True)
 
     record = train_from_store(store, args.learn_from, progress=progress)
     print(f"trained {record.describe()} in {record.counts.get('seconds', 0)} s")

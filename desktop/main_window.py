@@ -44,6 +44,7 @@ from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
 from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
 from desktop.suggestions import AUTOMATIC_SETTING, SuggestionController
+from desktop.training import install_training
 from desktop.window_actions import build_actions, build_menus_and_toolbar
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.refresh_documents()
         self._restore_settings()
+        self.training = install_training(self)  # Annotate > Train suggestions, the list
 
     # -- construction -------------------------------------------------------------------------
 
