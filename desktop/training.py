@@ -261,10 +261,13 @@ class TrainingPanel(QDialog):
         retrain.addWidget(self.automatic)
         retrain.addWidget(self.every)
         retrain.addStretch(1)
+        in_use = QLabel("Suggestions come from:")
+        in_use.setBuddy(self.version)
         form = QFormLayout()
-        form.addRow("In use:", self.version)
         form.addRow("&Learn from:", self.learn_from)
         layout = QVBoxLayout(self)
+        layout.addWidget(in_use)
+        layout.addWidget(self.version)
         layout.addLayout(form)
         layout.addLayout(retrain)
         buttons = QHBoxLayout()
@@ -276,7 +279,7 @@ class TrainingPanel(QDialog):
         controller.progressed.connect(self._progressed)
         controller.finished.connect(self._trained)
         controller.failed.connect(self._failed)
-        self.resize(520, 200)
+        self.resize(560, 240)
 
     def refresh(self) -> None:
         record = self.controller.latest()

@@ -243,24 +243,9 @@ class Describer:
             elif low in openers and i + 1 < count and f"{low} {found[i + 1].lower}" in phrases:
                 is_cue[i] = True
                 extras[i].append("cue=belief-phraseB")
-        if not any(is_cue):
-            return
-        seen_sentence, seen = -1, False
-        for i in range(count):
-            if sentence_of[i] != seen_sentence:
-                seen_sentence, seen = sentence_of[i], False
-            if is_cue[i]:
-                seen = True
-            elif seen:
-                extras[i].append("after-cue")
-        seen_sentence, seen = -1, False
-        for i in range(count - 1, -1, -1):
-            if sentence_of[i] != seen_sentence:
-                seen_sentence, seen = sentence_of[i], False
-            if is_cue[i]:
-                seen = True
-            elif seen:
-                extras[i].append("before-cue")
+        if any(is_cue):
+            _mark_beside_cues(range(count), is_cue, sentence_of, extras, "after-cue")
+            _mark_beside_cues(range(count - 1, -1, -1), is_cue, sentence_of, extras, "before-cue")
 
     def _rules(self, found: list[Token], starts: list[int], extras: list[list[str]]) -> None:
         """What the rules made of each token: inside (or first of) a quote of some kind, a
@@ -278,6 +263,25 @@ class Describer:
                 extras[index].append(name + marker)
                 marker = "I"
                 index += 1
+
+
+def _mark_beside_cues(
+    order: range,
+    is_cue: list[bool],
+    sentence_of: list[int],
+    extras: list[list[str]],
+    name: str,
+) -> None:
+    """Mark the tokens that come after a cue of their sentence, in the order walked (so
+    walking backwards marks those before one)."""
+    seen_sentence, seen = -1, False
+    for i in order:
+        if sentence_of[i] != seen_sentence:
+            seen_sentence, seen = sentence_of[i], False
+        if is_cue[i]:
+            seen = True
+        elif seen:
+            extras[i].append(name)
 
 
 def _cut(analysis: Analysis) -> Iterable[Span]:

@@ -19,16 +19,12 @@ Conventions, beyond build_gold.py's:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from db.records import DocumentData
 from db.schema import load_schema
-from db.spanwise_json import FORMAT, VERSION, document_json
-from db.textfiles import decode_text, text_sha256, title_for
 from resources import resource
-from tests.gold.build_gold import STAMP, Article, Q, _Builder, sp
+from tests.gold.build_gold import Article, Q, build, save, sp
 
 HERE = Path(__file__).resolve().parent / "broad"
 ARTICLES_DIR = HERE / "articles"
@@ -1145,39 +1141,12 @@ BROAD_ARTICLES = [
 ]  # fmt: skip
 
 
-def build(item: Article) -> dict[str, Any]:
-    """The article's broad-definition annotations as a complete Spanwise v1 export, under
-    the news-broad schema (so the export says which definition it follows)."""
-    text = decode_text(item.path.read_bytes(), str(item.path))
-    sha = text_sha256(text)
-    document = DocumentData(sha[:16], title_for(item.path, text), item.path.name, text, sha, STAMP)
-    builder = _Builder(item, text, document.id)
-    for quote in item.quotes:
-        builder.add(quote)
-    schema = load_schema(resource("schemas", "news-broad.json").read_text(encoding="utf-8"))
-    assert schema.suggest is not None
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": STAMP,
-        "labels": [label.to_json() for label in schema.labels],
-        "relation_types": [relation.to_json() for relation in schema.relation_types],
-        "entity_types": list(schema.entity_types),
-        "suggest": schema.suggest.to_json(),
-        "documents": [document_json(builder.exported(document))],
-    }
-
-
 def main() -> None:
+    """Each article under the news-broad schema, so its export says which definition it
+    follows."""
+    schema = load_schema(resource("schemas", "news-broad.json").read_text(encoding="utf-8"))
     for item in BROAD_ARTICLES:
-        data = build(item)
-        path = HERE / f"{item.name}.spanwise.json"
-        with path.open("w", encoding="utf-8", newline="\n") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
-        doc = data["documents"][0]
-        quotes = sum(1 for a in doc["annotations"] if a["label"] == "Quote")
-        print(f"{path.name}: {quotes} quotes, {len(doc['entities'])} entities")
+        save(build(item, schema), HERE / f"{item.name}.spanwise.json")
 
 
 if __name__ == "__main__":
