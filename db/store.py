@@ -147,9 +147,6 @@ class Store:
         """The quote definition and cues the suggester uses (the schema's, else speech)."""
         return settings_from_text(self.setting(SUGGEST_SETTINGS))
 
-    def set_suggest_settings(self, settings: SuggestSettings) -> None:
-        self.set_setting(SUGGEST_SETTINGS, settings.to_text())
-
     # -- annotators and settings --------------------------------------------------------------
 
     def annotators(self) -> list[str]:
