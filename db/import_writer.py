@@ -45,6 +45,7 @@ from db.rows import (
     add_entity,
     add_labels,
     add_relation_types,
+    add_suggest_settings,
     annotation_data,
     annotator_id,
     delete_entity,
@@ -193,6 +194,9 @@ def write_import(
     for schema, documents in exports:
         add_labels(session, schema.labels)
         add_relation_types(session, schema.relation_types)
+        models = add_suggest_settings(session, schema)
+        if models:
+            summary.messages.append(f"{counted(models, 'trained suggestion model')} added")
         catalogue = Catalogue.load(session)
         for exported in documents:
             doc = exported.document

@@ -141,7 +141,8 @@ class AgreementDialog(QDialog):
             f"{len(result.annotators)} annotators. Same speaker for "
             f"{number(attribution.speaker)} of the quotes both marked, same cue "
             f"{number(attribution.cue)}; coreference link F1 {number(coreference.link_f1)}, "
-            f"B-cubed {number(coreference.b3_f1)}."
+            f"B-cubed {number(coreference.b3_f1)}. Token alpha (one value per token: its "
+            f"label or none) {number(result.section.token_alpha.alpha)}."
         )
         self.bars.load(QByteArray(bars_svg(result).encode("utf-8")))
         self.confusion.load(QByteArray(confusion_svg(result).encode("utf-8")))

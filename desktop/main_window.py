@@ -47,6 +47,7 @@ from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
 from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
 from desktop.suggestions import AUTOMATIC_SETTING, SuggestionController
+from desktop.training import install_training
 from desktop.welcome import WelcomePane
 from desktop.window_actions import build_actions, build_menus_and_toolbar
 
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.refresh_documents()
         self._restore_settings()
         self.article.setFocus()  # the first key a user presses goes to the article
+        self.training = install_training(self)  # Annotate > Train suggestions, the list
 
     # -- construction -------------------------------------------------------------------------
 

@@ -424,6 +424,13 @@ def _install_desktop(sandbox: Sandbox, command: str) -> None:
         assert not (applications / "spanwise.desktop").exists()
 
 
+@check("spanwise train --list")
+def _train_list(sandbox: Sandbox, command: str) -> None:
+    """A database nobody has trained on yet says so, and exits 0."""
+    run = sandbox.run(command).ok()
+    assert "no trained model" in (run.out + run.err).lower()
+
+
 def _titles(database: Path) -> list[str]:
     store = Store(database)
     try:
@@ -531,6 +538,12 @@ NOT_RUN: dict[str, tuple[str, Check]] = {
         _options_exist,
     ),
     "spanwise import PATH...": (PLACEHOLDERS, _options_exist),
+    "spanwise train [--annotator NAME]": (PLACEHOLDERS, _options_exist),
+    "make eval CORPUS=path": (
+        "a form with a placeholder for a brat corpus, and `make eval` takes minutes; the "
+        "corpus reader is tested in tests/db; `make -n eval` is checked",
+        _dry_run("eval", "tests.eval.evaluate"),
+    ),
     "spanwise export --format NAME -o PATH": (PLACEHOLDERS, _options_exist),
 }
 
