@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from db.errors import DatabaseProblem
+from db.messages import counted
 from db.outputs import atomic_copy
 
 BUSY_TIMEOUT_MS = 5000
@@ -23,7 +24,7 @@ BUSY_TIMEOUT_MS = 5000
 # The newest migration in db/migrations/versions (a test checks that Alembic agrees). Opening
 # an up-to-date database compares against this and never loads Alembic, which would add a
 # tenth of a second to every start.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004_suggestion_models"
 
 
 def _alembic_config() -> Any:
@@ -273,7 +274,9 @@ def _check_and_upgrade(engine: Engine, path: Path, created: bool) -> None:
                 command.upgrade(config, "head")
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise DatabaseProblem(f"{path}: the upgrade would break {len(broken)} link(s)")
+                    raise DatabaseProblem(
+                        f"{path}: the upgrade would break {counted(len(broken), 'link')}"
+                    )
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
 

@@ -47,6 +47,7 @@ from db.rows import (
     add_entity,
     add_labels,
     add_relation_types,
+    add_suggest_settings,
     annotation_data,
     annotator_id,
     delete_entity,
@@ -203,6 +204,9 @@ def write_import(
         step()
     for schema, documents in exports:
         _grow_schema(session, schema, needs, summary)
+        models = add_suggest_settings(session, schema)
+        if models:
+            summary.messages.append(f"{counted(models, 'trained suggestion model')} added")
         catalogue = Catalogue.load(session)
         for exported in documents:
             doc = exported.document

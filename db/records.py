@@ -11,6 +11,10 @@ from typing import Any, TypeVar
 from db.messages import Messages, counted
 
 STATUSES = ("new", "in progress", "done")
+# A rejected suggestion is a decision with this key prefix (then the suggestion's key) and
+# this value: the window records it, training reads it as negative evidence.
+SUGGESTION_PREFIX = "suggest:"
+REJECTED = "rejected"
 
 
 def new_id() -> str:

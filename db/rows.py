@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import InvalidAnnotation, SpanwiseError
+from db.model_records import ModelRecord
 from db.models import (
     Annotation,
     Annotator,
@@ -20,9 +21,12 @@ from db.models import (
     Label,
     Relation,
     RelationType,
+    Setting,
+    SuggestionModel,
 )
+from db.quote_definition import SETTING_KEY as SUGGEST_SETTINGS
 from db.records import AnnotationData, DocumentData, EntityData, RelationData, now_iso
-from db.schema import LabelDef, RelationTypeDef
+from db.schema import LabelDef, RelationTypeDef, Schema
 
 # -- labels and relation types ---------------------------------------------------------------
 
@@ -105,6 +109,53 @@ def _add_missing(
             known.add(name)
             position += 1
     session.flush()
+
+
+def add_suggest_settings(session: Session, schema: Schema) -> int:
+    """What an export says about suggesting: its quote definition when the database has
+    none yet (a database keeps its own), and the models it lacks. Returns the models added."""
+    if schema.suggest is not None and session.get(Setting, SUGGEST_SETTINGS) is None:
+        session.add(Setting(key=SUGGEST_SETTINGS, value=schema.suggest.to_text()))
+    added = 0
+    if schema.models:
+        known = set(session.scalars(select(SuggestionModel.id)))
+        for record in schema.models:
+            if record.id not in known:
+                session.add(model_row(record))
+                known.add(record.id)
+                added += 1
+    session.flush()
+    return added
+
+
+def model_row(record: ModelRecord) -> SuggestionModel:
+    return SuggestionModel(
+        id=record.id,
+        version=record.version,
+        annotator=record.annotator,
+        created=record.created,
+        quote_definition=record.quote_definition,
+        documents=list(record.documents),
+        counts=dict(record.counts),
+        trainer=record.trainer,
+        format=record.format,
+        payload=record.payload,
+    )
+
+
+def model_record(row: SuggestionModel) -> ModelRecord:
+    return ModelRecord(
+        row.id,
+        row.version,
+        row.annotator,
+        row.created,
+        row.quote_definition,
+        tuple(row.documents),
+        dict(row.counts),
+        row.trainer,
+        row.format,
+        bytes(row.payload),
+    )
 
 
 # -- annotators, documents, statuses ---------------------------------------------------------

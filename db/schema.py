@@ -11,6 +11,8 @@ from typing import Any
 
 from db.errors import SpanwiseError
 from db.keys import check_schema_keys
+from db.model_records import ModelRecord
+from db.quote_definition import SuggestSettings, parse_suggest_settings
 from db.textfiles import parse_json
 from resources import resource
 
@@ -76,9 +78,15 @@ class RelationTypeDef:
 
 @dataclass(frozen=True)
 class Schema:
+    """Labels, link types and entity types; `suggest` is the quote definition a schema file
+    or export states (None: it states none, and the database keeps its own), and `models`
+    the trained suggestion models an export carries under that definition."""
+
     labels: tuple[LabelDef, ...]
     relation_types: tuple[RelationTypeDef, ...] = ()
     entity_types: tuple[str, ...] = DEFAULT_ENTITY_TYPES
+    suggest: SuggestSettings | None = None
+    models: tuple[ModelRecord, ...] = ()
 
     def label(self, name: str) -> LabelDef | None:
         return next((label for label in self.labels if label.name == name), None)
@@ -236,7 +244,8 @@ def parse_schema(data: Any, where: str, source: str | None = None) -> Schema:
     labels = parse_labels(data.get("labels"), where)
     relation_types = parse_relation_types(data.get("relations"), labels, where, source)
     entity_types = parse_entity_types(data.get("entity_types"), where)
-    return Schema(tuple(labels), tuple(relation_types), entity_types)
+    suggest = parse_suggest_settings(data["suggest"], where) if "suggest" in data else None
+    return Schema(tuple(labels), tuple(relation_types), entity_types, suggest)
 
 
 def load_schema(text: str | None = None, where: str = "news.json") -> Schema:

@@ -15,7 +15,9 @@ from db.collector import paused_gc
 from db.errors import ImportRefused, SpanwiseError
 from db.input_files import read_input
 from db.messages import counted
+from db.model_records import parse_model_records
 from db.outputs import atomic_text
+from db.quote_definition import parse_suggest_settings
 from db.records import (
     STATUSES,
     AnnotationData,
@@ -101,17 +103,23 @@ def export_json(
 
 def _export_json(store: Store, annotator: str | None, document_id: str | None) -> dict[str, Any]:
     schema = store.schema()
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now_iso(),
         "labels": [label.to_json() for label in schema.labels],
         "relation_types": [relation.to_json() for relation in schema.relation_types],
         "entity_types": list(schema.entity_types),
-        "documents": [
-            document_json(item) for item in store.export_documents(annotator, document_id)
-        ],
     }
+    if schema.suggest is not None:
+        data["suggest"] = schema.suggest.to_json()
+    models = store.models()
+    if models:  # the trained suggestion models travel with the annotations
+        data["suggestion_models"] = [model.to_json() for model in models]
+    data["documents"] = [
+        document_json(item) for item in store.export_documents(annotator, document_id)
+    ]
+    return data
 
 
 def write_export(data: dict[str, Any], handle: IO[str]) -> None:
@@ -277,6 +285,8 @@ def parse_export(data: dict[str, Any], name: str) -> tuple[Schema, list[Exported
             tuple(labels),
             tuple(relation_types),
             parse_entity_types(data.get("entity_types"), name),
+            parse_suggest_settings(data["suggest"], name) if "suggest" in data else None,
+            parse_model_records(data.get("suggestion_models", []), name),
         )
     except SpanwiseError as exc:
         raise ImportRefused(str(exc)) from exc

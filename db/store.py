@@ -25,6 +25,7 @@ from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
 from db.import_consent import TRUSTED, Consent
 from db.import_writer import write_import
 from db.keys import check_schema_keys
+from db.model_records import ModelRecord
 from db.models import (
     Annotation,
     Annotator,
@@ -34,8 +35,11 @@ from db.models import (
     Label,
     RelationType,
     Setting,
+    SuggestionModel,
 )
 from db.plain import shown
+from db.quote_definition import SETTING_KEY as SUGGEST_SETTINGS
+from db.quote_definition import SuggestSettings, settings_from_text
 from db.reads import annotator_id_of, read_annotations, read_entities, read_relations
 from db.records import (
     STATUSES,
@@ -59,6 +63,8 @@ from db.rows import (
     annotator_id,
     document_data,
     label_def,
+    model_record,
+    model_row,
     relation_type_def,
     set_status,
 )
@@ -123,6 +129,8 @@ class Store:
             add_labels(session, schema.labels)
             add_relation_types(session, schema.relation_types)
             _put_setting(session, "entity_types", "\n".join(schema.entity_types))
+            if schema.suggest is not None:
+                _put_setting(session, SUGGEST_SETTINGS, schema.suggest.to_text())
 
     def labels(self) -> list[LabelDef]:
         with self._session() as session:
@@ -140,7 +148,12 @@ class Store:
             tuple(self.labels()),
             tuple(self.relation_types()),
             tuple(t for t in types if t) or DEFAULT_ENTITY_TYPES,
+            self.suggest_settings() if self.setting(SUGGEST_SETTINGS) else None,
         )
+
+    def suggest_settings(self) -> SuggestSettings:
+        """The quote definition and cues the suggester uses (the schema's, else speech)."""
+        return settings_from_text(self.setting(SUGGEST_SETTINGS))
 
     # -- annotators and settings --------------------------------------------------------------
 
@@ -173,6 +186,37 @@ class Store:
     def set_setting(self, key: str, value: str) -> None:
         with self._writing() as session, session.begin():
             _put_setting(session, key, value)
+
+    # -- trained suggestion models -----------------------------------------------------------
+
+    def save_model(self, record: ModelRecord) -> None:
+        """Keep a trained model (a new version; earlier ones stay, to compare and go back)."""
+        with self._writing() as session, session.begin():
+            session.merge(model_row(record))
+
+    def next_model_version(self) -> int:
+        with self._session() as session:
+            return (session.scalar(select(func.max(SuggestionModel.version))) or 0) + 1
+
+    def models(self) -> list[ModelRecord]:
+        """Every stored model, the newest first."""
+        with self._session() as session:
+            rows = session.scalars(
+                select(SuggestionModel).order_by(
+                    SuggestionModel.created.desc(), SuggestionModel.version.desc()
+                )
+            )
+            return [model_record(row) for row in rows]
+
+    def latest_model(self) -> ModelRecord | None:
+        """The model suggestions come from: the last one trained (or imported)."""
+        with self._session() as session:
+            row = session.scalars(
+                select(SuggestionModel)
+                .order_by(SuggestionModel.created.desc(), SuggestionModel.version.desc())
+                .limit(1)
+            ).first()
+            return None if row is None else model_record(row)
 
     # -- documents ----------------------------------------------------------------------------
 

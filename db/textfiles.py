@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db.errors import ImportRefused
+from db.errors import EncodingRefused, ImportRefused
 from db.input_files import named_files, read_input
 from db.plain import shown
 
@@ -68,9 +68,8 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise ImportRefused(
-                f"{name}: not valid {encoding} at byte {exc.start} ({exc.reason})"
-            ) from exc
+            problem = f"{name}: not valid {encoding} at byte {exc.start} ({exc.reason})"
+            raise EncodingRefused(problem, problem) from exc
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
@@ -83,14 +82,14 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
-            raise ImportRefused(f"{name}: {_why_not_utf8(data, offset)}") from exc
+            raise _not_utf8(data, name, offset) from exc
         # UTF-16 of Latin text without a BOM is valid UTF-8 full of NULs: say what it is.
         order = _utf16_order(data) if "\x00" in text else None
         if order is not None:
-            raise ImportRefused(
-                f"{name}: it looks like UTF-16 without a BOM (NUL bytes from byte "
-                f"{data.index(0)}); import it with --encoding {order}"
+            problem = (
+                f"{name}: it looks like UTF-16 without a BOM (NUL bytes from byte {data.index(0)})"
             )
+            raise EncodingRefused(f"{problem}; import it with --encoding {order}", problem, order)
     _check_is_text(text, name)
     return text
 
@@ -121,23 +120,20 @@ def _utf16_order(data: bytes) -> str | None:
     return None
 
 
-def _utf16_hint(order: str, offset: int) -> str:
-    return (
-        f"not valid UTF-8 at byte {offset}; it looks like UTF-16 without a BOM "
-        f"(import it with --encoding {order})"
-    )
-
-
-def _why_not_utf8(data: bytes, offset: int) -> str:
+def _not_utf8(data: bytes, name: str, offset: int) -> ImportRefused:
     """Tell UTF-16 without a byte order mark and binary files from a stray bad byte."""
     order = _utf16_order(data)
     if order is not None:
-        return _utf16_hint(order, offset)
+        problem = f"{name}: not valid UTF-8 at byte {offset}; it looks like UTF-16 without a BOM"
+        return EncodingRefused(f"{problem} (import it with --encoding {order})", problem, order)
     if b"\x00" in data[:8192]:
-        return f"looks binary (NUL bytes), not valid UTF-8 at byte {offset}: not a text file"
-    return (
-        f"not valid UTF-8 at byte {offset}; re-save it as UTF-8, or import it from the "
-        "command line with --encoding"
+        return ImportRefused(
+            f"{name}: looks binary (NUL bytes), not valid UTF-8 at byte {offset}: not a text file"
+        )
+    problem = f"{name}: not valid UTF-8 at byte {offset}"
+    return EncodingRefused(
+        f"{problem}; re-save it as UTF-8, or import it from the command line with --encoding",
+        problem,
     )
 
 

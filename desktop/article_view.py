@@ -10,11 +10,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -23,6 +26,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -44,12 +48,87 @@ MAX_DRAWN_STACKS = 4000  # distinct spans on screen beyond which each label's ar
 TEXT_POINT_SIZE = 12.5  # the article's type size (bundle/check_install.py looks for it)
 
 
+def _x_of(line: QTextLine, position: int) -> float:
+    """The x of a caret before `position` in a line (PySide returns (x, position))."""
+    x, _ = cast(tuple[float, int], line.cursorToX(position))
+    return x
+
+
+@dataclass(frozen=True)
+class LinkLabel:
+    """A link's type as drawn in the margin (rect in the viewport's coordinates: the margin
+    lies left of the viewport, so its x is negative)."""
+
+    name: str
+    colour: QColor
+    rect: QRectF
+
+
+class LinkGutter(QWidget):
+    """The margin left of the article where the selected annotation's link types are
+    written, level with each target's line: drawn over the text they hid the words (the
+    lines of a plain text view have no spacing to put them in)."""
+
+    def __init__(self, view: ArticleView, link_types: list[str]) -> None:
+        super().__init__(view)
+        self.setObjectName("linkGutter")
+        self.view = view
+        font = QFont(view.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.72))
+        self.setFont(font)
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(name) for name in link_types)
+        self._width = min(widest, metrics.horizontalAdvance("m") * 12) + 12
+        view.setViewportMargins(self._width, 0, 0, 0)
+        self.fit()
+
+    def margin_width(self) -> int:
+        return self._width
+
+    def label_height(self) -> int:
+        return self.fontMetrics().height() + 2
+
+    def fit(self) -> None:
+        area = self.view.contentsRect()
+        self.setGeometry(area.left(), area.top(), self._width, area.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.view.palette().base())  # one page with the text
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = self.fontMetrics()
+        shift = QPointF(self._width, 0)  # viewport coordinates to ours
+        for label in self.view.link_labels:
+            rect = label.rect.translated(shift)
+            fill = QColor(label.colour)
+            fill.setAlpha(28)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(label.colour)
+            text = metrics.elidedText(
+                label.name, Qt.TextElideMode.ElideRight, int(rect.width()) - 4
+            )
+            painter.drawText(
+                rect.adjusted(0, 0, -3, 0),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
+        painter.end()
+
+
 class ArticleView(QPlainTextEdit):
     """Shows the open document and reports which annotation the user points at."""
 
     annotationClicked = Signal(object)  # AnnotationData | None
 
-    def __init__(self, doc: OpenDocument, labels: list[LabelDef], parent: QWidget | None = None):
+    def __init__(
+        self,
+        doc: OpenDocument,
+        labels: list[LabelDef],
+        link_types: list[str] | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("articleView")
         self.setAccessibleName("Article text")
@@ -91,6 +170,8 @@ class ArticleView(QPlainTextEdit):
         doc.linksChanged.connect(self.refresh_highlights)
         doc.currentChanged.connect(self._current_changed)
         self.verticalScrollBar().valueChanged.connect(self.refresh_highlights)
+        self.link_labels: list[LinkLabel] = []  # what the margin shows, in viewport coordinates
+        self.gutter = LinkGutter(self, link_types or ["participant"])
         self._load()
 
     # -- text and positions -------------------------------------------------------------------
@@ -220,8 +301,8 @@ class ArticleView(QPlainTextEdit):
                 low, high = max(qt_start, line_start), min(qt_end, line_end)
                 if low >= high:
                     continue
-                x1, _ = line.cursorToX(low - block.position())
-                x2, _ = line.cursorToX(high - block.position())
+                x1 = _x_of(line, low - block.position())
+                x2 = _x_of(line, high - block.position())
                 rects.append(
                     QRectF(min(x1, x2) + offset.x(), top + line.y(), abs(x2 - x1), line.height())
                 )
@@ -352,8 +433,8 @@ class ArticleView(QPlainTextEdit):
             cursor.setPosition(positions.to_qt(span_start))
             cursor.setPosition(positions.to_qt(span_end), QTextCursor.MoveMode.KeepAnchor)
             selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selection.format = char_format  # type: ignore[attr-defined]
+            selection.cursor = cursor
+            selection.format = char_format
             result.append(selection)
         return result
 
@@ -361,10 +442,10 @@ class ArticleView(QPlainTextEdit):
         """Another annotator's span: a faint fill and a dotted underline in their colour."""
         selections = self._selections(stack, _OTHER_ALPHA)
         for selection in selections:
-            char_format = selection.format  # type: ignore[attr-defined]
+            char_format = selection.format
             char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
             char_format.setUnderlineColor(annotator_colour(stack[4]))
-            selection.format = char_format  # type: ignore[attr-defined]
+            selection.format = char_format
         return selections
 
     def _current_changed(self, record: AnnotationData | None) -> None:
@@ -385,14 +466,13 @@ class ArticleView(QPlainTextEdit):
             self._paint_suggestions(painter)
             painter.end()
         current = self.doc.current
-        if current is None:
-            return
-        links = self.doc.links_from(current.id) + self.doc.links_to(current.id)
+        links = self.doc.links_from(current.id) + self.doc.links_to(current.id) if current else []
         if not links:
+            self._place_link_labels([])
             return
+        wanted: list[tuple[str, QColor, QRectF]] = []
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        metrics = painter.fontMetrics()
         height = self.viewport().height()
         for lane, relation in enumerate(links):
             source, target = self.doc.get(relation.source), self.doc.get(relation.target)
@@ -410,31 +490,49 @@ class ArticleView(QPlainTextEdit):
             painter.drawPath(path)
             painter.setBrush(colour)
             painter.drawEllipse(QPointF(end), 3, 3)
-            # the link's type sits just above its target, where the eye lands
-            label_rect = metrics.boundingRect(relation.type).adjusted(-3, -1, 3, 1)
-            label_rect.moveCenter(QPoint(end.x() + label_rect.width() // 2, end.y() - 8))
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(255, 255, 255, 150))  # the words below stay readable
-            painter.drawRoundedRect(label_rect, 3, 3)
-            painter.setPen(colour)
-            painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, relation.type)
+            wanted.append((relation.type, colour, self._line_rect(target)))
         painter.end()
+        self._place_link_labels(wanted)
+
+    def _line_rect(self, record: AnnotationData) -> QRectF:
+        """The screen line where an annotation starts, in viewport coordinates."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.doc.positions.to_qt(record.start))
+        return QRectF(self.cursorRect(cursor))
+
+    def _place_link_labels(self, wanted: list[tuple[str, QColor, QRectF]]) -> None:
+        """Each link's type goes into the margin left of the text, level with its target's
+        line, never over a word; labels of targets on one line stack without overlapping."""
+        placed: list[LinkLabel] = []
+        height = self.gutter.label_height()
+        left = -self.gutter.margin_width() + 2
+        for name, colour, line in sorted(wanted, key=lambda w: (w[2].top(), w[2].left())):
+            top = line.center().y() - height / 2
+            for other in placed:
+                if other.rect.bottom() > top:
+                    top = other.rect.bottom() + 1
+            rect = QRectF(left, top, self.gutter.margin_width() - 4, height)
+            placed.append(LinkLabel(name, colour, rect))
+        if placed != self.link_labels:
+            self.link_labels = placed
+            self.gutter.update()
 
     # -- events -------------------------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self.gutter.fit()
         self.refresh_highlights()
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
-            help_event = event
-            point = help_event.pos()  # type: ignore[attr-defined]
+            help_event = cast(QHelpEvent, event)
+            point = help_event.pos()
             offset = self.offset_at(point)
             hits = self.doc.at(offset) if offset is not None else []
             if hits:
                 QToolTip.showText(
-                    help_event.globalPos(),  # type: ignore[attr-defined]
+                    help_event.globalPos(),
                     tooltip_text(self.describe_all(hits)),
                     self.viewport(),
                 )

@@ -16,7 +16,7 @@ from db.errors import SpanwiseError
 from db.messages import counted
 from db.plain import shown
 from db.store import Store
-from desktop import cli_agree, cli_install, cli_suggest
+from desktop import cli_agree, cli_install, cli_suggest, cli_train
 from desktop.display_check import require_display_libraries
 from desktop.session import (
     current_annotator,
@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "who accepts the suggestions (default: the last one)",
         argparse.SUPPRESS,
     )
+    add_global_options(cli_train.add_parser(commands), cli_train.ANNOTATOR_HELP, argparse.SUPPRESS)
     return parser
 
 
@@ -216,6 +217,8 @@ def run(argv: list[str]) -> int:
             return _formats()
         if command == "agree":
             return cli_agree.run(store, args)
+        if command == "train":
+            return cli_train.run(store, args)
         return _docs(store, args)
     finally:
         store.close()

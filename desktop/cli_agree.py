@@ -101,9 +101,15 @@ def describe(result: AgreementResult) -> str:
                 f"overlap F1 {number(pair.overall.overlap_f1)}, "
                 f"kappa {number(pair.overall.kappa)}"
             )
-    attribution = result.section.attribution
+    token_alpha = result.section.token_alpha
     lines += [
         "",
+        f"Token alpha (one value per token: its label or none, over "
+        f"{', '.join(token_alpha.labels) or 'no label'}): {number(token_alpha.alpha)}; "
+        "the alpha column is per label, in it or not",
+    ]
+    attribution = result.section.attribution
+    lines += [
         f"Attribution: {counted(attribution.quotes_matched, 'quote')} both annotated; same speaker "
         f"{number(attribution.speaker)} ({attribution.speaker_agreed} of "
         f"{attribution.speaker_compared}), same cue {number(attribution.cue)} "

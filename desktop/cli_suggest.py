@@ -31,6 +31,7 @@ from desktop.session import current_annotator, open_store, read_schema_file
 
 if TYPE_CHECKING:  # the suggester loads when `suggest` runs, not when Spanwise starts
     from db.suggest import Lexicon, Suggestion, Suggestions
+    from db.suggest.learned import LearnedModel
 
 FILE_ANNOTATOR = "suggest"
 
@@ -69,29 +70,52 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="FILE.json",
         help="more cues and speaker nouns, added to the bundled lexicon",
     )
+    parser.add_argument(
+        "--rules",
+        action="store_true",
+        help="the rules alone, even when the database has a trained model (spanwise train)",
+    )
     parser.add_argument("--encoding", help="decode FILE.txt with this encoding instead of UTF-8")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.suggest import load_lexicon
+    """The lexicon is the project's (the schema's quote definition and cues: a --schema
+    file's for FILE.txt, else the database's), with a --lexicon file's cues added."""
+    from db.schema import load_schema
+    from db.suggest import lexicon_for
+    from db.suggest.lexicon import read_lexicon_file
 
-    lexicon = load_lexicon(args.lexicon) if args.lexicon else None
+    extra = read_lexicon_file(args.lexicon) if args.lexicon else None
+    schema_path = getattr(args, "schema", None)
+    schema_text = read_schema_file(schema_path) if schema_path else None
     if args.file is not None:
         if args.document or args.accept_all:
             raise SpanwiseError(
                 "suggest: give a FILE.txt, or --document/--accept-all for the database, not both"
             )
-        return _suggest_file(args, lexicon)
-    schema_path = args.schema
-    schema_text = read_schema_file(schema_path) if schema_path else None
+        settings = load_schema(schema_text).suggest if schema_text else None
+        return _suggest_file(args, lexicon_for(settings, extra))
     store = open_store(args.db, schema_text=schema_text)
     try:
+        lexicon = lexicon_for(store.suggest_settings(), extra)
+        model = None if args.rules else _model(store)
         if args.accept_all:
-            return _accept_all(store, args, lexicon)
-        return _suggest_database(store, args, lexicon)
+            return _accept_all(store, args, lexicon, model)
+        return _suggest_database(store, args, lexicon, model)
     finally:
         store.close()
+
+
+def _model(store: Store) -> LearnedModel | None:
+    """The database's latest trained model (said on stderr, so stdout stays the list)."""
+    from db.suggest.train_store import latest_model
+
+    found = latest_model(store)
+    if found is None:
+        return None
+    print(f"spanwise: suggesting with the trained model, {found[0].describe()}", file=sys.stderr)
+    return found[1]
 
 
 # -- a text file ---------------------------------------------------------------------------
@@ -126,7 +150,9 @@ def _documents(store: Store, args: argparse.Namespace, annotator: str) -> list[D
     return [store.document(summary.id) for summary in store.documents(annotator)]
 
 
-def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+def _suggest_database(
+    store: Store, args: argparse.Namespace, lexicon: Lexicon | None, model: LearnedModel | None
+) -> int:
     from db.spanwise_json import document_json
     from db.suggest import Suggestions, pending, suggest
 
@@ -136,7 +162,7 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
     with _stdout() as out:
         for document in _documents(store, args, annotator):
             documents += 1
-            suggestions = suggest(document.text, document.id, annotator, lexicon)
+            suggestions = suggest(document.text, document.id, annotator, lexicon, model)
             if args.json:
                 objects.append(document_json(suggestions.exported(document)))
                 continue
@@ -152,14 +178,16 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
     return 0
 
 
-def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+def _accept_all(
+    store: Store, args: argparse.Namespace, lexicon: Lexicon | None, model: LearnedModel | None
+) -> int:
     from db.suggest import suggest
 
     annotator = current_annotator(store, args.annotator)
     accepted = present = refused = documents = 0
     for document in _documents(store, args, annotator):
         documents += 1
-        found = list(suggest(document.text, document.id, annotator, lexicon))
+        found = list(suggest(document.text, document.id, annotator, lexicon, model))
         try:  # all of a document's suggestions in one transaction: 15,000 take seconds
             counts = _accept_document(store, document.id, annotator, found, together=True)
         except InvalidAnnotation:  # one of them is refused: one at a time, to say which
@@ -211,7 +239,7 @@ def _accept_document(
         state.advance(change)
         changes.append(change)
     if together and changes:
-        store.apply(merged(f"Accept {len(changes)} suggested quote(s)", changes))
+        store.apply(merged(f"Accept {counted(len(changes), 'suggested quote')}", changes))
     return len(changes), present, refused
 
 

@@ -342,17 +342,18 @@ class OpenDocument(QObject):
         """A change of thousands of annotations ("Accept all", its undo): one sort and one
         reset for the views, not a row at a time (each of which moves the rows after it)."""
         by_id = self._by_id
-        for held, pairs in (
-            (by_id, change.annotations),
-            (self.relations, change.relations),
-            (self.entities, change.entities),
-        ):
+
+        def mirror(held: dict[str, Any], pairs: tuple[Any, ...]) -> None:
             for pair in pairs:
                 if ours(pair.before):
                     held.pop(pair.before.id, None)
             for pair in pairs:
                 if ours(pair.after):
                     held[pair.after.id] = pair.after
+
+        mirror(by_id, change.annotations)
+        mirror(self.relations, change.relations)
+        mirror(self.entities, change.entities)
         self._set_records(sorted(by_id.values(), key=sort_key))
         self._reindexed()
 
