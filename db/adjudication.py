@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from db.changes import Change, Pair, added
 from db.compare import Item, Side
+from db.messages import counted
 from db.records import AnnotationData, DecisionData, EntityData, RelationData, now_iso
 from db.store import Store, new_id
 
@@ -112,7 +113,9 @@ def accept_agreed(items: Sequence[Item], side_a: Side, side_b: Side, gold: Gold)
                 DecisionData(item.a.document_id, gold.annotator, item.key, "accept A", now_iso()),
             )
         )
-    return builder.change(f"Accept {len(decisions)} agreed annotation(s)", tuple(decisions))
+    return builder.change(
+        f"Accept {counted(len(decisions), 'agreed annotation')}", tuple(decisions)
+    )
 
 
 def _label(item: Item) -> str:

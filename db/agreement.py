@@ -8,7 +8,8 @@ over the corpus:
   against each earlier one (with three or more, the mean and standard deviation over pairs);
 - tokens: Cohen's kappa per pair, and Krippendorff's alpha (nominal) over all annotators
   present, a token being in a label when it lies inside text the annotator gave that label
-  (tokenisation in `db.agreement_spans`);
+  (tokenisation in `db.agreement_spans`): binary per label (in it or not), and over one
+  multi-valued variable per token (its label, or none: `token_alpha`);
 - Krippendorff's unitizing alpha (alpha_U) over the text as a continuum of code points;
 - coreference (link F1 and B-cubed over matched mentions) and attribution (speakers, cues,
   event arguments by role of the quotes and events both annotated).
@@ -31,6 +32,7 @@ from db.agreement_stats import (
     AttributionTally,
     LinkTally,
     SpanTally,
+    TokenAlphaTally,
     TokenTally,
     UnitizingTally,
     mean_and_sd,
@@ -236,6 +238,28 @@ class CoreferenceAgreement:
 
 
 @dataclass(frozen=True)
+class TokenAlpha:
+    """Krippendorff's alpha (nominal) over one multi-valued variable per token: the label
+    the annotator gave it (a combined value such as "Cue+Quote" for a token in two
+    labels), or none. This is the token-level alpha attribution corpora publish; the
+    per-label `alpha` of a Row is binary instead (in that label or not).
+
+    `values` counts the pairable values by value (tokens times annotators present)."""
+
+    alpha: float | None
+    labels: list[str]
+    values: dict[str, int]
+
+    @classmethod
+    def of(cls, tally: TokenAlphaTally, labels: list[str]) -> TokenAlpha:
+        values = {"none": tally.none(), **dict(sorted(tally.by_value.items()))}
+        return cls(tally.alpha(), labels, values)
+
+    def to_json(self) -> Json:
+        return {"alpha": self.alpha, "labels": list(self.labels), "values": dict(self.values)}
+
+
+@dataclass(frozen=True)
 class PairResult:
     first: str
     second: str
@@ -261,6 +285,7 @@ class Section:
     overall: Row
     attribution: AttributionAgreement
     coreference: CoreferenceAgreement
+    token_alpha: TokenAlpha
 
 
 class DocumentAgreement:
@@ -351,6 +376,7 @@ def _section_json(section: Section) -> Json:
     return {
         "labels": {label: row.to_json() for label, row in section.labels.items()},
         "overall": section.overall.to_json(),
+        "token_alpha": section.token_alpha.to_json(),
         "attribution": section.attribution.to_json(),
         "coreference": section.coreference.to_json(),
     }
@@ -495,6 +521,7 @@ def _section(
         overall,
         AttributionAgreement.of(common.attribution),
         CoreferenceAgreement.of(common.coreference),
+        TokenAlpha.of(common.token_alpha, pooled),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from db.agreement import AgreementResult, AttributionAgreement, CoreferenceAgreement, Row
+from db.messages import counted
 
 BAR_MEASURES = (("exact_f1", "exact F1", "#4285f4"), ("overlap_f1", "overlap F1", "#0f9d58"),
                 ("alpha_u", "alpha_U", "#f4b400"))  # fmt: skip
@@ -44,10 +45,11 @@ def render_report(result: AgreementResult) -> str:
         "<h1>Inter-annotator agreement</h1>",
         f"<p>Annotators: <strong>{names}</strong> "
         f'<span class="muted">(the first is the reference for precision and recall)</span>'
-        f"<br>{overall.counts.documents} document(s) compared, "
+        f"<br>{counted(overall.counts.documents, 'document')} compared, "
         f"{overall.counts.tokens_compared} tokens.</p>",
         "<h2>Per label</h2>",
         _label_table(result),
+        _token_alpha_note(result),
         "<h2>Chart</h2>",
         bars_svg(result),
         "<h2>Label confusion</h2>",
@@ -90,6 +92,19 @@ def _label_table(result: AgreementResult) -> str:
             "alpha_U are computed over all annotators at once.</p>"
         )
     return "".join(rows)
+
+
+def _token_alpha_note(result: AgreementResult) -> str:
+    token_alpha = result.section.token_alpha
+    labels = ", ".join(escape(label) for label in token_alpha.labels) or "no label"
+    return (
+        f"<p>Token alpha (one variable per token, its label or none, over {labels}): "
+        f"<strong>{number(token_alpha.alpha)}</strong></p>"
+        '<p class="note">The alpha column above is binary, one label at a time (a token is '
+        "in that label or not); the token alpha is one nominal variable per token whose "
+        "values are the labels (a token in two labels has both at once) or none, as "
+        "attribution corpora publish it.</p>"
+    )
 
 
 def _label_row(label: str, row: Row, names: list[str], attributes: str) -> str:
@@ -256,7 +271,7 @@ def _coreference_table(coreference: CoreferenceAgreement) -> str:
         f"<tr><td>B-cubed</td><td>{number(coreference.b3_precision)}</td>"
         f"<td>{number(coreference.b3_recall)}</td><td>{number(coreference.b3_f1)}</td></tr>"
         "</tbody></table>"
-        f'<p class="muted">{coreference.mentions_matched} mention(s) matched of '
+        f'<p class="muted">{counted(coreference.mentions_matched, "mention")} matched of '
         f"{coreference.mentions_first} and {coreference.mentions_second}.</p>"
     )
 
@@ -279,7 +294,8 @@ def _pairs_table(result: AgreementResult) -> str:
 def _documents_table(result: AgreementResult) -> str:
     rows = [
         "<table><thead><tr><th>document</th><th>annotators</th><th>exact F1</th>"
-        "<th>overlap F1</th><th>kappa</th><th>alpha_U</th></tr></thead><tbody>"
+        "<th>overlap F1</th><th>kappa</th><th>alpha_U</th><th>token alpha</th></tr></thead>"
+        "<tbody>"
     ]
     for document in result.documents.values():
         row = document.overall
@@ -287,7 +303,8 @@ def _documents_table(result: AgreementResult) -> str:
             f'<tr><td>{escape(document.title)} <span class="muted">{escape(document.id)}'
             f"</span></td><td>{escape(', '.join(document.annotators))}</td>"
             f"<td>{number(row.exact_f1)}</td><td>{number(row.overlap_f1)}</td>"
-            f"<td>{number(row.kappa)}</td><td>{number(row.alpha_u)}</td></tr>"
+            f"<td>{number(row.kappa)}</td><td>{number(row.alpha_u)}</td>"
+            f"<td>{number(document.section.token_alpha.alpha)}</td></tr>"
         )
     rows.append("</tbody></table>")
     return "".join(rows)
@@ -300,9 +317,10 @@ def _method_note() -> str:
         "label and shared text, each span paired at most once. Tokens are runs of letters, "
         "digits and combining marks, or single other characters; a token is in a label when "
         "it lies wholly inside text given that label. Kappa is Cohen's, per pair; alpha is "
-        "Krippendorff's (nominal) over all annotators; alpha_U is Krippendorff's unitizing "
-        "alpha over the text in code points (Krippendorff 1995, 2004). Coreference compares "
-        "the entities over mentions both annotators marked; attribution compares the "
-        "speakers and cues of quotes both annotated. — means undefined (for instance, no "
-        "annotations).</p>"
+        "Krippendorff's (nominal) over all annotators, per label in or out of it; token "
+        "alpha is Krippendorff's (nominal) over one value per token, its label or none; "
+        "alpha_U is Krippendorff's unitizing alpha over the text in code points "
+        "(Krippendorff 1995, 2004). Coreference compares the entities over mentions both "
+        "annotators marked; attribution compares the speakers and cues of quotes both "
+        "annotated. — means undefined (for instance, no annotations).</p>"
     )

@@ -12,6 +12,7 @@ that is not white space. Offsets are code points, like everything else in Spanwi
 from __future__ import annotations
 
 import heapq
+import math
 import re
 import unicodedata
 from bisect import bisect_right
@@ -231,13 +232,145 @@ def _match_disjoint(
 def match_overlapping(
     first: Sequence[AnnotationData], second: Sequence[AnnotationData]
 ) -> list[tuple[int, int]]:
-    """One-to-one pairs (index in first, index in second) of overlapping annotations.
+    """One-to-one pairs (index in first, index in second) of overlapping annotations: a
+    largest pairing, and among the largest ones, one with the most pairs of the same
+    extent (a 5-character quote inside a 200-character one never takes the match from the
+    identical 200-character quote of the other annotator). Fragmented spans overlap only
+    through their pieces, and have the same extent when all their pieces are the same.
+
+    The sweep (`_sweep`) finds a largest pairing in n log n. When it leaves identical spans
+    apart, the identical ones are paired first and the rest swept again; only when that
+    pairs fewer (rare: a nested span that only an identical one could have taken) is the
+    best pairing searched for, by shortest augmenting paths in each cluster of overlapping
+    spans.
+    """
+    pairs = _sweep(first, second)
+    identical = _identical_pairs(first, second)
+    if not identical or _count_identical(first, second, pairs) == len(identical):
+        return pairs
+    taken_first = {i for i, _ in identical}
+    taken_second = {j for _, j in identical}
+    rest_first = [i for i in range(len(first)) if i not in taken_first]
+    rest_second = [j for j in range(len(second)) if j not in taken_second]
+    rest = _sweep([first[i] for i in rest_first], [second[j] for j in rest_second])
+    if len(identical) + len(rest) == len(pairs):
+        identical.extend((rest_first[i], rest_second[j]) for i, j in rest)
+        identical.sort()
+        return identical
+    return _best_pairing(first, second)
+
+
+def _identical_pairs(
+    first: Sequence[AnnotationData], second: Sequence[AnnotationData]
+) -> list[tuple[int, int]]:
+    """As many pairs of spans with the same pieces as there can be, in text order."""
+    waiting: dict[tuple[Interval, ...], list[int]] = {}
+    for index in range(len(second) - 1, -1, -1):
+        waiting.setdefault(second[index].spans, []).append(index)
+    pairs: list[tuple[int, int]] = []
+    for index, span in enumerate(first):
+        partners = waiting.get(span.spans)
+        if partners:
+            pairs.append((index, partners.pop()))
+    return pairs
+
+
+def _count_identical(
+    first: Sequence[AnnotationData],
+    second: Sequence[AnnotationData],
+    pairs: Iterable[tuple[int, int]],
+) -> int:
+    return sum(first[i].spans == second[j].spans for i, j in pairs)
+
+
+def _best_pairing(
+    first: Sequence[AnnotationData], second: Sequence[AnnotationData]
+) -> list[tuple[int, int]]:
+    """A largest pairing with the most identical pairs, cluster by cluster (spans whose
+    extents chain into one stretch of text), by successive shortest augmenting paths
+    where a pair of the same extent costs -1 and any other overlapping pair 0."""
+    items = sorted(
+        [(span.start, span.end, 0, index) for index, span in enumerate(first)]
+        + [(span.start, span.end, 1, index) for index, span in enumerate(second)]
+    )
+    pairs: list[tuple[int, int]] = []
+    cluster: list[tuple[int, int, int, int]] = []
+    reach = -1
+    for item in [*items, (1 << 62, 1 << 62, 0, -1)]:
+        if cluster and item[0] >= reach:
+            left = [first[index] for *_, side, index in cluster if side == 0]
+            right = [second[index] for *_, side, index in cluster if side == 1]
+            left_index = [index for *_, side, index in cluster if side == 0]
+            right_index = [index for *_, side, index in cluster if side == 1]
+            pairs.extend(
+                (left_index[i], right_index[j]) for i, j in _augmenting_pairing(left, right)
+            )
+            cluster = []
+        cluster.append(item)
+        reach = max(reach, item[1]) if len(cluster) > 1 else item[1]
+    pairs.sort()
+    return pairs
+
+
+def _augmenting_pairing(
+    first: Sequence[AnnotationData], second: Sequence[AnnotationData]
+) -> list[tuple[int, int]]:
+    """Minimum-cost largest pairing of one cluster (Bellman-Ford on the alternating paths
+    from every unpaired span of `first`: each path found adds one pair)."""
+    edges = [
+        [(j, -1 if a.spans == b.spans else 0) for j, b in enumerate(second) if spans_overlap(a, b)]
+        for a in first
+    ]
+    partner_of_first: list[int | None] = [None] * len(first)
+    partner_of_second: list[int | None] = [None] * len(second)
+    while True:
+        distance: list[float] = [0.0 if p is None else math.inf for p in partner_of_first]
+        previous: list[tuple[int, int] | None] = [None] * len(first)  # (left before, via right)
+        changed = True
+        while changed:
+            changed = False
+            for i, found in enumerate(edges):
+                if distance[i] == math.inf:
+                    continue
+                for j, cost in found:
+                    k = partner_of_second[j]
+                    if k is None or k == i:
+                        continue
+                    back = next(c for jj, c in edges[k] if jj == j)
+                    if distance[i] + cost - back < distance[k]:
+                        distance[k] = distance[i] + cost - back
+                        previous[k] = (i, j)
+                        changed = True
+        best: tuple[float, int, int] | None = None
+        for i, found in enumerate(edges):
+            if distance[i] == math.inf:
+                continue
+            for j, cost in found:
+                if partner_of_second[j] is None and (best is None or distance[i] + cost < best[0]):
+                    best = (distance[i] + cost, i, j)
+        if best is None:
+            break
+        _, i, j = best
+        while True:
+            step = previous[i]
+            partner_of_second[j] = i
+            partner_of_first[i] = j
+            if step is None:
+                break
+            i, j = step
+    return [(i, j) for i, j in enumerate(partner_of_first) if j is not None]
+
+
+def _sweep(
+    first: Sequence[AnnotationData], second: Sequence[AnnotationData]
+) -> list[tuple[int, int]]:
+    """A largest one-to-one pairing of overlapping annotations, whatever their extents.
 
     A sweep in order of end offset: the span that ends first takes, among the unmatched spans
     of the other side that overlap it, the one that ends first. For continuous spans this
     gives a largest possible matching (an exchange argument: the earliest-ending span's
-    partner can always be swapped in), in n log n; nested and identical spans pair up as
-    a reader would pair them. Fragmented spans overlap only through their pieces.
+    partner can always be swapped in), in n log n. Fragmented spans overlap only through
+    their pieces.
     """
     count = len(first)
     total = count + len(second)

@@ -120,6 +120,44 @@ class AlphaTally:
 
 
 @dataclass
+class TokenAlphaTally:
+    """Krippendorff's alpha (nominal) over tokens with one multi-valued variable per token:
+    its label, or none, as attribution corpora publish it (PARC 3.0 and its kin).
+
+    A token inside two labels for one annotator (a cue inside a quote) has the combined
+    value ("Cue+Quote"). `values` counts pairable values (tokens times the annotators
+    present, where two or more are), `by_value` how many of them have each label value
+    (the rest are none), and `disagreements[m]` sums m^2 - sum_c n_c^2 over the tokens
+    with m annotators present, n_c of whom gave value c.
+    """
+
+    values: int = 0
+    by_value: dict[str, int] = field(default_factory=dict)
+    disagreements: dict[int, int] = field(default_factory=dict)
+
+    def add(self, other: TokenAlphaTally) -> None:
+        self.values += other.values
+        for value, count in other.by_value.items():
+            self.by_value[value] = self.by_value.get(value, 0) + count
+        for coders, total in other.disagreements.items():
+            self.disagreements[coders] = self.disagreements.get(coders, 0) + total
+
+    def none(self) -> int:
+        return self.values - sum(self.by_value.values())
+
+    def alpha(self) -> float | None:
+        """1 - (n - 1) * sum_u (m_u^2 - sum_c n_uc^2) / (m_u - 1) / (n^2 - sum_c n_c^2): the
+        coincidence-matrix form (Krippendorff 2011). Undefined when every value is one."""
+        n = self.values
+        squares = self.none() ** 2 + sum(count * count for count in self.by_value.values())
+        expected = n * n - squares
+        if n == 0 or expected == 0:
+            return None
+        observed = sum(total / (m - 1) for m, total in self.disagreements.items())
+        return 1.0 - (n - 1) * observed / expected
+
+
+@dataclass
 class UnitizingTally:
     """Krippendorff's unitizing alpha (alpha_U) for one label over a continuum of code points.
 

@@ -28,6 +28,7 @@ from db.agreement_stats import (
     AttributionTally,
     LinkTally,
     SpanTally,
+    TokenAlphaTally,
     TokenTally,
     gap_lengths,
     unitizing_observed,
@@ -112,6 +113,7 @@ class CommonTallies:
     confusion: dict[ConfusionKey, int] = field(default_factory=dict)
     attribution: AttributionTally = field(default_factory=AttributionTally)
     coreference: LinkTally = field(default_factory=LinkTally)
+    token_alpha: TokenAlphaTally = field(default_factory=TokenAlphaTally)
 
     def add(self, other: CommonTallies) -> None:
         self.documents += other.documents
@@ -124,6 +126,7 @@ class CommonTallies:
         add_counts(self.confusion, other.confusion)
         self.attribution.add(other.attribution)
         self.coreference.add(other.coreference)
+        self.token_alpha.add(other.token_alpha)
 
 
 K = TypeVar("K")
@@ -179,11 +182,15 @@ def document_tallies(
     used = sorted({label for name in present for label in work[name].by_label} & set(labels))
     matchings: dict[tuple[Pair, str], list[tuple[int, int]]] = {}
     per_label: dict[str, LabelTallies] = {}
+    token_ranges: list[tuple[int, str, list[tuple[int, int]]]] = []
     for label in used:
         pieces = {name: LabelSpans(work[name].by_label.get(label, []), tokens) for name in present}
         per_label[label] = _label_tallies(
             annotators, pairs, pieces, everyone, text_length, matchings, label
         )
+        for coder, name in enumerate(present):
+            token_ranges.append((coder, label, pieces[name].token_ranges))
+    common.token_alpha = token_alpha_tally(len(present), len(tokens), token_ranges)
     for pair in pairs:
         first, second = work[annotators[pair[0]]], work[annotators[pair[1]]]
         add_counts(common.confusion, _confusion(first, second, used, pair, matchings))
@@ -196,6 +203,57 @@ def document_tallies(
         elif QUOTE_LABEL in first.by_label and QUOTE_LABEL in second.by_label:
             common.attribution.quotes_matched += len(matcher(QUOTE_LABEL))
     return DocumentTallies(present, common, per_label)
+
+
+def token_alpha_tally(
+    coders: int, token_count: int, ranges: Sequence[tuple[int, str, Sequence[tuple[int, int]]]]
+) -> TokenAlphaTally:
+    """The multi-valued token variable of one document: `ranges` are (coder, label, token
+    ranges of the label); a sweep over the range ends visits each stretch of tokens that
+    has the same values for every coder once, so the cost grows with the spans, not with
+    the tokens."""
+    tally = TokenAlphaTally(values=coders * token_count)
+    events: list[tuple[int, int, int, str]] = []
+    for coder, label, token_ranges in ranges:
+        for first, last in token_ranges:
+            events.append((first, 1, coder, label))
+            events.append((last, -1, coder, label))
+    events.sort(key=itemgetter(0, 1))
+    active: list[dict[str, int]] = [{} for _ in range(coders)]
+    position = 0
+    squares = coders * coders
+    for index, (at, step, coder, label) in enumerate(events):
+        if index and at > position:
+            _add_stretch(tally, active, at - position, squares)
+        position = at
+        labels = active[coder]
+        count = labels.get(label, 0) + step
+        if count:
+            labels[label] = count
+        else:
+            del labels[label]
+    return tally
+
+
+def _add_stretch(
+    tally: TokenAlphaTally, active: Sequence[dict[str, int]], length: int, squares: int
+) -> None:
+    """`length` tokens on which coder k has the labels active[k] (a combined value when
+    there are several, none when there are none)."""
+    counts: dict[str, int] = {}
+    for labels in active:
+        if labels:
+            value = "+".join(sorted(labels)) if len(labels) > 1 else next(iter(labels))
+            counts[value] = counts.get(value, 0) + 1
+    if not counts:
+        return
+    none = len(active) - sum(counts.values())
+    for value, count in counts.items():
+        tally.by_value[value] = tally.by_value.get(value, 0) + count * length
+    disagreement = squares - none * none - sum(count * count for count in counts.values())
+    if disagreement:
+        coders = len(active)
+        tally.disagreements[coders] = tally.disagreements.get(coders, 0) + disagreement * length
 
 
 def _label_tallies(

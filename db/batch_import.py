@@ -12,7 +12,10 @@ from typing import Any
 from db.errors import ImportRefused
 from db.formats import FormatReport, ReadOptions
 from db.formats.detect import SPANWISE, TEXT, detect, load_formats
+from db.import_consent import Consent
+from db.input_files import check_input
 from db.messages import Messages
+from db.plain import shown
 from db.records import ExportedDocument, ImportSummary
 from db.schema import Schema
 from db.spanwise_json import load_export_file, looks_like_spanwise, parse_export
@@ -44,7 +47,9 @@ def plan_import(
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise ImportRefused(f"{path}: no such file or folder")
+            raise ImportRefused(f"{shown(path)}: no such file or folder")
+        if not path.is_dir():
+            check_input(path)  # a FIFO or a device named directly is never read
         name = fmt or detect(path, loaded)
         if name == TEXT:
             text_paths.append(path)
@@ -76,11 +81,15 @@ def import_paths(
     progress: Progress | None = None,
     fmt: str | None = None,
     options: ReadOptions | None = None,
+    consent: Consent | None = None,
 ) -> ImportSummary:
     """Import text files, folders, Spanwise exports and other formats together, all or
-    nothing; what a format could not carry is listed in the summary's messages."""
+    nothing; what a format could not carry is listed in the summary's messages.
+
+    Files come from users: without `consent` the import refuses (ConsentNeeded) to write
+    under gold or to add labels and link types to the database's schema."""
     plan = plan_import(paths, encoding, fmt, options)
-    summary = store.import_batch(plan.texts, plan.exports, replace, progress)
+    summary = store.import_batch(plan.texts, plan.exports, replace, progress, consent or Consent())
     messages = Messages()
     for path, name, report in plan.reports:
         messages.append(f"{path} ({name}): {report.describe()}")

@@ -24,7 +24,7 @@ from db.change_writer import (
     check_spans,
 )
 from db.changes import Change
-from db.database import driver_connection
+from db.database import driver_connection, driver_errors
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.import_writer import ANNOTATION_COLUMNS, Catalogue, annotation_row, chunks, insert_many
 from db.models import (
@@ -97,7 +97,8 @@ def _first_repeated(ids: Sequence[str]) -> str | None:
 
 
 def _delete_many(session: Session, sql: str, ids: Sequence[str]) -> None:
-    driver_connection(session).executemany(sql, [(id_,) for id_ in ids])
+    with driver_errors(session):
+        driver_connection(session).executemany(sql, [(id_,) for id_ in ids])
 
 
 # -- removing ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.changes import Change
 from db.errors import InvalidAnnotation, SpanwiseError
+from db.messages import counted
 from db.models import (
     Annotation,
     Decision,
@@ -120,7 +121,7 @@ def _delete_annotation(session: Session, annotation_id: str) -> None:
         .where((Relation.source_id == annotation_id) | (Relation.target_id == annotation_id))
     )
     if linked:
-        raise InvalidAnnotation(f"annotation {annotation_id} still has {linked} link(s)")
+        raise InvalidAnnotation(f"annotation {annotation_id} still has {counted(linked, 'link')}")
     if _entity_of(session, annotation_id):
         raise InvalidAnnotation(f"annotation {annotation_id} still belongs to an entity")
     session.delete(row)

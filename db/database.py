@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,8 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from db.errors import DatabaseProblem
+from db.messages import counted
+from db.outputs import atomic_copy
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -20,7 +24,7 @@ BUSY_TIMEOUT_MS = 5000
 # The newest migration in db/migrations/versions (a test checks that Alembic agrees). Opening
 # an up-to-date database compares against this and never loads Alembic, which would add a
 # tenth of a second to every start.
-SCHEMA_HEAD = "t16_sync"
+SCHEMA_HEAD = "0005_team_sync"
 
 
 def _alembic_config() -> Any:
@@ -69,6 +73,17 @@ def driver_connection(session: Session) -> Any:
     raw = session.connection().connection.dbapi_connection
     assert raw is not None
     return raw
+
+
+@contextmanager
+def driver_errors(session: Session) -> Iterator[None]:
+    """Errors of a call straight on the driver connection (which bypasses the engine's error
+    handling) as the same one-line DatabaseProblem: read-only file, full disk, damage."""
+    path = Path(session.connection().engine.url.database or "database")
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise storage_problem(path, exc) or exc from exc
 
 
 def for_writing(engine: Engine) -> Engine:
@@ -168,15 +183,16 @@ def backup_file(path: Path, reason: str, now: datetime | None = None) -> Path:
         number += 1
         target = path.with_name(f"{path.name}.{reason}-{stamp}-{number}.bak")
     source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
+
+    def copy(partial: Path) -> None:
+        dest = sqlite3.connect(partial)
         try:
             source.backup(dest)
         finally:
             dest.close()
-    except BaseException:
-        target.unlink(missing_ok=True)  # half a backup must not pass for one
-        raise
+
+    try:  # under a temporary name until whole: half a backup must never pass for one
+        atomic_copy(target, copy)
     finally:
         source.close()
     return target
@@ -258,7 +274,9 @@ def _check_and_upgrade(engine: Engine, path: Path, created: bool) -> None:
                 command.upgrade(config, "head")
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise DatabaseProblem(f"{path}: the upgrade would break {len(broken)} link(s)")
+                    raise DatabaseProblem(
+                        f"{path}: the upgrade would break {counted(len(broken), 'link')}"
+                    )
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
 

@@ -37,6 +37,11 @@ COLUMNS = (
 
 QuoteRow = dict[str, Any]
 
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(...)`,
+# `+cmd|' /C calc'!A0`); OWASP's advice: prefix such a cell with a single quote, which
+# spreadsheets show as text. JSON lines are read by programs and stay exact.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 # Characters that end a line for `str.splitlines` and many editors but that JSON leaves as
 # they are: next line, line separator, paragraph separator.
 _LINE_BREAK_ESCAPES = {ord(ch): f"\\u{ord(ch):04x}" for ch in "\x85\u2028\u2029"}
@@ -121,11 +126,20 @@ def write_quotes_csv(rows: Iterable[QuoteRow], handle: IO[str]) -> None:
 
     The caller opens `handle` with encoding="utf-8" and newline="" (the csv module writes
     its own CRLF line ends, and quotes fields holding line breaks, which quotes often do).
+    Every text cell that a spreadsheet would take for a formula is written with a leading
+    `'` (see FORMULA_STARTS); numbers are written as they are.
     """
     writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="raise")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell no spreadsheet runs: one starting like a formula gets a leading `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_quotes_jsonl(rows: Iterable[QuoteRow], handle: IO[str]) -> None:

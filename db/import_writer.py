@@ -18,8 +18,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db.change_writer import check_spans
-from db.database import driver_connection
+from db.database import driver_connection, driver_errors
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
+from db.import_consent import TRUSTED, Consent, ConsentNeeded, Needs
+from db.keys import in_use, key_problem, normalised
 from db.messages import Repeated, counted
 from db.models import (
     Annotation,
@@ -45,6 +47,7 @@ from db.rows import (
     add_entity,
     add_labels,
     add_relation_types,
+    add_suggest_settings,
     annotation_data,
     annotator_id,
     delete_entity,
@@ -60,7 +63,9 @@ from db.schema import LabelDef, RelationTypeDef, Schema
 from db.textfiles import TextFile
 
 Progress = Callable[[int, int], None]
+Owned = AnnotationData | RelationData | EntityData  # records with a document and an annotator
 _CHUNK = 500  # ids per IN (...) query, below SQLite's variable limit
+_ROWS_AT_ONCE = 20_000  # rows built before they are written
 ANNOTATION_COLUMNS = (
     "id",
     "document_id",
@@ -125,7 +130,8 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: list
     raw = driver_connection(session)
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" * len(columns))
-    raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    with driver_errors(session):
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -165,8 +171,14 @@ def write_import(
     exports: Sequence[tuple[Schema, Sequence[ExportedDocument]]],
     replace: bool,
     progress: Progress | None,
+    consent: Consent = TRUSTED,
 ) -> ImportSummary:
+    """Write everything, or raise (rolling the caller's transaction back): an ImportRefused
+    for a record the database cannot take, ConsentNeeded when the import would write under
+    a protected name or grow the schema without the user's yes."""
     summary = ImportSummary()
+    needs = Needs()
+    protected = consent.protected
     total = len(texts) + sum(len(documents) for _schema, documents in exports)
     done = 0
 
@@ -191,8 +203,10 @@ def write_import(
             summary.documents_new += 1
         step()
     for schema, documents in exports:
-        add_labels(session, schema.labels)
-        add_relation_types(session, schema.relation_types)
+        _grow_schema(session, schema, needs, summary)
+        models = add_suggest_settings(session, schema)
+        if models:
+            summary.messages.append(f"{counted(models, 'trained suggestion model')} added")
         catalogue = Catalogue.load(session)
         for exported in documents:
             doc = exported.document
@@ -229,15 +243,49 @@ def write_import(
                     ("document_id", "annotator_id", "status"),
                     [(local_id, catalogue.annotator(n), st) for n, st in exported.statuses.items()],
                 )
+                for name in exported.statuses:
+                    needs.wrote(name, protected)
             else:
                 summary.documents_matched += 1
                 for name, status in exported.statuses.items():
-                    set_status(session, local_id, catalogue.annotator(name), status)
+                    if set_status(session, local_id, catalogue.annotator(name), status):
+                        needs.wrote(name, protected)
             _DocumentImport(
                 session, catalogue, local_id, doc.text, replace, summary, new_document
-            ).run(exported)
+            ).run(exported, needs, protected)
             step()
+    refused = ConsentNeeded(needs, consent)
+    if refused.names_refused or refused.schema_refused:
+        raise refused
+    summary.protected_names = dict(needs.names)
+    summary.schema_added = needs.describe_schema()
     return summary
+
+
+def _grow_schema(session: Session, schema: Schema, needs: Needs, summary: ImportSummary) -> None:
+    """Add the labels and link types the database lacks, noting them (the user must agree);
+    a new label's key that the window or another label uses is left out, and said so."""
+    existing = list(session.execute(select(Label.name, Label.shortcut)).tuples())
+    known_labels = {name for name, _key in existing}
+    known_types = set(session.scalars(select(RelationType.name)))
+    taken = in_use(existing)
+    labels = []
+    for label in schema.labels:
+        if label.name not in known_labels:
+            if label.name not in needs.labels:
+                needs.labels.append(label.name)
+            problem = key_problem(label.shortcut, taken) if label.shortcut else None
+            if problem is not None:
+                summary.messages.append(f"label '{label.name}' added without a key: {problem}")
+                label = dataclasses.replace(label, shortcut=None)
+            elif label.shortcut:
+                taken[normalised(label.shortcut)] = f"the label {label.name}"
+        labels.append(label)
+    for relation in schema.relation_types:
+        if relation.name not in known_types and relation.name not in needs.link_types:
+            needs.link_types.append(relation.name)
+    add_labels(session, labels)
+    add_relation_types(session, schema.relation_types)
 
 
 def _new_document_id(doc: DocumentData, taken: set[str]) -> str:
@@ -274,11 +322,34 @@ class _DocumentImport:
         self.summary = summary
         # what the document holds once the annotations are in: id -> (label, annotator)
         self.ends: dict[str, tuple[str, str]] = {}
+        self.needs = Needs()
+        self.protected: set[str] = set()
 
-    def run(self, exported: ExportedDocument) -> None:
-        self._annotations(exported.annotations)
+    def run(self, exported: ExportedDocument, needs: Needs, protected: set[str]) -> None:
+        self.needs, self.protected = needs, protected
+        self._annotations(exported.annotations, bool(exported.relations or exported.entities))
         self._relations(exported.relations)
         self._entities(exported.entities)
+
+    def _wrote(self, annotator: str) -> None:
+        self.needs.wrote(annotator, self.protected)
+
+    def _kept(self, conflict: Repeated, subject: str, current: Owned, incoming: Owned) -> bool:
+        """Whether the database's record stays as it is, the conflict reported: a record
+        with the imported one's id but other content is replaced only with `replace`, and
+        only when it is the same annotator's, in the same document."""
+        prefix = conflict.one.split("{}")[0]  # "annotation ", "entity ", or "" for links
+        if current.document_id != self.document_id:
+            why = "its id belongs to one in another document of the database"
+        elif current.annotator != incoming.annotator:
+            why = f"its id belongs to {current.annotator}'s, not {incoming.annotator}'s"
+        elif not self.replace:
+            self.summary.messages.about(conflict, subject)
+            return True
+        else:
+            return False
+        self.summary.messages.append(f"{prefix}{subject}: {why}; kept the database's")
+        return True
 
     # -- annotations --------------------------------------------------------------------------
 
@@ -291,7 +362,9 @@ class _DocumentImport:
                 found[row.id] = row
         return found
 
-    def _annotations(self, records: Sequence[AnnotationData]) -> None:
+    def _annotations(self, records: Sequence[AnnotationData], links_follow: bool) -> None:
+        """Check and write the annotations; when links or entities follow, note what each
+        annotation of the document is, to check them against (`ends`)."""
         existing = self._existing(Annotation, [r.id for r in records])
         rows = []
         for record in records:
@@ -326,7 +399,13 @@ class _DocumentImport:
             )
             self.summary.annotations_added += 1
             self.summary.tally(record.annotator, "added")
+            self._wrote(record.annotator)
+            if len(rows) >= _ROWS_AT_ONCE:  # a bounded batch in memory, however long the file
+                insert_many(self.session, "annotation", ANNOTATION_COLUMNS, rows)
+                rows.clear()
         insert_many(self.session, "annotation", ANNOTATION_COLUMNS, rows)
+        if not links_follow:
+            return
         if self.new_document:
             self.ends = {r.id: (r.label, r.annotator) for r in records}
             return
@@ -346,17 +425,18 @@ class _DocumentImport:
                 f"document '{self.document_id}', annotation '{record.id}': the id belongs to "
                 "an annotation of another document in the database"
             )
-        if annotation_data(row).same_content(record):
+        current = annotation_data(row)
+        if current.same_content(record):
             summary.annotations_unchanged += 1
             summary.tally(record.annotator, "unchanged")
             return
-        if not self.replace:
+        if self._kept(ANNOTATION_CONFLICT, f"{record.id} ({record.annotator})", current, record):
             summary.annotations_conflicting += 1
             summary.tally(record.annotator, "conflicting")
-            summary.messages.about(ANNOTATION_CONFLICT, f"{record.id} ({record.annotator})")
             return
         summary.annotations_replaced += 1
         summary.tally(record.annotator, "replaced")
+        self._wrote(record.annotator)
         fill_annotation(self.session, row, record)
         self.session.flush()
 
@@ -382,14 +462,14 @@ class _DocumentImport:
         for link in links:
             link = dataclasses.replace(link, document_id=self.document_id)
             row = existing.get(link.id)
+            replacing = row is not None
             if row is not None:
-                if relation_data(row).content() == link.content():
+                current = relation_data(row)
+                if current.content() == link.content():
                     continue
-                if not self.replace:
+                subject = f"{link.type} link {link.id} ({link.annotator})"
+                if self._kept(LINK_CONFLICT, subject, current, link):
                     self.summary.other_conflicting += 1
-                    self.summary.messages.about(
-                        LINK_CONFLICT, f"{link.type} link {link.id} ({link.annotator})"
-                    )
                     continue
                 counts[(row.source_id, row.type)] -= 1
                 self.session.delete(row)
@@ -414,7 +494,11 @@ class _DocumentImport:
                     link.target,
                 )
             )
-            self.summary.links_added += 1
+            if replacing:
+                self.summary.other_replaced += 1
+            else:
+                self.summary.links_added += 1
+            self._wrote(link.annotator)
         insert_many(
             self.session,
             "relation",
@@ -464,19 +548,27 @@ class _DocumentImport:
             entity = dataclasses.replace(entity, document_id=self.document_id)
             row = existing.get(entity.id)
             if row is not None:
-                if entity_data(self.session, row).content() == entity.content():
+                current = entity_data(self.session, row)
+                if current.content() == entity.content():
                     continue
-                if not self.replace:
+                subject = f"'{entity.name}' {entity.id} ({entity.annotator})"
+                if self._kept(ENTITY_CONFLICT, subject, current, entity):
+                    self.summary.other_conflicting += 1
+                    continue
+                self._check_entity(entity)
+                others = {m: e for m, e in taken.items() if e != entity.id}
+                clash = next((m for m in entity.mentions if m in others), None)
+                if clash is not None:
                     self.summary.other_conflicting += 1
                     self.summary.messages.about(
-                        ENTITY_CONFLICT, f"'{entity.name}' {entity.id} ({entity.annotator})"
+                        MENTION_TAKEN, f"'{entity.name}' {entity.id} (mention {clash})"
                     )
                     continue
                 delete_entity(self.session, entity.id)
-                taken = {m: e for m, e in taken.items() if e != entity.id}
                 add_entity(self.session, entity)
-                taken.update({m: entity.id for m in entity.mentions})
-                self.summary.entities_added += 1
+                taken = {**others, **{m: entity.id for m in entity.mentions}}
+                self.summary.other_replaced += 1
+                self._wrote(entity.annotator)
                 continue
             self._check_entity(entity)
             clash = next((m for m in entity.mentions if m in taken), None)
@@ -501,6 +593,7 @@ class _DocumentImport:
                 )
                 taken[mention] = entity.id
             self.summary.entities_added += 1
+            self._wrote(entity.annotator)
         if entity_rows:
             self.session.execute(insert(Entity), entity_rows)
             self.session.execute(insert(EntityMention), mention_rows)
@@ -509,6 +602,8 @@ class _DocumentImport:
         where = f"document '{self.document_id}', entity '{entity.id}'"
         if not entity.mentions:
             raise ImportRefused(f"{where}: an entity needs at least one mention")
+        if len(set(entity.mentions)) != len(entity.mentions):
+            raise ImportRefused(f"{where}: a mention is listed twice")
         for mention in entity.mentions:
             end = self.ends.get(mention)
             if end is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -171,7 +171,25 @@ class Decision(Base):
     created: Mapped[str] = mapped_column(String(32))
 
 
-# -- team sync bookkeeping (db/team; migration t16_sync, whose triggers fill sync_outbox) --------
+class SuggestionModel(Base):
+    """A trained suggestion model (db/suggest/learned.py): one row per version, with what it
+    learnt from, so it travels with exports and can be compared with later versions."""
+
+    __tablename__ = "suggestion_model"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    annotator: Mapped[str] = mapped_column(String(200))  # whose annotations it learnt
+    created: Mapped[str] = mapped_column(String(32))
+    quote_definition: Mapped[str] = mapped_column(String(20))
+    documents: Mapped[list[str]] = mapped_column(JSON)  # ids of the documents learnt from
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)  # articles, quotes, rejected...
+    trainer: Mapped[str] = mapped_column(String(100))
+    format: Mapped[int] = mapped_column(Integer)  # of the payload
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# -- team sync bookkeeping (db/team; migration 0005_team_sync, whose triggers fill sync_outbox) ---
 
 
 class SyncOutbox(Base):

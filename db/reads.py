@@ -8,16 +8,14 @@ names from two small maps, and build the frozen records directly.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from db.collector import paused_gc
-from db.database import driver_connection, storage_problem
+from db.database import driver_connection, driver_errors
 from db.models import Annotator, Entity, EntityMention, Label, Relation
 from db.records import (
     AnnotationData,
@@ -53,11 +51,8 @@ def _filtered(
 def _rows(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Plain tuples straight from the driver: the hot path of opening a large document.
     Errors get the same one-line messages as the engine's (damaged file, disk...)."""
-    try:
+    with driver_errors(session):
         return list(driver_connection(session).execute(sql, params).fetchall())
-    except sqlite3.Error as exc:
-        path = Path(session.connection().engine.url.database or "database")
-        raise storage_problem(path, exc) or exc from exc
 
 
 def _where(document_ids: Sequence[str] | None, annotator_id: int | None) -> tuple[str, list[Any]]:
@@ -77,27 +72,36 @@ def read_annotations(
     document_ids: Sequence[str] | None,
     annotator_id: int | None,
     starting_before: int | None = None,
+    limit: int | None = None,
 ) -> list[AnnotationData]:
     """Annotations in document, then text order: start, longer first, then id (the order the
-    window keeps them in, so it never has to sort them again)."""
+    window keeps them in, so it never has to sort them again); the first `limit` of them."""
     names = annotator_names(session)
     labels = dict(session.execute(select(Label.id, Label.name)).tuples().all())
     where, params = _where(document_ids, annotator_id)
     if starting_before is not None:  # the top of a document, for its first paint
         where += " AND start < ?" if where else " WHERE start < ?"
         params.append(starting_before)
+    order = 'ORDER BY document_id, start, "end" DESC, id'
+    if limit is not None:
+        order += " LIMIT ?"
+        params.append(limit)
     with paused_gc():
-        return _annotation_records(session, where, params, names, labels)
+        return _annotation_records(session, where, order, params, names, labels)
 
 
 def _annotation_records(
-    session: Session, where: str, params: list[Any], names: dict[int, str], labels: dict[int, str]
+    session: Session,
+    where: str,
+    order: str,
+    params: list[Any],
+    names: dict[int, str],
+    labels: dict[int, str],
 ) -> list[AnnotationData]:
     rows = _rows(
         session,
         'SELECT id, document_id, annotator_id, label_id, start, "end", attributes, note, '
-        f"created, modified, fragments FROM annotation{where} "
-        'ORDER BY document_id, start, "end" DESC, id',
+        f"created, modified, fragments FROM annotation{where} {order}",
         params,
     )
     loads = json.loads

@@ -11,6 +11,10 @@ from typing import Any, TypeVar
 from db.messages import Messages, counted
 
 STATUSES = ("new", "in progress", "done")
+# A rejected suggestion is a decision with this key prefix (then the suggestion's key) and
+# this value: the window records it, training reads it as negative evidence.
+SUGGESTION_PREFIX = "suggest:"
+REJECTED = "rejected"
 
 
 def new_id() -> str:
@@ -190,7 +194,11 @@ class ImportSummary:
     links_added: int = 0
     entities_added: int = 0
     other_conflicting: int = 0  # links and entities
+    other_replaced: int = 0  # links and entities
     messages: Messages = field(default_factory=Messages)
+    # written under gold or the importing person's name, with the user's yes: name -> records
+    protected_names: dict[str, int] = field(default_factory=dict)
+    schema_added: str = ""  # the labels and link types the import added, described
     # annotator -> {"added": n, "unchanged": n, "conflicting": n, "replaced": n}
     by_annotator: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -223,10 +231,23 @@ class ImportSummary:
             parts.append(f"{counted(self.links_added, 'link')} added")
         if self.entities_added:
             parts.append(f"{counted(self.entities_added, 'entity')} added")
+        if self.other_replaced:
+            replaced = counted(self.other_replaced, "link or entity", "links or entities")
+            parts.append(f"{replaced} replaced")
         if self.other_conflicting:
             others = counted(self.other_conflicting, "link or entity", "links or entities")
             parts.append(f"{others} conflicting, kept as they were")
         return ", ".join(parts)
+
+    def consent_lines(self) -> list[str]:
+        """What the import did because the user said yes (protected names, a bigger schema)."""
+        lines = []
+        if self.protected_names:
+            written = ", ".join(f"{name} ({n})" for name, n in self.protected_names.items())
+            lines.append(f"written under protected names, as allowed: {written}")
+        if self.schema_added:
+            lines.append(f"added to the database's schema, as allowed: {self.schema_added}")
+        return lines
 
 
 def new_annotation(

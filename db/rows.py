@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import InvalidAnnotation, SpanwiseError
+from db.model_records import ModelRecord
 from db.models import (
     Annotation,
     Annotator,
@@ -20,9 +21,12 @@ from db.models import (
     Label,
     Relation,
     RelationType,
+    Setting,
+    SuggestionModel,
 )
+from db.quote_definition import SETTING_KEY as SUGGEST_SETTINGS
 from db.records import AnnotationData, DocumentData, EntityData, RelationData, now_iso
-from db.schema import LabelDef, RelationTypeDef
+from db.schema import LabelDef, RelationTypeDef, Schema
 
 # -- labels and relation types ---------------------------------------------------------------
 
@@ -107,6 +111,53 @@ def _add_missing(
     session.flush()
 
 
+def add_suggest_settings(session: Session, schema: Schema) -> int:
+    """What an export says about suggesting: its quote definition when the database has
+    none yet (a database keeps its own), and the models it lacks. Returns the models added."""
+    if schema.suggest is not None and session.get(Setting, SUGGEST_SETTINGS) is None:
+        session.add(Setting(key=SUGGEST_SETTINGS, value=schema.suggest.to_text()))
+    added = 0
+    if schema.models:
+        known = set(session.scalars(select(SuggestionModel.id)))
+        for record in schema.models:
+            if record.id not in known:
+                session.add(model_row(record))
+                known.add(record.id)
+                added += 1
+    session.flush()
+    return added
+
+
+def model_row(record: ModelRecord) -> SuggestionModel:
+    return SuggestionModel(
+        id=record.id,
+        version=record.version,
+        annotator=record.annotator,
+        created=record.created,
+        quote_definition=record.quote_definition,
+        documents=list(record.documents),
+        counts=dict(record.counts),
+        trainer=record.trainer,
+        format=record.format,
+        payload=record.payload,
+    )
+
+
+def model_record(row: SuggestionModel) -> ModelRecord:
+    return ModelRecord(
+        row.id,
+        row.version,
+        row.annotator,
+        row.created,
+        row.quote_definition,
+        tuple(row.documents),
+        dict(row.counts),
+        row.trainer,
+        row.format,
+        bytes(row.payload),
+    )
+
+
 # -- annotators, documents, statuses ---------------------------------------------------------
 
 
@@ -120,12 +171,15 @@ def annotator_id(session: Session, name: str) -> int:
     return annotator.id
 
 
-def set_status(session: Session, document_id: str, annotator: int, status: str) -> None:
+def set_status(session: Session, document_id: str, annotator: int, status: str) -> bool:
+    """Set an annotator's status on a document; True when that changed something."""
     row = session.get(DocumentStatus, (document_id, annotator))
     if row is None:
         session.add(DocumentStatus(document_id=document_id, annotator_id=annotator, status=status))
-    else:
-        row.status = status
+        return True
+    changed = row.status != status
+    row.status = status
+    return changed
 
 
 def mark_in_progress(session: Session, document_id: str, annotator: int) -> None:

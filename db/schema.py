@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.keys import check_schema_keys
+from db.model_records import ModelRecord
+from db.quote_definition import SuggestSettings, parse_suggest_settings
+from db.textfiles import parse_json
 from resources import resource
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -74,9 +78,15 @@ class RelationTypeDef:
 
 @dataclass(frozen=True)
 class Schema:
+    """Labels, link types and entity types; `suggest` is the quote definition a schema file
+    or export states (None: it states none, and the database keeps its own), and `models`
+    the trained suggestion models an export carries under that definition."""
+
     labels: tuple[LabelDef, ...]
     relation_types: tuple[RelationTypeDef, ...] = ()
     entity_types: tuple[str, ...] = DEFAULT_ENTITY_TYPES
+    suggest: SuggestSettings | None = None
+    models: tuple[ModelRecord, ...] = ()
 
     def label(self, name: str) -> LabelDef | None:
         return next((label for label in self.labels if label.name == name), None)
@@ -234,15 +244,14 @@ def parse_schema(data: Any, where: str, source: str | None = None) -> Schema:
     labels = parse_labels(data.get("labels"), where)
     relation_types = parse_relation_types(data.get("relations"), labels, where, source)
     entity_types = parse_entity_types(data.get("entity_types"), where)
-    return Schema(tuple(labels), tuple(relation_types), entity_types)
+    suggest = parse_suggest_settings(data["suggest"], where) if "suggest" in data else None
+    return Schema(tuple(labels), tuple(relation_types), entity_types, suggest)
 
 
 def load_schema(text: str | None = None, where: str = "news.json") -> Schema:
     """A schema from a file's text; the bundled news schema by default."""
     if text is None:
         text = resource("schemas", "news.json").read_text(encoding="utf-8")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SpanwiseError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    return parse_schema(data, where, text)
+    schema = parse_schema(parse_json(text, where), where, text)
+    check_schema_keys([(label.name, label.shortcut) for label in schema.labels], where)
+    return schema

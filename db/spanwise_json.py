@@ -13,7 +13,11 @@ from typing import IO, Any
 from db.change_writer import check_spans
 from db.collector import paused_gc
 from db.errors import ImportRefused, SpanwiseError
+from db.input_files import read_input
 from db.messages import counted
+from db.model_records import parse_model_records
+from db.outputs import atomic_text
+from db.quote_definition import parse_suggest_settings
 from db.records import (
     STATUSES,
     AnnotationData,
@@ -99,17 +103,23 @@ def export_json(
 
 def _export_json(store: Store, annotator: str | None, document_id: str | None) -> dict[str, Any]:
     schema = store.schema()
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now_iso(),
         "labels": [label.to_json() for label in schema.labels],
         "relation_types": [relation.to_json() for relation in schema.relation_types],
         "entity_types": list(schema.entity_types),
-        "documents": [
-            document_json(item) for item in store.export_documents(annotator, document_id)
-        ],
     }
+    if schema.suggest is not None:
+        data["suggest"] = schema.suggest.to_json()
+    models = store.models()
+    if models:  # the trained suggestion models travel with the annotations
+        data["suggestion_models"] = [model.to_json() for model in models]
+    data["documents"] = [
+        document_json(item) for item in store.export_documents(annotator, document_id)
+    ]
+    return data
 
 
 def write_export(data: dict[str, Any], handle: IO[str]) -> None:
@@ -138,14 +148,8 @@ def describe_export(data: dict[str, Any]) -> str:
 
 def save_export(data: dict[str, Any], path: Path) -> None:
     """Write an export next to its final name first, so a crash never leaves half a file."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            write_export(data, handle)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise SpanwiseError(f"{path}: cannot write the export ({exc.strerror})") from exc
+    with atomic_text(path) as handle:
+        write_export(data, handle)
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -153,15 +157,7 @@ def save_export(data: dict[str, Any], path: Path) -> None:
 
 def load_export_file(path: Path) -> dict[str, Any]:
     """Read and parse a JSON file, refusing what is not one."""
-    name = shown(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise ImportRefused(f"{name}: {size / 1048576:.0f} MB is too large to import")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"{name}: cannot read ({exc.strerror})") from exc
-    return parse_export_bytes(raw, name)
+    return parse_export_bytes(read_input(path, MAX_JSON_BYTES), shown(path))
 
 
 def parse_export_bytes(raw: bytes, name: str) -> dict[str, Any]:
@@ -289,6 +285,8 @@ def parse_export(data: dict[str, Any], name: str) -> tuple[Schema, list[Exported
             tuple(labels),
             tuple(relation_types),
             parse_entity_types(data.get("entity_types"), name),
+            parse_suggest_settings(data["suggest"], name) if "suggest" in data else None,
+            parse_model_records(data.get("suggestion_models", []), name),
         )
     except SpanwiseError as exc:
         raise ImportRefused(str(exc)) from exc

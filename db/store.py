@@ -21,8 +21,11 @@ from db.bulk_change import is_bulk, write_bulk
 from db.change_writer import dependents, write_change
 from db.changes import Change, added, removed, updated
 from db.database import for_writing, open_engine
-from db.errors import InvalidAnnotation, SpanwiseError
+from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
+from db.import_consent import TRUSTED, Consent
 from db.import_writer import write_import
+from db.keys import check_schema_keys
+from db.model_records import ModelRecord
 from db.models import (
     Annotation,
     Annotator,
@@ -32,7 +35,11 @@ from db.models import (
     Label,
     RelationType,
     Setting,
+    SuggestionModel,
 )
+from db.plain import shown
+from db.quote_definition import SETTING_KEY as SUGGEST_SETTINGS
+from db.quote_definition import SuggestSettings, settings_from_text
 from db.reads import annotator_id_of, read_annotations, read_entities, read_relations
 from db.records import (
     STATUSES,
@@ -56,6 +63,8 @@ from db.rows import (
     annotator_id,
     document_data,
     label_def,
+    model_record,
+    model_row,
     relation_type_def,
     set_status,
 )
@@ -110,11 +119,18 @@ class Store:
     # -- schema -------------------------------------------------------------------------------
 
     def install_schema(self, schema: Schema) -> None:
-        """Add the labels and link types the database does not have yet."""
+        """Add the labels and link types the database does not have yet; a new label whose
+        key the window or a label of the database uses is refused (db/keys.py)."""
+        existing = [(label.name, label.shortcut) for label in self.labels()]
+        known = {name for name, _key in existing}
+        new = [(label.name, label.shortcut) for label in schema.labels if label.name not in known]
+        check_schema_keys(new, "the schema", existing)
         with self._writing() as session, session.begin():
             add_labels(session, schema.labels)
             add_relation_types(session, schema.relation_types)
             _put_setting(session, "entity_types", "\n".join(schema.entity_types))
+            if schema.suggest is not None:
+                _put_setting(session, SUGGEST_SETTINGS, schema.suggest.to_text())
 
     def labels(self) -> list[LabelDef]:
         with self._session() as session:
@@ -132,7 +148,12 @@ class Store:
             tuple(self.labels()),
             tuple(self.relation_types()),
             tuple(t for t in types if t) or DEFAULT_ENTITY_TYPES,
+            self.suggest_settings() if self.setting(SUGGEST_SETTINGS) else None,
         )
+
+    def suggest_settings(self) -> SuggestSettings:
+        """The quote definition and cues the suggester uses (the schema's, else speech)."""
+        return settings_from_text(self.setting(SUGGEST_SETTINGS))
 
     # -- annotators and settings --------------------------------------------------------------
 
@@ -165,6 +186,37 @@ class Store:
     def set_setting(self, key: str, value: str) -> None:
         with self._writing() as session, session.begin():
             _put_setting(session, key, value)
+
+    # -- trained suggestion models -----------------------------------------------------------
+
+    def save_model(self, record: ModelRecord) -> None:
+        """Keep a trained model (a new version; earlier ones stay, to compare and go back)."""
+        with self._writing() as session, session.begin():
+            session.merge(model_row(record))
+
+    def next_model_version(self) -> int:
+        with self._session() as session:
+            return (session.scalar(select(func.max(SuggestionModel.version))) or 0) + 1
+
+    def models(self) -> list[ModelRecord]:
+        """Every stored model, the newest first."""
+        with self._session() as session:
+            rows = session.scalars(
+                select(SuggestionModel).order_by(
+                    SuggestionModel.created.desc(), SuggestionModel.version.desc()
+                )
+            )
+            return [model_record(row) for row in rows]
+
+    def latest_model(self) -> ModelRecord | None:
+        """The model suggestions come from: the last one trained (or imported)."""
+        with self._session() as session:
+            row = session.scalars(
+                select(SuggestionModel)
+                .order_by(SuggestionModel.created.desc(), SuggestionModel.version.desc())
+                .limit(1)
+            ).first()
+            return None if row is None else model_record(row)
 
     # -- documents ----------------------------------------------------------------------------
 
@@ -251,12 +303,13 @@ class Store:
             return read_annotations(session, [document_id], owner)
 
     def annotations_near_start(
-        self, document_id: str, annotator: str, before: int
+        self, document_id: str, annotator: str, before: int, limit: int | None = None
     ) -> list[AnnotationData]:
-        """Annotations starting before `before`: what the top of a long document shows."""
+        """Annotations starting before `before` (the first `limit` of them): what the top of
+        a long document shows."""
         with self._session() as session:
             owner = annotator_id_of(session, annotator)
-            return read_annotations(session, [document_id], owner, starting_before=before)
+            return read_annotations(session, [document_id], owner, before, limit)
 
     def annotation_count(self, document_id: str, annotator: str) -> int:
         with self._session() as session:
@@ -455,17 +508,28 @@ class Store:
         exports: Sequence[tuple[Schema, Sequence[ExportedDocument]]],
         replace: bool = False,
         progress: Progress | None = None,
+        consent: Consent = TRUSTED,
     ) -> ImportSummary:
         """Add checked text files and parsed exports in one transaction: all or nothing.
 
         Documents are matched by the SHA-256 of their text, so nothing is duplicated; an
         imported annotation, link or entity whose id exists with the same content is
-        unchanged, with other content a conflict (kept as it was unless `replace`).
+        unchanged, with other content a conflict (kept as it was unless `replace`, and only
+        ever replacing the same annotator's record in the same document). `consent` says
+        whether the import may write under gold or the importer's name and grow the schema
+        (db/import_consent.py); callers that pass files from users pass the user's answers.
         """
         if exports and not self.created:
             backup_before(self.path, "import")  # bulk: a copy first (refuses if it fails)
-        with self._writing() as session, session.begin():
-            return write_import(session, texts, exports, replace, progress)
+        try:
+            with self._writing() as session, session.begin():
+                return write_import(session, texts, exports, replace, progress, consent)
+        except UnicodeEncodeError as exc:  # rolled back: a lone surrogate from a tool's file
+            where = exc.object if isinstance(exc.object, str) else ""
+            raise ImportRefused(
+                f"the file holds text with an unpaired surrogate ({shown(where[:60])}), which "
+                "cannot be stored; nothing was imported"
+            ) from exc
 
 
 T = TypeVar("T", AnnotationData, RelationData, EntityData)

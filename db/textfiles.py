@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db.errors import ImportRefused
+from db.errors import EncodingRefused, ImportRefused
+from db.input_files import named_files, read_input
+from db.plain import shown
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md")
@@ -21,7 +23,6 @@ TEXT_SUFFIXES = (".txt", ".md")
 SOURCE_SUFFIXES = frozenset(
     {*TEXT_SUFFIXES, ".ann", ".tsv", ".xmi", ".json", ".jsonl", ".xml", ".conll", ".conllu"}
 )
-_UNSHOWN = {"Cc", "Zl", "Zp", "Cs"}  # control, line/paragraph separators, surrogates
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,12 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
     if len(data) > MAX_TEXT_BYTES:
         raise _too_large(name, len(data))
     if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise ImportRefused(f"{name}: unknown encoding '{encoding}'") from exc
+        check_encoding(encoding, name)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise ImportRefused(
-                f"{name}: not valid {encoding} at byte {exc.start} ({exc.reason})"
-            ) from exc
+            problem = f"{name}: not valid {encoding} at byte {exc.start} ({exc.reason})"
+            raise EncodingRefused(problem, problem) from exc
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
@@ -85,16 +82,30 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
-            raise ImportRefused(f"{name}: {_why_not_utf8(data, offset)}") from exc
+            raise _not_utf8(data, name, offset) from exc
         # UTF-16 of Latin text without a BOM is valid UTF-8 full of NULs: say what it is.
         order = _utf16_order(data) if "\x00" in text else None
         if order is not None:
-            raise ImportRefused(
-                f"{name}: it looks like UTF-16 without a BOM (NUL bytes from byte "
-                f"{data.index(0)}); import it with --encoding {order}"
+            problem = (
+                f"{name}: it looks like UTF-16 without a BOM (NUL bytes from byte {data.index(0)})"
             )
+            raise EncodingRefused(f"{problem}; import it with --encoding {order}", problem, order)
     _check_is_text(text, name)
     return text
+
+
+def check_encoding(encoding: str, name: str = "--encoding") -> None:
+    """Refuse a name Python does not know, or a codec that does not turn bytes into text
+    (rot13, base64, zlib: codecs, but not text encodings)."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError as exc:
+        raise ImportRefused(f"{shown(name)}: unknown encoding '{shown(encoding)}'") from exc
+    if not getattr(info, "_is_text_encoding", True):
+        raise ImportRefused(
+            f"{shown(name)}: '{shown(encoding)}' is not a text encoding (try utf-8, latin-1, "
+            "cp1252, utf-16)"
+        )
 
 
 def _utf16_order(data: bytes) -> str | None:
@@ -109,23 +120,20 @@ def _utf16_order(data: bytes) -> str | None:
     return None
 
 
-def _utf16_hint(order: str, offset: int) -> str:
-    return (
-        f"not valid UTF-8 at byte {offset}; it looks like UTF-16 without a BOM "
-        f"(import it with --encoding {order})"
-    )
-
-
-def _why_not_utf8(data: bytes, offset: int) -> str:
+def _not_utf8(data: bytes, name: str, offset: int) -> ImportRefused:
     """Tell UTF-16 without a byte order mark and binary files from a stray bad byte."""
     order = _utf16_order(data)
     if order is not None:
-        return _utf16_hint(order, offset)
+        problem = f"{name}: not valid UTF-8 at byte {offset}; it looks like UTF-16 without a BOM"
+        return EncodingRefused(f"{problem} (import it with --encoding {order})", problem, order)
     if b"\x00" in data[:8192]:
-        return f"looks binary (NUL bytes), not valid UTF-8 at byte {offset}: not a text file"
-    return (
-        f"not valid UTF-8 at byte {offset}; re-save it as UTF-8, or import it from the "
-        "command line with --encoding"
+        return ImportRefused(
+            f"{name}: looks binary (NUL bytes), not valid UTF-8 at byte {offset}: not a text file"
+        )
+    problem = f"{name}: not valid UTF-8 at byte {offset}"
+    return EncodingRefused(
+        f"{problem}; re-save it as UTF-8, or import it from the command line with --encoding",
+        problem,
     )
 
 
@@ -172,35 +180,17 @@ def title_for(path: Path, text: str) -> str:
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and the .txt/.md files of named folders (sorted)."""
+    """Files named directly, and the .txt/.md files of named folders (sorted); anything but
+    a regular file, or a file a link takes outside its folder, is refused by name."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-            )
-        elif path.exists():
-            yield path
-        else:
+        if not path.exists() and not path.is_symlink():
             raise ImportRefused(f"{shown(path)}: no such file or folder")
-
-
-def shown(path: Path | str) -> str:
-    """A file name for a one-line message: line breaks, control characters and undecodable
-    bytes in a name are written as escapes."""
-    return "".join(
-        repr(ch)[1:-1] if unicodedata.category(ch) in _UNSHOWN else ch for ch in str(path)
-    )
+        yield from named_files([path], lambda p: p.suffix.lower() in TEXT_SUFFIXES)
 
 
 def read_text_file(path: Path, encoding: str | None = None) -> TextFile:
     """Read and decode one article file."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise _too_large(shown(path), size)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"{shown(path)}: cannot read ({exc.strerror})") from exc
+    data = read_input(path, MAX_TEXT_BYTES)
     text = decode_text(data, shown(path), encoding)
     return TextFile(path, title_for(path, text), text)
 

@@ -45,7 +45,7 @@ class AgreementDialog(QDialog):
         self.setAccessibleName("Agreement between annotators")
         self.setWindowTitle("Agreement — Spanwise")
         self.window_ = window
-        self.result: AgreementResult | None = None
+        self.outcome: AgreementResult | None = None
 
         self.annotators = QListWidget()
         self.annotators.setObjectName("agreementAnnotators")
@@ -129,7 +129,7 @@ class AgreementDialog(QDialog):
             self.summary.setText(str(exc))
             self.save.setEnabled(False)
             return
-        self.result = result
+        self.outcome = result
         rows = [*sorted(result.labels.items()), ("overall", result.overall)]
         self.table.setRowCount(len(rows))
         for index, (label, row) in enumerate(rows):
@@ -141,7 +141,8 @@ class AgreementDialog(QDialog):
             f"{len(result.annotators)} annotators. Same speaker for "
             f"{number(attribution.speaker)} of the quotes both marked, same cue "
             f"{number(attribution.cue)}; coreference link F1 {number(coreference.link_f1)}, "
-            f"B-cubed {number(coreference.b3_f1)}."
+            f"B-cubed {number(coreference.b3_f1)}. Token alpha (one value per token: its "
+            f"label or none) {number(result.section.token_alpha.alpha)}."
         )
         self.bars.load(QByteArray(bars_svg(result).encode("utf-8")))
         self.confusion.load(QByteArray(confusion_svg(result).encode("utf-8")))
@@ -152,14 +153,14 @@ class AgreementDialog(QDialog):
 
         from desktop.cli_agree import save_report
 
-        if self.result is None:
+        if self.outcome is None:
             return
         target = self.window_.dialogs.save_file(
             self, "Save agreement report", "agreement.html", "HTML (*.html)"
         )
         if target:
             try:
-                save_report(self.result, Path(target))
+                save_report(self.outcome, Path(target))
             except SpanwiseError as exc:
                 self.window_.dialogs.error(self, "Report not saved", str(exc))
                 return

@@ -10,11 +10,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -23,6 +26,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -32,13 +36,85 @@ from desktop.item_models import attributes_text, one_line
 from desktop.open_document import FIRST_SCREENS, OpenDocument
 from desktop.palette import annotator_colour
 from desktop.plain_text import tooltip_text
+from desktop.span_stacks import Stack, merged_stacks, spans_of, stack_of
 
 _MARGIN = 3000  # Qt positions decorated beyond the visible edges, so a scroll step is ready
 _LAYER_ALPHA = 70
 _RELATED_ALPHA = 120
 _OTHER_ALPHA = 35
 _CURRENT_ALPHA = 150
+TOOLTIP_LINES = 12
+MAX_DRAWN_STACKS = 4000  # distinct spans on screen beyond which each label's are merged
 TEXT_POINT_SIZE = 12.5  # the article's type size (bundle/check_install.py looks for it)
+
+
+def _x_of(line: QTextLine, position: int) -> float:
+    """The x of a caret before `position` in a line (PySide returns (x, position))."""
+    x, _ = cast(tuple[float, int], line.cursorToX(position))
+    return x
+
+
+@dataclass(frozen=True)
+class LinkLabel:
+    """A link's type as drawn in the margin (rect in the viewport's coordinates: the margin
+    lies left of the viewport, so its x is negative)."""
+
+    name: str
+    colour: QColor
+    rect: QRectF
+
+
+class LinkGutter(QWidget):
+    """The margin left of the article where the selected annotation's link types are
+    written, level with each target's line: drawn over the text they hid the words (the
+    lines of a plain text view have no spacing to put them in)."""
+
+    def __init__(self, view: ArticleView, link_types: list[str]) -> None:
+        super().__init__(view)
+        self.setObjectName("linkGutter")
+        self.view = view
+        font = QFont(view.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.72))
+        self.setFont(font)
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(name) for name in link_types)
+        self._width = min(widest, metrics.horizontalAdvance("m") * 12) + 12
+        view.setViewportMargins(self._width, 0, 0, 0)
+        self.fit()
+
+    def margin_width(self) -> int:
+        return self._width
+
+    def label_height(self) -> int:
+        return self.fontMetrics().height() + 2
+
+    def fit(self) -> None:
+        area = self.view.contentsRect()
+        self.setGeometry(area.left(), area.top(), self._width, area.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.view.palette().base())  # one page with the text
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = self.fontMetrics()
+        shift = QPointF(self._width, 0)  # viewport coordinates to ours
+        for label in self.view.link_labels:
+            rect = label.rect.translated(shift)
+            fill = QColor(label.colour)
+            fill.setAlpha(28)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(label.colour)
+            text = metrics.elidedText(
+                label.name, Qt.TextElideMode.ElideRight, int(rect.width()) - 4
+            )
+            painter.drawText(
+                rect.adjusted(0, 0, -3, 0),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
+        painter.end()
 
 
 class ArticleView(QPlainTextEdit):
@@ -46,7 +122,13 @@ class ArticleView(QPlainTextEdit):
 
     annotationClicked = Signal(object)  # AnnotationData | None
 
-    def __init__(self, doc: OpenDocument, labels: list[LabelDef], parent: QWidget | None = None):
+    def __init__(
+        self,
+        doc: OpenDocument,
+        labels: list[LabelDef],
+        link_types: list[str] | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("articleView")
         self.setAccessibleName("Article text")
@@ -69,7 +151,8 @@ class ArticleView(QPlainTextEdit):
         self.doc = doc
         self.colours = {label.name: QColor(label.colour) for label in labels}
         self._shown_document: tuple[str | None, int] = (None, -1)
-        self._decorated: list[str] = []
+        self._drawn: tuple[int, int, set[Stack]] = (0, 0, set())
+        self._decorated_special: list[str] = []
         self._emphasised: list[str] = []
         self.group_ids: set[str] = set()
         self._holds = 0
@@ -87,6 +170,8 @@ class ArticleView(QPlainTextEdit):
         doc.linksChanged.connect(self.refresh_highlights)
         doc.currentChanged.connect(self._current_changed)
         self.verticalScrollBar().valueChanged.connect(self.refresh_highlights)
+        self.link_labels: list[LinkLabel] = []  # what the margin shows, in viewport coordinates
+        self.gutter = LinkGutter(self, link_types or ["participant"])
         self._load()
 
     # -- text and positions -------------------------------------------------------------------
@@ -158,8 +243,11 @@ class ArticleView(QPlainTextEdit):
     # -- decoration ---------------------------------------------------------------------------
 
     def decorated_ids(self) -> list[str]:
-        """Which annotations are drawn right now (for tests and the benchmark)."""
-        return list(self._decorated)
+        """Which annotations are drawn right now (for tests and the benchmark): those of the
+        distinct spans drawn, and the emphasised ones."""
+        start, end, drawn = self._drawn
+        ids = [r.id for r in self.doc.overlapping(start, end) if stack_of(r) in drawn]
+        return ids + [i for i in self._decorated_special if i not in set(ids)]
 
     def emphasised_ids(self) -> set[str]:
         """Annotations drawn emphasised: the selected one, what it links to, its coreferents,
@@ -213,8 +301,8 @@ class ArticleView(QPlainTextEdit):
                 low, high = max(qt_start, line_start), min(qt_end, line_end)
                 if low >= high:
                     continue
-                x1, _ = line.cursorToX(low - block.position())
-                x2, _ = line.cursorToX(high - block.position())
+                x1 = _x_of(line, low - block.position())
+                x2 = _x_of(line, high - block.position())
                 rects.append(
                     QRectF(min(x1, x2) + offset.x(), top + line.y(), abs(x2 - x1), line.height())
                 )
@@ -287,67 +375,77 @@ class ArticleView(QPlainTextEdit):
         if not self.doc.complete and end > FIRST_SCREENS:
             self.doc.ensure_complete()  # scrolled past the part loaded for the first paint
             return
-        records = sorted(self.doc.overlapping(start, end), key=lambda r: r.start - r.end)
         current = self.doc.current
         related = self.doc.related(current.id) if current is not None else set()
-        strong = related | self.group_ids
-        ordinary, emphasised = [], []
-        others = []
-        for record in records:
-            if current is not None and record.id == current.id:
-                continue
-            if record.id == self.candidate_id or record.id in strong:
-                emphasised.append(record)
-            elif not self.doc.mine(record):
-                others.append(record)
-            else:
-                ordinary.append(record)
-        selections = [s for r in others for s in self._other_selections(r)]
-        selections += [s for r in ordinary for s in self._selections(r, _LAYER_ALPHA)]
-        selections += [s for r in emphasised for s in self._selections(r, _RELATED_ALPHA, True)]
-        shown = others + ordinary + emphasised
-        if current is not None and current.end > start and current.start < end:
-            shown.append(current)
-            selections += self._selections(current, _CURRENT_ALPHA, True)
-        self._decorated = [r.id for r in shown]
+        special = related | self.group_ids | ({self.candidate_id} if self.candidate_id else set())
+        emphasised = sorted(
+            (
+                record
+                for record in map(self.doc.get, special)
+                if record is not None
+                and record.end > start
+                and record.start < end
+                and (current is None or record.id != current.id)
+            ),
+            key=lambda r: r.start - r.end,
+        )
+        # identical spans are drawn once (db: a file may stack a million on one word)
+        stacks = list(self.doc.stacks.overlapping(start, end))
+        if len(stacks) > MAX_DRAWN_STACKS:
+            stacks = merged_stacks(stacks)
+        stacks.sort(key=lambda stack: stack[0] + stack[1])  # longest first: nested on top
+        mine = self.doc.annotator
+        selections = [s for st in stacks if st[4] != mine for s in self._other_selections(st)]
+        selections += [
+            s for st in stacks if st[4] == mine for s in self._selections(st, _LAYER_ALPHA)
+        ]
+        for record in emphasised:
+            selections += self._selections(stack_of(record), _RELATED_ALPHA, True, record.id)
+        shown_current = current is not None and current.end > start and current.start < end
+        if current is not None and shown_current:
+            selections += self._selections(stack_of(current), _CURRENT_ALPHA, True, current.id)
+        self._drawn = (start, end, set(stacks))
+        self._decorated_special = [r.id for r in emphasised] + (
+            [current.id] if current is not None and shown_current else []
+        )
         self._emphasised = [r.id for r in emphasised] + ([current.id] if current else [])
         self.setExtraSelections(selections)
         self.viewport().update()
 
     def _selections(
-        self, record: AnnotationData, alpha: int, underline: bool = False
+        self, stack: Stack, alpha: int, underline: bool = False, record_id: str | None = None
     ) -> list[QTextEdit.ExtraSelection]:
         positions = self.doc.positions
-        colour = QColor(self.colours.get(record.label, QColor("#999999")))
+        colour = QColor(self.colours.get(stack[3], QColor("#999999")))
         char_format = QTextCharFormat()
         if underline:
             char_format.setUnderlineStyle(
                 QTextCharFormat.UnderlineStyle.WaveUnderline
-                if record.id == self.candidate_id
+                if record_id is not None and record_id == self.candidate_id
                 else QTextCharFormat.UnderlineStyle.SingleUnderline
             )
             char_format.setUnderlineColor(colour.darker(180))
         colour.setAlpha(alpha)
         char_format.setBackground(colour)
         result = []
-        for span_start, span_end in record.spans:
+        for span_start, span_end in spans_of(stack):
             cursor = QTextCursor(self.document())
             cursor.setPosition(positions.to_qt(span_start))
             cursor.setPosition(positions.to_qt(span_end), QTextCursor.MoveMode.KeepAnchor)
             selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selection.format = char_format  # type: ignore[attr-defined]
+            selection.cursor = cursor
+            selection.format = char_format
             result.append(selection)
         return result
 
-    def _other_selections(self, record: AnnotationData) -> list[QTextEdit.ExtraSelection]:
+    def _other_selections(self, stack: Stack) -> list[QTextEdit.ExtraSelection]:
         """Another annotator's span: a faint fill and a dotted underline in their colour."""
-        selections = self._selections(record, _OTHER_ALPHA)
+        selections = self._selections(stack, _OTHER_ALPHA)
         for selection in selections:
-            char_format = selection.format  # type: ignore[attr-defined]
+            char_format = selection.format
             char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-            char_format.setUnderlineColor(annotator_colour(record.annotator))
-            selection.format = char_format  # type: ignore[attr-defined]
+            char_format.setUnderlineColor(annotator_colour(stack[4]))
+            selection.format = char_format
         return selections
 
     def _current_changed(self, record: AnnotationData | None) -> None:
@@ -368,14 +466,13 @@ class ArticleView(QPlainTextEdit):
             self._paint_suggestions(painter)
             painter.end()
         current = self.doc.current
-        if current is None:
-            return
-        links = self.doc.links_from(current.id) + self.doc.links_to(current.id)
+        links = self.doc.links_from(current.id) + self.doc.links_to(current.id) if current else []
         if not links:
+            self._place_link_labels([])
             return
+        wanted: list[tuple[str, QColor, QRectF]] = []
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        metrics = painter.fontMetrics()
         height = self.viewport().height()
         for lane, relation in enumerate(links):
             source, target = self.doc.get(relation.source), self.doc.get(relation.target)
@@ -393,32 +490,50 @@ class ArticleView(QPlainTextEdit):
             painter.drawPath(path)
             painter.setBrush(colour)
             painter.drawEllipse(QPointF(end), 3, 3)
-            # the link's type sits just above its target, where the eye lands
-            label_rect = metrics.boundingRect(relation.type).adjusted(-3, -1, 3, 1)
-            label_rect.moveCenter(QPoint(end.x() + label_rect.width() // 2, end.y() - 8))
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(255, 255, 255, 150))  # the words below stay readable
-            painter.drawRoundedRect(label_rect, 3, 3)
-            painter.setPen(colour)
-            painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, relation.type)
+            wanted.append((relation.type, colour, self._line_rect(target)))
         painter.end()
+        self._place_link_labels(wanted)
+
+    def _line_rect(self, record: AnnotationData) -> QRectF:
+        """The screen line where an annotation starts, in viewport coordinates."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.doc.positions.to_qt(record.start))
+        return QRectF(self.cursorRect(cursor))
+
+    def _place_link_labels(self, wanted: list[tuple[str, QColor, QRectF]]) -> None:
+        """Each link's type goes into the margin left of the text, level with its target's
+        line, never over a word; labels of targets on one line stack without overlapping."""
+        placed: list[LinkLabel] = []
+        height = self.gutter.label_height()
+        left = -self.gutter.margin_width() + 2
+        for name, colour, line in sorted(wanted, key=lambda w: (w[2].top(), w[2].left())):
+            top = line.center().y() - height / 2
+            for other in placed:
+                if other.rect.bottom() > top:
+                    top = other.rect.bottom() + 1
+            rect = QRectF(left, top, self.gutter.margin_width() - 4, height)
+            placed.append(LinkLabel(name, colour, rect))
+        if placed != self.link_labels:
+            self.link_labels = placed
+            self.gutter.update()
 
     # -- events -------------------------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self.gutter.fit()
         self.refresh_highlights()
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
-            help_event = event
-            point = help_event.pos()  # type: ignore[attr-defined]
+            help_event = cast(QHelpEvent, event)
+            point = help_event.pos()
             offset = self.offset_at(point)
             hits = self.doc.at(offset) if offset is not None else []
             if hits:
                 QToolTip.showText(
-                    help_event.globalPos(),  # type: ignore[attr-defined]
-                    tooltip_text("\n".join(self.describe(r) for r in hits)),
+                    help_event.globalPos(),
+                    tooltip_text(self.describe_all(hits)),
                     self.viewport(),
                 )
             else:
@@ -426,6 +541,13 @@ class ArticleView(QPlainTextEdit):
                 event.ignore()
             return True
         return super().viewportEvent(event)
+
+    def describe_all(self, hits: list[AnnotationData]) -> str:
+        """The tooltip of a place: its first annotations, and how many more there are."""
+        lines = [self.describe(record) for record in hits[:TOOLTIP_LINES]]
+        if len(hits) > TOOLTIP_LINES:
+            lines.append(f"… and {len(hits) - TOOLTIP_LINES} more annotations here")
+        return "\n".join(lines)
 
     def describe(self, record: AnnotationData) -> str:
         """One line about an annotation, for tooltips."""

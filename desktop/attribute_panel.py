@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.messages import counted
 from db.records import AnnotationData
 from db.schema import LabelDef
 from desktop.item_models import one_line
@@ -100,7 +101,7 @@ class AttributePanel(QWidget):
         text = one_line(self.doc.text_of(record), 100)
         self.summary.setText(
             f"{record.label}: {isolate(text)}  ({record.start}–{record.end})"
-            + (f"  [{len(record.fragments)} fragments]" if record.fragments else "")
+            + (f"  [{counted(len(record.fragments), 'fragment')}]" if record.fragments else "")
         )
         same = previous is not None and previous.id == record.id and previous.label == record.label
         if same and self._editors:

@@ -14,12 +14,14 @@ from pathlib import Path
 from db import __version__
 from db.errors import SpanwiseError
 from db.messages import counted
+from db.plain import shown
 from db.store import Store
-from desktop import cli_agree, cli_install, cli_suggest, cli_team
+from desktop import cli_agree, cli_install, cli_suggest, cli_team, cli_train
 from desktop.display_check import require_display_libraries
 from desktop.session import (
     current_annotator,
     default_database_path,
+    importing_annotator,
     open_store,
     read_schema_file,
 )
@@ -102,7 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--replace",
         action="store_true",
-        help="let imported annotations replace differing ones with the same id",
+        help="let imported annotations replace differing ones with the same id "
+        "(only the same annotator's, in the same document)",
+    )
+    imp.add_argument(
+        "--allow-protected-names",
+        action="store_true",
+        help="let the files write under gold and under your own annotator name",
+    )
+    imp.add_argument(
+        "--add-labels",
+        action="store_true",
+        help="let the files add labels and link types to the database's schema",
     )
 
     exp = commands.add_parser("export", help="export annotations as Spanwise JSON")
@@ -143,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         "who accepts the suggestions (default: the last one)",
         argparse.SUPPRESS,
     )
+    add_global_options(cli_train.add_parser(commands), cli_train.ANNOTATOR_HELP, argparse.SUPPRESS)
     return parser
 
 
@@ -163,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(list(sys.argv[1:] if argv is None else argv))
     except SpanwiseError as exc:
-        print(f"spanwise: {exc}", file=sys.stderr)
+        print(f"spanwise: {shown(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `spanwise export | head`: the reader has gone, nothing to say
         sys.stderr.close()
@@ -206,6 +220,8 @@ def run(argv: list[str]) -> int:
             return _formats()
         if command == "agree":
             return cli_agree.run(store, args)
+        if command == "train":
+            return cli_train.run(store, args)
         return _docs(store, args)
     finally:
         store.close()
@@ -218,21 +234,30 @@ def run(argv: list[str]) -> int:
 def _import(store: Store, args: argparse.Namespace) -> int:
     from db.batch_import import import_paths
     from db.formats import ReadOptions
+    from db.import_consent import Consent, ConsentNeeded
+    from db.textfiles import check_encoding
 
+    if args.encoding:
+        check_encoding(args.encoding)
     options = ReadOptions(annotator=args.annotator, offsets=args.offsets, encoding=args.encoding)
-    summary = import_paths(
-        store,
-        args.paths,
-        encoding=args.encoding,
-        replace=args.replace,
-        fmt=args.fmt,
-        options=options,
+    consent = Consent(
+        importing_annotator(store, args.annotator), args.allow_protected_names, args.add_labels
     )
+    try:
+        summary = import_paths(
+            store,
+            args.paths,
+            encoding=args.encoding,
+            replace=args.replace,
+            fmt=args.fmt,
+            options=options,
+            consent=consent,
+        )
+    except ConsentNeeded as exc:
+        raise SpanwiseError(exc.describe("--allow-protected-names", "--add-labels")) from exc
     print(f"imported {summary.describe()}")
-    for line in summary.annotator_lines():
-        print(f"  {line}")
-    for message in summary.messages:
-        print(f"  {message}")
+    for line in [*summary.annotator_lines(), *summary.consent_lines(), *summary.messages]:
+        print(f"  {shown(line)}")
     return 0
 
 
@@ -260,7 +285,11 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         if args.output is None:
             raise SpanwiseError(f"--format {args.fmt} writes files: give -o FILE or FOLDER")
         report = export_to(store, args.fmt, args.output, args.annotator, args.document)
-        print(f"exported to {args.output} ({args.fmt}): {report.describe()}", file=sys.stderr)
+        print(
+            f"exported to {shown(args.output)} ({args.fmt}): {report.describe()}", file=sys.stderr
+        )
+        for message in report.messages:
+            print(f"  {shown(message)}", file=sys.stderr)
         return 0
     data = export_json(store, args.annotator, args.document)
     if args.output is None:
@@ -288,11 +317,10 @@ def _export_quotes(store: Store, args: argparse.Namespace) -> int:
         write(rows, stdout)
         stdout.detach()
     else:
-        try:
-            with args.output.open("w", encoding="utf-8", newline="") as handle:
-                write(rows, handle)
-        except OSError as exc:
-            raise SpanwiseError(f"{args.output}: cannot write ({exc.strerror})") from exc
+        from db.outputs import atomic_text
+
+        with atomic_text(args.output, newline="") as handle:
+            write(rows, handle)
         print(f"exported {counted(len(rows), 'quote')} to {args.output}", file=sys.stderr)
     return 0
 
@@ -313,7 +341,7 @@ def _formats() -> int:
 def _docs(store: Store, args: argparse.Namespace) -> int:
     annotator = current_annotator(store, args.annotator)
     for doc in store.documents(annotator):
-        print(f"{doc.id}\t{doc.title}\t{doc.status}\t{doc.annotation_count}")
+        print(f"{shown(doc.id)}\t{shown(doc.title)}\t{doc.status}\t{doc.annotation_count}")
     return 0
 
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the measures load when `agree` runs, not when Spanwise starts
     from db.agreement import AgreementResult, Row
-from db.errors import SpanwiseError
 from db.messages import counted
+from db.plain import shown_lines
 from db.store import Store
 
 COLUMNS = ("exact F1", "overlap F1", "kappa", "alpha", "alpha_U")
@@ -57,7 +57,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
             stdout.write(json.dumps(result.to_json(), ensure_ascii=False, allow_nan=False))
             stdout.write("\n")
         else:
-            stdout.write(describe(result))
+            stdout.write(shown_lines(describe(result)))
     finally:
         stdout.detach()
     if args.html is not None:
@@ -67,11 +67,9 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 def save_report(result: AgreementResult, path: Path) -> None:
     from db.agreement_report import render_report
+    from db.outputs import write_text_atomically
 
-    try:
-        path.write_text(render_report(result), encoding="utf-8")
-    except OSError as exc:
-        raise SpanwiseError(f"{path}: cannot write ({exc.strerror})") from exc
+    write_text_atomically(path, render_report(result))
 
 
 def describe(result: AgreementResult) -> str:
@@ -103,9 +101,15 @@ def describe(result: AgreementResult) -> str:
                 f"overlap F1 {number(pair.overall.overlap_f1)}, "
                 f"kappa {number(pair.overall.kappa)}"
             )
-    attribution = result.section.attribution
+    token_alpha = result.section.token_alpha
     lines += [
         "",
+        f"Token alpha (one value per token: its label or none, over "
+        f"{', '.join(token_alpha.labels) or 'no label'}): {number(token_alpha.alpha)}; "
+        "the alpha column is per label, in it or not",
+    ]
+    attribution = result.section.attribution
+    lines += [
         f"Attribution: {counted(attribution.quotes_matched, 'quote')} both annotated; same speaker "
         f"{number(attribution.speaker)} ({attribution.speaker_agreed} of "
         f"{attribution.speaker_compared}), same cue {number(attribution.cue)} "

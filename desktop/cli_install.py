@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.messages import counted
 from desktop.identity import APP_ID, APP_NAME, ICON_SIZES, data_folder, icon_png, icon_svg
 
 RECORD = "install-desktop.json"
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     place = DesktopPlace.of_user()
     if args.remove:
         removed = place.remove()
-        print(f"removed {removed} file(s)" if removed else "nothing to remove")
+        print(f"removed {counted(removed, 'file')}" if removed else "nothing to remove")
         return 0
     written = place.install(launcher_command())
     print(f"installed {place.entry} and {written - 1} icons (hicolor theme)")

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 from db.changes import Change, merged
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.messages import counted
+from db.plain import shown
 from db.records import DocumentData, now_iso
 from db.store import Store
 from db.textfiles import read_text_file
@@ -30,6 +31,7 @@ from desktop.session import current_annotator, open_store, read_schema_file
 
 if TYPE_CHECKING:  # the suggester loads when `suggest` runs, not when Spanwise starts
     from db.suggest import Lexicon, Suggestion, Suggestions
+    from db.suggest.learned import LearnedModel
 
 FILE_ANNOTATOR = "suggest"
 
@@ -68,29 +70,52 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="FILE.json",
         help="more cues and speaker nouns, added to the bundled lexicon",
     )
+    parser.add_argument(
+        "--rules",
+        action="store_true",
+        help="the rules alone, even when the database has a trained model (spanwise train)",
+    )
     parser.add_argument("--encoding", help="decode FILE.txt with this encoding instead of UTF-8")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.suggest import load_lexicon
+    """The lexicon is the project's (the schema's quote definition and cues: a --schema
+    file's for FILE.txt, else the database's), with a --lexicon file's cues added."""
+    from db.schema import load_schema
+    from db.suggest import lexicon_for
+    from db.suggest.lexicon import read_lexicon_file
 
-    lexicon = load_lexicon(args.lexicon) if args.lexicon else None
+    extra = read_lexicon_file(args.lexicon) if args.lexicon else None
+    schema_path = getattr(args, "schema", None)
+    schema_text = read_schema_file(schema_path) if schema_path else None
     if args.file is not None:
         if args.document or args.accept_all:
             raise SpanwiseError(
                 "suggest: give a FILE.txt, or --document/--accept-all for the database, not both"
             )
-        return _suggest_file(args, lexicon)
-    schema_path = args.schema
-    schema_text = read_schema_file(schema_path) if schema_path else None
+        settings = load_schema(schema_text).suggest if schema_text else None
+        return _suggest_file(args, lexicon_for(settings, extra))
     store = open_store(args.db, schema_text=schema_text)
     try:
+        lexicon = lexicon_for(store.suggest_settings(), extra)
+        model = None if args.rules else _model(store)
         if args.accept_all:
-            return _accept_all(store, args, lexicon)
-        return _suggest_database(store, args, lexicon)
+            return _accept_all(store, args, lexicon, model)
+        return _suggest_database(store, args, lexicon, model)
     finally:
         store.close()
+
+
+def _model(store: Store) -> LearnedModel | None:
+    """The database's latest trained model (said on stderr, so stdout stays the list)."""
+    from db.suggest.train_store import latest_model
+
+    found = latest_model(store)
+    if found is None:
+        return None
+    print(f"spanwise: suggesting with the trained model, {found[0].describe()}", file=sys.stderr)
+    return found[1]
 
 
 # -- a text file ---------------------------------------------------------------------------
@@ -125,7 +150,9 @@ def _documents(store: Store, args: argparse.Namespace, annotator: str) -> list[D
     return [store.document(summary.id) for summary in store.documents(annotator)]
 
 
-def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+def _suggest_database(
+    store: Store, args: argparse.Namespace, lexicon: Lexicon | None, model: LearnedModel | None
+) -> int:
     from db.spanwise_json import document_json
     from db.suggest import Suggestions, pending, suggest
 
@@ -135,13 +162,13 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
     with _stdout() as out:
         for document in _documents(store, args, annotator):
             documents += 1
-            suggestions = suggest(document.text, document.id, annotator, lexicon)
+            suggestions = suggest(document.text, document.id, annotator, lexicon, model)
             if args.json:
                 objects.append(document_json(suggestions.exported(document)))
                 continue
             todo = pending(suggestions, store.annotations(document.id, annotator))
-            shown = Suggestions(document.id, annotator, tuple(todo))
-            _write_lines(shown, document, out, with_document=True)
+            remaining = Suggestions(document.id, annotator, tuple(todo))
+            _write_lines(remaining, document, out, with_document=True)
             listed += len(todo)
         if args.json:
             _write_json(objects, out)
@@ -151,14 +178,16 @@ def _suggest_database(store: Store, args: argparse.Namespace, lexicon: Lexicon |
     return 0
 
 
-def _accept_all(store: Store, args: argparse.Namespace, lexicon: Lexicon | None) -> int:
+def _accept_all(
+    store: Store, args: argparse.Namespace, lexicon: Lexicon | None, model: LearnedModel | None
+) -> int:
     from db.suggest import suggest
 
     annotator = current_annotator(store, args.annotator)
     accepted = present = refused = documents = 0
     for document in _documents(store, args, annotator):
         documents += 1
-        found = list(suggest(document.text, document.id, annotator, lexicon))
+        found = list(suggest(document.text, document.id, annotator, lexicon, model))
         try:  # all of a document's suggestions in one transaction: 15,000 take seconds
             counts = _accept_document(store, document.id, annotator, found, together=True)
         except InvalidAnnotation:  # one of them is refused: one at a time, to say which
@@ -203,12 +232,14 @@ def _accept_document(
                 store.apply(change)
             except InvalidAnnotation as exc:
                 refused += 1
-                print(f"spanwise: {document_id}: not accepted: {exc}", file=sys.stderr)
+                print(
+                    f"spanwise: {shown(document_id)}: not accepted: {shown(exc)}", file=sys.stderr
+                )
                 continue
         state.advance(change)
         changes.append(change)
     if together and changes:
-        store.apply(merged(f"Accept {len(changes)} suggested quote(s)", changes))
+        store.apply(merged(f"Accept {counted(len(changes), 'suggested quote')}", changes))
     return len(changes), present, refused
 
 
@@ -257,4 +288,4 @@ def _write_lines(
         fields = [spans, item.kind, speaker, cue, item.rule, words]
         if with_document:
             fields.insert(0, document.id)
-        out.write("\t".join(fields) + "\n")
+        out.write("\t".join(shown(field) for field in fields) + "\n")

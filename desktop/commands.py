@@ -88,7 +88,7 @@ class SetStatus(StoreCommand):
     def __init__(self, doc: OpenDocument, document_id: str, before: str, after: str) -> None:
         super().__init__(f"Mark document {after}")
         self.doc = doc
-        self.document_id = document_id
+        self.document_id: str = document_id
         self.before = before
         self.after = after
 

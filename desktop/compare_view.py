@@ -64,7 +64,7 @@ class CompareView(QWidget):
         super().__init__()
         self.setObjectName("compareView")
         self.setAccessibleName("Compare annotators")
-        self.window = window
+        self.main = window
         self.items: list[Item] = []
         self.side_a: Side | None = None
         self.side_b: Side | None = None
@@ -156,7 +156,7 @@ class CompareView(QWidget):
             ("acceptAgreed", "Accept all agreed", ["Ctrl+Shift+A"], self.accept_all_agreed),
         ]
         for name, text, keys, slot in specs:
-            action = self.window.make_action(
+            action = self.main.make_action(
                 name, text, slot, keys, widgets=[self], tip=f"{text} (review)"
             )
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -177,7 +177,7 @@ class CompareView(QWidget):
 
     def refresh(self) -> None:
         """Re-read both sides and the gold version (after any decision, undo or import)."""
-        doc = self.window.doc
+        doc = self.main.doc
         name_a, name_b = self.annotator_a.currentText(), self.annotator_b.currentText()
         gold_name = self.gold_name.text().strip() or "gold"
         if doc.document is None or not name_a or not name_b:
@@ -189,7 +189,7 @@ class CompareView(QWidget):
         ):
             self.text.setPlainText(doc.document.text)
             self.positions = PositionMap(doc.document.text)
-        store = self.window.store
+        store = self.main.store
         self.side_a = side_of(store, doc.document.id, name_a)
         self.side_b = side_of(store, doc.document.id, name_b)
         self.gold = gold_of(store, doc.document.id, gold_name)
@@ -206,7 +206,7 @@ class CompareView(QWidget):
         row = max(self.table.currentRow(), 0)
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.items))
-        text = self.window.doc.text
+        text = self.main.doc.text
         for index, item in enumerate(self.items):
             state = review_state(item, self.gold) if self.gold else "incomplete"
             votes = "; ".join(
@@ -260,8 +260,8 @@ class CompareView(QWidget):
                     cursor.setPosition(self.positions.to_qt(start))
                     cursor.setPosition(self.positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
                     selection = QTextEdit.ExtraSelection()
-                    selection.cursor = cursor  # type: ignore[attr-defined]
-                    selection.format = char_format  # type: ignore[attr-defined]
+                    selection.cursor = cursor
+                    selection.format = char_format
                     selections.append(selection)
         self.text.setExtraSelections(selections)
 
@@ -302,29 +302,29 @@ class CompareView(QWidget):
         if item is None or self.side_a is None or self.side_b is None or self.gold is None:
             return
         if verdict is Verdict.ACCEPT_A and item.a is None:
-            self.window.show_message("A has nothing here; accept B, or reject.")
+            self.main.show_message("A has nothing here; accept B, or reject.")
             return
         if verdict is Verdict.ACCEPT_B and item.b is None:
-            self.window.show_message("B has nothing here; accept A, or reject.")
+            self.main.show_message("B has nothing here; accept A, or reject.")
             return
         change = decide(item, verdict, self.side_a, self.side_b, self.gold, self.items)
-        if not self.window.push(change):
+        if not self.main.push(change):
             return
         self.refresh()
         if verdict is Verdict.EDIT:
-            self.window.edit_in_gold(self.gold_name.text().strip() or "gold", item)
+            self.main.edit_in_gold(self.gold_name.text().strip() or "gold", item)
             return
         if not self.step(False, unresolved_only=True):
-            self.window.show_message("Every disagreement of this document is resolved.")
+            self.main.show_message("Every disagreement of this document is resolved.")
 
     def accept_all_agreed(self) -> None:
         if self.side_a is None or self.side_b is None or self.gold is None:
             return
         change = accept_agreed(self.items, self.side_a, self.side_b, self.gold)
         if change.is_empty():
-            self.window.show_message("Nothing agreed is left to accept.")
+            self.main.show_message("Nothing agreed is left to accept.")
             return
-        if not self.window.backup_before("accept-all"):
+        if not self.main.backup_before("accept-all"):
             return
-        self.window.push(change)
+        self.main.push(change)
         self.refresh()

@@ -6,8 +6,8 @@ answers at once (see tests/desktop/conftest.py).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from db.records import EntityData
@@ -26,6 +26,35 @@ def _answered(box: QMessageBox) -> int:
     finally:
         for _ in range(waiting):
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+
+def with_mnemonics(names: list[str]) -> list[str]:
+    """Menu texts whose underlined letters differ ("&patient", "p&lace", "pa&rticipant"):
+    each name takes its first letter no earlier name took."""
+    taken: set[str] = set()
+    texts = []
+    for name in names:
+        plain = name.replace("&", "&&")
+        index = next(
+            (i for i, ch in enumerate(name) if ch.isalnum() and ch.lower() not in taken), None
+        )
+        if index is None:
+            texts.append(plain)
+            continue
+        taken.add(name[index].lower())
+        escaped_before = name[:index].replace("&", "&&")
+        texts.append(f"{escaped_before}&{name[index:].replace('&', '&&')}")
+    return texts
+
+
+def one_of(typed: str, names: list[str]) -> str | None:
+    """The name typed, or the only one it begins (case aside); None when it names none."""
+    wanted = typed.strip().lower()
+    exact = [n for n in names if n.lower() == wanted]
+    begun = [n for n in names if n.lower().startswith(wanted)]
+    if exact:
+        return exact[0]
+    return begun[0] if wanted and len(begun) == 1 else None
 
 
 class Dialogs:
@@ -86,14 +115,28 @@ class Dialogs:
         chooser = EntityChooser(parent, entities, suggested)
         return chooser.choice if chooser.exec() else None
 
-    def choose_role(self, parent: QWidget | None, roles: list[str]) -> str | None:
+    def choose_role(self, parent: QWidget | None, roles: list[str], at: QPoint) -> str | None:
+        """A menu of event roles at `at` (global: the caret, where the eyes are), each with
+        its own underlined letter."""
         menu = QMenu(parent)
         menu.setObjectName("roleMenu")
-        for role in roles:
-            menu.addAction(f"&{role}").setData(role)
-        chosen = menu.exec(QCursor.pos())
+        menu.setAccessibleName("Event roles")
+        for role, text in zip(roles, with_mnemonics(roles), strict=True):
+            menu.addAction(text).setData(role)
+        chosen = menu.exec(at)
         return str(chosen.data()) if chosen is not None else None
 
     def choose_format(self, parent: QWidget | None, title: str, formats: list[str]) -> str | None:
-        name, ok = QInputDialog.getItem(parent, title, "Format:", formats, 0, False)
-        return name if ok and name else None
+        """One of `formats`, chosen from the list or typed (its beginning is enough)."""
+        name, ok = QInputDialog.getItem(parent, title, "Format:", formats, 0, True)
+        return one_of(name, formats) if ok else None
+
+    def choose_encoding(
+        self, parent: QWidget | None, problem: str, encodings: list[str]
+    ) -> str | None:
+        """Which encoding a text file is in: one of the list, or any name typed in."""
+        name, ok = QInputDialog.getItem(
+            parent, "Which encoding?", f"{problem}.\n\nRead the file as:", encodings, 0, True
+        )
+        chosen = name.split(" ")[0].strip() if ok else ""
+        return chosen or None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.messages import counted
 from db.records import EntityData
 
 NEW = "__new__"
@@ -62,7 +63,8 @@ class EntityChooser(QDialog):
         needle = typed.lower()
         for entity in self.entities:
             if not needle or needle in entity.name.lower():
-                item = QListWidgetItem(f"{entity.name}  ({len(entity.mentions)} mentions)")
+                count = counted(len(entity.mentions), "mention")
+                item = QListWidgetItem(f"{entity.name}  ({count})")
                 item.setData(Qt.ItemDataRole.UserRole, entity.id)
                 self.list.addItem(item)
         if typed and not any(e.name.lower() == needle for e in self.entities):

@@ -10,15 +10,49 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from db.errors import SpanwiseError
+from db.errors import EncodingRefused, FormatUnknown, SpanwiseError
+from db.import_consent import Consent
+from db.records import ImportSummary
 from db.textfiles import split_source
+from desktop.import_questions import import_asking, unexpected
 from desktop.session import read_schema_file
 
 if TYPE_CHECKING:
+    from db.records import ImportSummary
     from desktop.main_window import MainWindow
 
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
 JSON_FILTER = "Spanwise JSON (*.json);;All files (*)"
+
+
+# What a text file that is not UTF-8 is most often in, first the one its bytes suggest.
+COMMON_ENCODINGS = [
+    "windows-1252 — Western European (Windows; covers Latin-1)",
+    "iso-8859-1 — Latin-1",
+    "iso-8859-15 — Latin-9 (with €)",
+    "utf-16-le — UTF-16, little endian",
+    "utf-16-be — UTF-16, big endian",
+    "windows-1250 — Central European",
+    "windows-1251 — Cyrillic",
+    "koi8-r — Russian",
+    "mac-roman — old Macintosh",
+    "shift_jis — Japanese",
+    "gb18030 — Chinese",
+    "big5 — Traditional Chinese",
+    "euc-kr — Korean",
+    "utf-8 — Unicode",
+]
+
+
+def encodings_to_offer(suggested: str | None, tried: str | None) -> list[str]:
+    """The list to choose from: the suggested encoding first, the one just tried last."""
+    first = [e for e in COMMON_ENCODINGS if suggested and e.startswith(suggested + " ")]
+    rest = [e for e in COMMON_ENCODINGS if e not in first]
+    if tried:
+        rest = [e for e in rest if not e.startswith(tried + " ")] + [
+            e for e in rest if e.startswith(tried + " ")
+        ]
+    return first + rest
 
 
 class ImportCancelled(SpanwiseError):
@@ -87,18 +121,18 @@ class FileMenu(QObject):
         from db.exporting import export_formats, export_to
 
         chosen = self.window.dialogs.choose_format(
-            self, "Export in another format", export_formats()
+            self.window, "Export in another format", export_formats()
         )
         if chosen is None:
             return
         folder_formats = {"brat", "parc-brat", "uima-xmi", "uima-json"}
         if chosen in folder_formats:
             target = self.window.dialogs.open_folder(
-                self, f"Folder to write the {chosen} files into"
+                self.window, f"Folder to write the {chosen} files into"
             )
         else:
             target = self.window.dialogs.save_file(
-                self, f"Export as {chosen}", f"spanwise.{chosen}", "All files (*)"
+                self.window, f"Export as {chosen}", f"spanwise.{chosen}", "All files (*)"
             )
         if not target:
             return
@@ -111,24 +145,63 @@ class FileMenu(QObject):
             self.window.dialogs.error(self.window, "Export failed", str(exc))
             return
         self.window.show_message(f"Exported to {target} ({chosen}): {report.describe()}")
-        if report.lost:
-            self.window.dialogs.info(self.window, "Export done", f"{report.describe()}")
+        if report.lost or report.messages:
+            self.window.dialogs.info(
+                self.window, "Export done", "\n".join([report.describe(), *report.messages])
+            )
 
     def import_paths(
         self, paths: list[Path], title: str = "Importing…", fmt: str | None = None
     ) -> bool:
-        """Import text files, folders, exports or other tools' files, all or nothing."""
+        """Import text files, folders, exports or other tools' files, all or nothing. A text
+        file in another encoding, or a file no format claims, is asked about here (the
+        encoding, the format) and the import tried again with the answer."""
         from db.batch_import import import_paths  # loaded when needed: a faster start
 
-        try:
-            summary = self._with_progress(
+        encoding: str | None = None
+
+        def run(consent: Consent) -> ImportSummary:
+            return self._with_progress(
                 title,
-                lambda progress: import_paths(self.window.store, paths, progress=progress, fmt=fmt),
+                lambda progress: import_paths(
+                    self.window.store,
+                    paths,
+                    encoding,
+                    progress=progress,
+                    fmt=fmt,
+                    consent=consent,
+                ),
             )
-        except SpanwiseError as exc:
-            self.window.dialogs.error(
-                self.window, "Import refused", f"{exc}\n\nNothing was imported."
-            )
+
+        while True:
+            try:
+                summary = import_asking(
+                    self.window, self.window.dialogs, self.window.doc.annotator, run
+                )
+                break
+            except EncodingRefused as exc:
+                encoding = self.window.dialogs.choose_encoding(
+                    self.window, exc.problem, encodings_to_offer(exc.suggested, encoding)
+                )
+                if encoding is None:
+                    return self._refused(exc.problem)
+            except FormatUnknown as exc:
+                from db.formats.detect import importable_formats
+
+                fmt = self.window.dialogs.choose_format(
+                    self.window,
+                    "Spanwise cannot tell which tool wrote this: which format is it?",
+                    [f.name for f in importable_formats()],
+                )
+                if fmt is None:
+                    return self._refused(str(exc).split(";")[0])  # not the command line's advice
+            except SpanwiseError as exc:
+                return self._refused(str(exc))
+            except Exception as exc:  # a bug: still one line in a dialog, and nothing imported
+                self.window.dialogs.error(self.window, "Import failed", unexpected(paths, exc))
+                return False
+        if summary is None:
+            self.window.show_message("Import not done; nothing was changed.")
             return False
         self.window.remember_file_state()
         self.window.refresh_documents()
@@ -137,19 +210,26 @@ class FileMenu(QObject):
         else:
             self.window.doc.reload()
         self.window.show_message(f"Imported {summary.describe()}.")
-        if summary.messages:
+        if summary.messages or summary.consent_lines():
             self.window.dialogs.info(
-                self,
+                self.window,
                 "Import done",
                 "\n".join(
                     [
                         f"Imported {summary.describe()}.",
                         *summary.annotator_lines(),
+                        *summary.consent_lines(),
                         *summary.messages,
                     ]
                 ),
             )
         return True
+
+    def _refused(self, message: str) -> bool:
+        self.window.dialogs.error(
+            self.window, "Import refused", f"{message}\n\nNothing was imported."
+        )
+        return False
 
     def import_annotations(self) -> None:
         paths = self.window.dialogs.open_files(self.window, "Import annotations", JSON_FILTER)
@@ -170,7 +250,7 @@ class FileMenu(QObject):
         from db.spanwise_json import describe_export, export_json, save_export
 
         path = self.window.dialogs.save_file(
-            self, "Export as Spanwise JSON", suggested, JSON_FILTER
+            self.window, "Export as Spanwise JSON", suggested, JSON_FILTER
         )
         if not path:
             return

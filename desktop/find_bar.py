@@ -60,17 +60,19 @@ class FindBar(QWidget):
             self.result.setText("")
             return False
         flags = QTextDocument.FindFlag.FindBackward if backwards else QTextDocument.FindFlag(0)
-        if from_start_of_match:
-            cursor = self.view.textCursor()
-            cursor.setPosition(cursor.selectionStart())
-            self.view.setTextCursor(cursor)
-        found = self.view.find(needle, flags)
-        if not found:  # wrap around
-            cursor = self.view.textCursor()
-            cursor.movePosition(
-                cursor.MoveOperation.End if backwards else cursor.MoveOperation.Start
-            )
-            self.view.setTextCursor(cursor)
-            found = self.view.find(needle, flags)
-        self.result.setText("" if found else "Not found")
-        return found
+        document = self.view.document()
+        caret = self.view.textCursor()
+        if from_start_of_match:  # typing on: the match grows where it stands
+            start = caret.selectionStart()
+        else:
+            start = caret.selectionStart() if backwards else caret.selectionEnd()
+        match = document.find(needle, start, flags)
+        if match.isNull():  # wrap around
+            match = document.find(needle, document.characterCount() if backwards else 0, flags)
+        # The caret moves once, onto the match: never to a bare caret on the way, which
+        # would let go of the annotation being worked on (a quote waiting for its speaker).
+        if not match.isNull():
+            self.view.setTextCursor(match)
+            self.view.ensureCursorVisible()
+        self.result.setText("Not found" if match.isNull() else "")
+        return not match.isNull()

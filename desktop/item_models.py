@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from os.path import commonprefix
 from typing import Any
 
 from PySide6.QtCore import (
@@ -54,6 +55,34 @@ class _ListModel(QAbstractTableModel):
         return None
 
 
+def distinguishable_titles(rows: list[DocumentSummary], keep: int = 12) -> list[str]:
+    """Titles a narrow list can tell apart: a beginning shared with another document's title
+    ("Article number 117: …" imported 200 times) is cut down to its last word, so what
+    differs comes first ("…number 117: …"); a title shared whole is led by its file name."""
+    titles = [one_line(r.title, 200) for r in rows]
+    order = sorted(range(len(titles)), key=lambda i: titles[i])
+    shared = [0] * len(titles)
+    for before, after in zip(order, order[1:], strict=False):
+        common = len(commonprefix([titles[before], titles[after]]))
+        shared[before] = max(shared[before], common)
+        shared[after] = max(shared[after], common)
+    counts: dict[str, int] = {}
+    for title in titles:
+        counts[title] = counts.get(title, 0) + 1
+    shown = []
+    for row, title, common in zip(rows, titles, shared, strict=True):
+        if counts[title] > 1:  # the file tells them apart: it comes first
+            shown.append(one_line(f"{row.source} · {title}", 120))
+            continue
+        if common > keep:
+            words_end = title.rfind(" ", 0, common)  # the shared part's last word stays
+            cut = title.rfind(" ", 0, words_end) if words_end > 0 else -1
+            if cut > 0:
+                title = "…" + title[cut + 1 :]
+        shown.append(one_line(title, 80))
+    return shown
+
+
 class DocumentListModel(_ListModel):
     """Documents with this annotator's status and annotation count."""
 
@@ -62,8 +91,10 @@ class DocumentListModel(_ListModel):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[DocumentSummary] = []
+        self._shown: list[str] = []
 
     def set_documents(self, rows: list[DocumentSummary]) -> None:
+        self._shown = distinguishable_titles(rows)
         if [r.id for r in rows] == [r.id for r in self._rows]:
             self._rows = rows
             if rows:
@@ -78,11 +109,18 @@ class DocumentListModel(_ListModel):
 
     def update_row(self, row: int, summary: DocumentSummary) -> None:
         if self._rows[row] != summary:
+            retitled = summary.title != self._rows[row].title
             self._rows[row] = summary
+            if retitled:
+                self._shown = distinguishable_titles(self._rows)
             self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
 
     def row_of(self, document_id: str | None) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == document_id), -1)
+
+    def row_of_source(self, source: str) -> int:
+        """The row of the document imported from a file of this name, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.source == source), -1)
 
     def rows(self) -> list[DocumentSummary]:
         return list(self._rows)
@@ -92,7 +130,8 @@ class DocumentListModel(_ListModel):
             return None
         doc = self._rows[index.row()]
         if role == _DISPLAY:
-            return (one_line(doc.title, 80), doc.status, doc.annotation_count)[index.column()]
+            shown = self._shown[index.row()]
+            return (shown, doc.status, doc.annotation_count)[index.column()]
         if role == _TOOLTIP:
             return tooltip_text(f"{doc.title}\n{doc.source} · {doc.id}")
         if role == _ID_ROLE:
@@ -233,7 +272,7 @@ class AnnotationFilterModel(QSortFilterProxyModel):
         run filterAcceptsRow over all its rows for a list nobody sees."""
         wanted = self.table if active else None
         if self.sourceModel() is not wanted:
-            self.setSourceModel(wanted)
+            self.setSourceModel(wanted)  # type: ignore[arg-type]  # None detaches (Qt docs)
             if active and self.grouped:
                 self.sort(0)
 
@@ -266,7 +305,7 @@ class AnnotationFilterModel(QSortFilterProxyModel):
             return left.row() < right.row()
         return bool(left.data(_SORT_ROLE) < right.data(_SORT_ROLE))
 
-    def record(self, row: int) -> AnnotationData:  # type: ignore[override]
+    def record(self, row: int) -> AnnotationData:
         return self.table.record(self.mapToSource(self.index(row, 0)).row())
 
     def row_of(self, annotation_id: str) -> int:

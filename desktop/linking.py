@@ -118,7 +118,11 @@ class LinkController(QObject):
         if source is None or not roles:
             self.window.show_message("Select an Event first, then press A to add an argument.")
             return
-        role = self.window.dialogs.choose_role(self.window, roles)
+        article = self.window.article
+        caret = article.cursorRect().bottomLeft()
+        role = self.window.dialogs.choose_role(
+            self.window, roles, article.viewport().mapToGlobal(caret)
+        )
         if role:
             self.start(role)
 

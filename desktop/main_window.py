@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import (
 from db.changes import Change
 from db.edits import add_annotation, describe, edit_annotation
 from db.errors import DatabaseProblem
-from db.records import AnnotationData, new_annotation, now_iso
+from db.messages import counted
+from db.records import AnnotationData, new_annotation
 from db.spans import snap_span, word_at
 from db.store import Store
 from desktop.article_view import ArticleView
@@ -43,9 +45,12 @@ from desktop.identity import APP_NAME, ORGANISATION
 from desktop.item_models import DocumentListModel
 from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
+from desktop.plain_text import tooltip_text
 from desktop.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
 from desktop.suggestions import AUTOMATIC_SETTING, SuggestionController
 from desktop.team_sync import TeamSync
+from desktop.training import install_training
+from desktop.welcome import WelcomePane
 from desktop.window_actions import build_actions, build_menus_and_toolbar
 
 if TYPE_CHECKING:
@@ -94,10 +99,14 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.compare_view = CompareView(self)
         self.pages.addWidget(self.compare_view)
+        self.welcome = WelcomePane(self)
+        self.pages.addWidget(self.welcome)
         self._build_menus_and_toolbar()
         self._connect()
         self.refresh_documents()
         self._restore_settings()
+        self.article.setFocus()  # the first key a user presses goes to the article
+        self.training = install_training(self)  # Annotate > Train suggestions, the list
 
     # -- construction -------------------------------------------------------------------------
 
@@ -116,7 +125,8 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
-        self.article = ArticleView(self.doc, self.labels)
+        link_types = [r.name for r in self.store.schema().relation_types]
+        self.article = ArticleView(self.doc, self.labels, link_types)
         self.find_bar = FindBar(self.article)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -157,6 +167,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.pages = QStackedWidget()
         self.pages.setObjectName("centrePages")
+        self.centre = centre
         self.pages.addWidget(centre)
         self.splitter.addWidget(self.pages)
         self.splitter.addWidget(right)
@@ -182,7 +193,7 @@ class MainWindow(QMainWindow):
         name: str,
         text: str,
         slot: Callable[[], Any],
-        shortcuts: list[QKeySequence | str] | None = None,
+        shortcuts: Sequence[QKeySequence | str] | None = None,
         tip: str | None = None,
         widgets: list[QWidget] | None = None,
     ) -> QAction:
@@ -194,7 +205,9 @@ class MainWindow(QMainWindow):
         keys = ", ".join(
             k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
         )
-        action.setToolTip(f"{tip or text.replace('&', '')}" + (f" ({keys})" if keys else ""))
+        action.setToolTip(
+            tooltip_text(f"{tip or text.replace('&', '')}" + (f" ({keys})" if keys else ""))
+        )
         action.setStatusTip(tip or text.replace("&", ""))
         action.triggered.connect(lambda _checked=False: slot())
         if widgets:
@@ -238,7 +251,7 @@ class MainWindow(QMainWindow):
         verb = name.capitalize()
         action.setText(f"&{verb} {undo_text(text)}".strip())
         keys = shortcut_text(action)
-        action.setToolTip(f"{verb} {text}".strip() + (f" ({keys})" if keys else ""))
+        action.setToolTip(tooltip_text(f"{verb} {text}".strip() + (f" ({keys})" if keys else "")))
 
     # -- settings -----------------------------------------------------------------------------
 
@@ -304,8 +317,29 @@ class MainWindow(QMainWindow):
         if names != self._known_annotators:
             self._known_annotators = names
             self.annotator_panel.set_annotators(names)
+        self.show_centre()
+
+    def show_centre(self) -> None:
+        """The article, or the welcome pane while the database holds no document."""
+        if self.reviewing:
+            return
+        empty = self.document_model.rowCount() == 0
+        self.pages.setCurrentWidget(self.welcome if empty else self.centre)
+
+    def open_example(self) -> None:
+        """Help > Open the example article: the bundled seed, imported if need be, opened."""
+        from seeds import seed_paths
+
+        seed = seed_paths()[0]
+        if self.document_model.row_of_source(seed.name) < 0:
+            self.files.import_paths([seed], "Importing the example…")
+        row = self.document_model.row_of_source(seed.name)
+        if row >= 0:
+            self.open_row(row)
+            self.article.setFocus()
 
     def open_row(self, row: int) -> None:
+        self.show_centre()
         if not 0 <= row < self.document_model.rowCount():
             self.doc.open(None)
             self._update_title()
@@ -430,7 +464,7 @@ class MainWindow(QMainWindow):
         if change.relations or change.entities:
             parts = []
             if change.relations:
-                parts.append(f"{len(change.relations)} link(s)")
+                parts.append(counted(len(change.relations), "link"))
             entity = self.doc.entity_of(record.id)
             if entity is not None:
                 parts.append(f"its place in entity “{entity.name}”")
@@ -573,10 +607,12 @@ class MainWindow(QMainWindow):
             self.compare_view.table.setFocus()
             self.show_message("Review: F8 next disagreement; A, B, H, R, E decide.")
         else:
-            self.pages.setCurrentIndex(0)
+            self.pages.setCurrentWidget(self.centre)
+            self.show_centre()
             self.right_panel.show()
             self.doc.reload()
             self.article.setFocus()
+            self.show_message("Back to annotating.")  # the review keys no longer apply
 
     def _annotators_of_document(self) -> list[str]:
         """Who has annotated the open document (the gold version aside): those to compare."""
@@ -733,7 +769,7 @@ class MainWindow(QMainWindow):
 
     def _after_edit(self, message: str, statuses_changed: bool = False) -> None:
         self._signature = self.store.file_signature()  # our own edits are no news
-        self.save_label.setText(f"All changes saved ({now_iso()[11:19]} UTC)")
+        self.save_label.setText(f"All changes saved ({datetime.now():%H:%M:%S})")
         self.show_message(message)
         if statuses_changed:
             self.refresh_documents()

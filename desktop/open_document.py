@@ -19,10 +19,12 @@ from db.collector import paused_gc
 from db.offsets import PositionMap
 from db.records import AnnotationData, DocumentData, EntityData, RelationData
 from db.store import Store
+from desktop.span_stacks import SpanStacks, spans_of
 
 BULK_CHANGE = 500  # annotations in one change from which the views are reset, not told each
 EAGER_LIMIT = 2000  # a document with more annotations paints its top first
 FIRST_SCREENS = 20_000  # code points loaded for that first paint (several screens)
+FIRST_ROWS = 20_000  # at most (however many a file stacked there), for a quick first paint
 
 
 def sort_key(record: AnnotationData) -> tuple[int, int, str]:
@@ -51,6 +53,7 @@ class OpenDocument(QObject):
         self._keys: list[tuple[int, int, str]] = []
         self._by_id: dict[str, AnnotationData] = {}
         self._max_length = 0
+        self.stacks = SpanStacks()  # identical spans once, for drawing
         self.relations: dict[str, RelationData] = {}
         self._from: dict[str, list[RelationData]] = {}  # source id -> links
         self._to: dict[str, list[RelationData]] = {}  # target id -> links
@@ -86,7 +89,9 @@ class OpenDocument(QObject):
             return
         with paused_gc():
             self._set_records(
-                self.store.annotations_near_start(document_id, self.annotator, FIRST_SCREENS)
+                self.store.annotations_near_start(
+                    document_id, self.annotator, FIRST_SCREENS, FIRST_ROWS
+                )
             )
             self.relations, self.entities = {}, {}
             self._index_links()
@@ -166,6 +171,7 @@ class OpenDocument(QObject):
         self._records = records
         self._by_id = {r.id: r for r in self._records}
         self._max_length = max((r.end - r.start for r in self._records), default=0)
+        self.stacks.reset(records)
 
     def _index_links(self) -> None:
         self._from, self._to = {}, {}
@@ -217,13 +223,15 @@ class OpenDocument(QObject):
                 yield record
 
     def at(self, offset: int) -> list[AnnotationData]:
-        """Annotations covering a character (fragments respected), innermost first."""
-        hits = [
-            r
-            for r in self.overlapping(offset, offset + 1)
-            if any(s <= offset < e for s, e in r.spans)
+        """Annotations covering a character (fragments respected), innermost first (found
+        through the distinct spans there: a stack of identical ones costs no sorting)."""
+        stacks = [
+            stack
+            for stack in self.stacks.overlapping(offset, offset + 1)
+            if any(s <= offset < e for s, e in spans_of(stack))
         ]
-        return sorted(hits, key=lambda r: r.end - r.start)
+        stacks.sort(key=lambda stack: -stack[1] - stack[0])
+        return [record for stack in stacks for record in self.stacks.members(stack)]
 
     def next_after(self, offset: int, backwards: bool = False) -> AnnotationData | None:
         """The first annotation starting at or after `offset` (before it, going back)."""
@@ -334,17 +342,18 @@ class OpenDocument(QObject):
         """A change of thousands of annotations ("Accept all", its undo): one sort and one
         reset for the views, not a row at a time (each of which moves the rows after it)."""
         by_id = self._by_id
-        for held, pairs in (
-            (by_id, change.annotations),
-            (self.relations, change.relations),
-            (self.entities, change.entities),
-        ):
+
+        def mirror(held: dict[str, Any], pairs: tuple[Any, ...]) -> None:
             for pair in pairs:
                 if ours(pair.before):
                     held.pop(pair.before.id, None)
             for pair in pairs:
                 if ours(pair.after):
                     held[pair.after.id] = pair.after
+
+        mirror(by_id, change.annotations)
+        mirror(self.relations, change.relations)
+        mirror(self.entities, change.entities)
         self._set_records(sorted(by_id.values(), key=sort_key))
         self._reindexed()
 
@@ -355,6 +364,7 @@ class OpenDocument(QObject):
         self._records.insert(index, record)
         self._by_id[record.id] = record
         self._max_length = max(self._max_length, record.end - record.start)
+        self.stacks.add(record)
         self.added.emit(record)
 
     def _remove(self, record: AnnotationData) -> None:
@@ -364,6 +374,7 @@ class OpenDocument(QObject):
         index = bisect_left(self._keys, sort_key(existing))
         del self._keys[index]
         del self._records[index]
+        self.stacks.remove(existing)
         if self.current is not None and self.current.id == record.id:
             self.set_current(None)
         self.removed.emit(existing)
@@ -379,6 +390,8 @@ class OpenDocument(QObject):
         key = sort_key(record)
         insort(self._keys, key)
         self._records.insert(bisect_left(self._keys, key), record)
+        self.stacks.remove(old)
+        self.stacks.add(record)
         self._by_id[record.id] = record
         self._max_length = max(self._max_length, record.end - record.start)
         self.changed.emit(old, record)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from db.backups import daily_backup
 from db.errors import DatabaseProblem, SpanwiseError
+from db.input_files import SETTINGS_FILE_BYTES, read_input
+from db.plain import shown
 from db.schema import load_schema
 from db.store import Store, default_annotator_name
 from desktop.identity import DATABASE_FILE, data_folder
@@ -27,9 +29,9 @@ def default_database_path() -> Path:
 def read_schema_file(path: Path) -> str:
     """A schema file's text, checked, so a bad schema is refused before a database is made."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpanwiseError(f"{path}: cannot read the schema ({exc})") from exc
+        text = read_input(path, SETTINGS_FILE_BYTES).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpanwiseError(f"{shown(path)}: cannot read the schema ({exc})") from exc
     load_schema(text, str(path))
     return text
 
@@ -53,13 +55,19 @@ def open_store(path: Path | None, schema_text: str | None = None) -> Store:
     return store
 
 
+def importing_annotator(store: Store, requested: str | None) -> str:
+    """Who is importing, as current_annotator says, without writing anything (a refused
+    import leaves the database as it was)."""
+    remembered = store.setting(ANNOTATOR_SETTING)
+    return (requested or remembered or default_annotator_name()).strip() or "annotator"
+
+
 def current_annotator(store: Store, requested: str | None) -> str:
     """The annotator named on the command line, or the database's last one, or the OS user.
 
     Remembering the choice is a courtesy: a read-only database is still opened and listed."""
-    remembered = store.setting(ANNOTATOR_SETTING)
-    name = (requested or remembered or default_annotator_name()).strip() or "annotator"
-    if name != remembered:
+    name = importing_annotator(store, requested)
+    if name != store.setting(ANNOTATOR_SETTING):
         try:
             name = store.ensure_annotator(name)
             store.set_setting(ANNOTATOR_SETTING, name)

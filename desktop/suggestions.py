@@ -4,22 +4,23 @@ step), rejected with Backspace (and not suggested again for that document)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
 from db.changes import Change, added
-from db.records import DecisionData, now_iso
+from db.messages import counted
+from db.records import REJECTED, SUGGESTION_PREFIX, DecisionData, now_iso
 
 if TYPE_CHECKING:
     from db.suggest import Suggestion, Suggestions
+    from db.suggest.learned import LearnedModel
     from desktop.main_window import MainWindow
 
-REJECTED = "rejected"
-PREFIX = "suggest:"
+PREFIX = SUGGESTION_PREFIX
 AUTOMATIC_SETTING = "suggest/automatic"
 
 
@@ -34,6 +35,8 @@ def waiting() -> Iterator[None]:
 
 
 class SuggestionController(QObject):
+    itemsChanged = Signal()  # the list of suggestions, or the current one, changed
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -43,7 +46,9 @@ class SuggestionController(QObject):
         self.doc.reset.connect(self._document_changed)
         self.shown_for: str | None = None
         self.automatic = False  # suggest on opening a document the annotator has not touched
-        self._found: tuple[tuple[str, str], Suggestions] | None = None  # the last asked for
+        self._found: tuple[tuple[str, ...], Suggestions] | None = None  # the last asked for
+        # the trained model to suggest with, (its id, the model), when there is one in use
+        self.model_source: Callable[[], tuple[str, LearnedModel] | None] | None = None
 
     @property
     def current(self) -> Suggestion | None:
@@ -95,20 +100,31 @@ class SuggestionController(QObject):
     def request(self, quiet: bool = False) -> None:
         """Ctrl+Shift+S: suggest for the open document (what was rejected stays away);
         `quiet` says nothing when there is nothing to suggest."""
-        from db.suggest import pending, suggest  # loaded on first use: a faster start
+        from db.suggest import lexicon_for, pending, suggest  # loaded on first use
 
         document = self.doc.document
         if document is None:
             return
-        key = (document.id, self.doc.annotator)
+        settings = self.window.store.suggest_settings()  # the schema's quote definition
+        model = self.model_source() if self.model_source is not None else None
+        key = (document.id, self.doc.annotator, settings.to_text(), model[0] if model else "")
         if self._found is None or self._found[0] != key:  # a text never changes: ask once
-            with waiting():  # ~1 s for 2 MB
-                self._found = (key, suggest(document.text, document.id, self.doc.annotator))
+            with waiting():  # ~1 s for 2 MB (the rules), a few with a model
+                found = suggest(
+                    document.text,
+                    document.id,
+                    self.doc.annotator,
+                    lexicon_for(settings),
+                    model[1] if model else None,
+                )
+                self._found = (key, found)
         found = self._found[1]
         mine = [r for r in self.doc.records() if self.doc.mine(r)]
         self.items = pending(found, mine, self._rejected())
         self.shown_for = document.id
         self.index = -1
+        if not quiet:  # Enter, N and Backspace act in the article: the keys go there
+            self.window.article.setFocus()
         if not self.items:
             if not quiet:
                 self.window.show_message("No new suggestions for this document.")
@@ -159,7 +175,14 @@ class SuggestionController(QObject):
             self.index = (self.index + (-1 if backwards else 1)) % len(self.items)
         self._show()
 
+    def go_to(self, index: int) -> None:
+        """Make the suggestion at `index` the current one (picked in the suggestion list)."""
+        if 0 <= index < len(self.items) and index != self.index:
+            self.index = index
+            self._show()
+
     def _show(self) -> None:
+        self.itemsChanged.emit()
         current = self.current
         self.window.article.set_suggestions(
             [s.quote.spans for s in self.items],
@@ -257,4 +280,4 @@ class SuggestionController(QObject):
             count = len(self.items)
             self.items, self.index = [], -1  # still shown for this document: an undo brings
             self._show()  # them back
-            self.window.show_message(f"Accepted {count} suggestion(s) in one step.")
+            self.window.show_message(f"Accepted {counted(count, 'suggestion')} in one step.")

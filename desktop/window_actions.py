@@ -3,16 +3,23 @@ a user reads in Help > Keyboard shortcuts comes from here."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QToolBar, QWidget
 
 from desktop.about_dialog import show_about
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
+
+# Written out rather than QKeySequence.StandardKey: the standard Redo is Ctrl+Shift+Z on X11
+# and Ctrl+Y elsewhere, so "Ctrl+Shift+Z" plus StandardKey.Redo bound one key twice on Linux
+# (Qt then calls it ambiguous and does nothing) and Ctrl+Y nowhere. Each key once, everywhere.
+UNDO_KEY = "Ctrl+Z"
+REDO_KEYS = ["Ctrl+Shift+Z", "Ctrl+Y"]
 
 
 def _swatch(colour: str) -> QIcon:
@@ -59,8 +66,8 @@ def build_actions(window: MainWindow) -> None:
     )
     a("quit", "&Quit", window.close, ["Ctrl+Q"])
 
-    undo = a("undo", "&Undo", window.undo, [QKeySequence.StandardKey.Undo])
-    redo = a("redo", "&Redo", window.redo, ["Ctrl+Shift+Z", QKeySequence.StandardKey.Redo])
+    undo = a("undo", "&Undo", window.undo, [UNDO_KEY])
+    redo = a("redo", "&Redo", window.redo, REDO_KEYS)
     undo.setEnabled(False)
     redo.setEnabled(False)
     a(
@@ -70,7 +77,7 @@ def build_actions(window: MainWindow) -> None:
         ["Delete"],
         widgets=text_widgets,
     )
-    a("find", "&Find in article…", window.find_bar.open, [QKeySequence.StandardKey.Find])
+    a("find", "&Find in article…", window.find_bar.open, ["Ctrl+F"])
     a("findNext", "Find next", window.find_bar.find_next, ["F3"])
     a(
         "findPrevious",
@@ -107,15 +114,21 @@ def build_actions(window: MainWindow) -> None:
     )
     a("nextDocument", "Next document", lambda: window.step_document(1), ["Ctrl+PgDown"])
     a("previousDocument", "Previous document", lambda: window.step_document(-1), ["Ctrl+PgUp"])
-    a("zoomIn", "Zoom &in", lambda: window.article.zoomIn(1), [QKeySequence.StandardKey.ZoomIn])
+    a("zoomIn", "Zoom &in", lambda: window.article.zoomIn(1), ["Ctrl++"])
     a(
         "zoomOut",
         "Zoom &out",
         lambda: window.article.zoomOut(1),
-        [QKeySequence.StandardKey.ZoomOut],
+        ["Ctrl+-"],
     )
     a("shortcuts", "&Keyboard shortcuts", window.show_shortcuts, ["F1"])
     a("about", "&About Spanwise", lambda: show_about(window, window.store.path))
+    a(
+        "exampleArticle",
+        "Open the &example article",
+        window.open_example,
+        tip="Open the bundled example article (imported into this database if need be)",
+    )
 
     links = window.links
     keyed: list[QWidget] = [window.article, window.annotation_list, window.entity_list]
@@ -221,8 +234,8 @@ def build_actions(window: MainWindow) -> None:
         keys = [label.shortcut] if label.shortcut else []
         action = a(
             f"label:{label.name}",
-            label.name,
-            lambda name=label.name: window.apply_label(name),
+            label.name.replace("&", "&&"),  # a name, not a mnemonic
+            partial(window.apply_label, label.name),
             keys,
             widgets=keyed,
             tip=f"Label the selection as {label.name} (hold Alt for the exact selection)",
@@ -232,8 +245,8 @@ def build_actions(window: MainWindow) -> None:
         if label.shortcut:
             a(
                 f"labelExact:{label.name}",
-                f"{label.name} (exact selection)",
-                lambda name=label.name: window.apply_label(name, whole_words=False),
+                f"{label.name.replace('&', '&&')} (exact selection)",
+                partial(window.apply_label, label.name, whole_words=False),
                 [f"Alt+{label.shortcut}"],
                 widgets=keyed,
             )
@@ -259,7 +272,7 @@ def build_menus_and_toolbar(window: MainWindow) -> None:
     file_menu.addAction(acts["quit"])
     edit_menu = menu.addMenu("&Edit")
     edit_menu.setObjectName("editMenu")
-    for name in (
+    for entry in (
         "undo",
         "redo",
         None,
@@ -269,7 +282,7 @@ def build_menus_and_toolbar(window: MainWindow) -> None:
         "findNext",
         "findPrevious",
     ):
-        edit_menu.addAction(acts[name]) if name else edit_menu.addSeparator()
+        edit_menu.addAction(acts[entry]) if entry else edit_menu.addSeparator()
     annotate_menu = menu.addMenu("&Annotate")
     annotate_menu.setObjectName("annotateMenu")
     for label in window.labels:
@@ -307,6 +320,7 @@ def build_menus_and_toolbar(window: MainWindow) -> None:
     view_menu.addAction(acts["zoomOut"])
     help_menu = menu.addMenu("&Help")
     help_menu.addAction(acts["shortcuts"])
+    help_menu.addAction(acts["exampleArticle"])
     help_menu.addAction(acts["about"])
 
     toolbar = QToolBar("Labels")

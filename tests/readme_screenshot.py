@@ -146,6 +146,46 @@ def attribution_screenshot(database: Path, quote_id: str, target: str) -> None:
         window.store.close()
 
 
+def _window(database: Path, annotator: str, folder: str):  # type: ignore[no-untyped-def]
+    """A window at the README's size on `database`, untouched by the user's settings."""
+    from PySide6.QtCore import QSettings
+
+    from desktop.app import create_window
+
+    settings = QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat)
+    window = create_window(str(database), annotator, settings)
+    window.resize(1440, 860)
+    window.show()
+    return window
+
+
+def agreement_screenshot(database: Path, target: str) -> None:
+    from desktop.app import ensure_app
+
+    app = ensure_app()
+    with tempfile.TemporaryDirectory() as folder:
+        window = _window(database, "ana", folder)
+        dialog = window.show_agreement()
+        dialog.resize(900, 640)
+        app.processEvents()
+        dialog.grab().save(target)
+        dialog.close()
+        window.close()
+        window.store.close()
+
+
+def welcome_screenshot(target: str) -> None:
+    from desktop.app import ensure_app
+
+    app = ensure_app()
+    with tempfile.TemporaryDirectory() as folder:
+        window = _window(Path(folder) / "empty.db", "ana", folder)
+        app.processEvents()
+        window.grab().save(target)
+        window.close()
+        window.store.close()
+
+
 def main(folder: str) -> int:
     from desktop.cli import main as cli
 
@@ -170,7 +210,9 @@ def main(folder: str) -> int:
         second_opinion(store, "ben")
         store.close()
         compare_screenshot(database, f"{folder}/compare.png")
+        agreement_screenshot(database, f"{folder}/agreement.png")
         suggestions_screenshot(f"{folder}/suggestions.png")
+        welcome_screenshot(f"{folder}/welcome.png")
         return code
 
 

@@ -35,9 +35,11 @@ def test_benchmark_runs_and_writes_every_workload(tmp_path):
     from tests.team.cluster import server_bin
 
     last = 11 if server_bin() is not None else 8  # W9-W11 need a PostgreSQL
-    assert sorted(data["workloads"], key=lambda n: int(n[1:])) == [
-        f"W{i}" for i in range(1, last + 1)
-    ]
+    assert sorted(data["workloads"]) == sorted([f"W{i}" for i in range(1, last + 1)] + ["H2"])
+    formats = {"spanwise", "text", "brat", "parc-brat", "uima-xmi", "uima-json", "doccano"}
+    formats |= {"label-studio", "webanno-tsv"}
+    assert formats <= set(data["H1_import_memory"])  # every format Spanwise imports
+    assert all("factor" in measured for measured in data["H1_import_memory"].values())
     for name, workload in data["workloads"].items():
         assert {"median_s", "min_s", "max_s", "floor_median_s", "ratio", "target", "met"} <= set(
             workload

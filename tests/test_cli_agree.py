@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from db.agreement import agreement
 from db.errors import SpanwiseError
 from db.store import Store
 from desktop.cli_agree import add_parser, run
@@ -55,6 +56,10 @@ def test_table_by_default(store: Store, capsys: pytest.CaptureFixture[str]) -> N
     assert rows["Place"][3:] == ["—"] * 5
     assert rows["overall"][1:3] == ["3", "2"]
     assert any(line.startswith("Attribution: 1 quote both annotated") for line in lines)
+    [token_line] = [line for line in lines if line.startswith("Token alpha")]
+    assert "its label or none, over Quote, Speaker, Cue" in token_line
+    data = agreement(store, ["ana", "ben"]).section.token_alpha
+    assert f"): {data.alpha:.3f};" in token_line
 
 
 def test_json_for_scripts(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,6 +72,9 @@ def test_json_for_scripts(store: Store, capsys: pytest.CaptureFixture[str]) -> N
     assert data["overall"]["counts"]["annotations"] == {"ana": 3, "ben": 2}
     [document] = data["documents"].values()
     assert document["title"].startswith("Ukrainian President")
+    assert data["token_alpha"] == document["token_alpha"]
+    assert data["token_alpha"]["labels"] == ["Quote", "Speaker", "Cue"]
+    assert isinstance(data["token_alpha"]["alpha"], float)
 
 
 def test_label_and_document_options(store: Store, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,9 +18,10 @@ needs_shared = pytest.mark.skipif(not BRAT.exists(), reason="shared/data is not 
 @needs_shared
 def test_a_brat_folder_is_detected_and_imported_with_its_report(tmp_path, capsys):
     db = str(tmp_path / "b.db")
-    assert main(["--db", db, "import", str(BRAT)]) == 0
+    assert main(["--db", db, "import", "--add-labels", str(BRAT)]) == 0
     out = capsys.readouterr().out
     assert "13 new documents" in out and "(brat):" in out and "not representable" in out
+    assert "added to the database's schema, as allowed: 14 label(s): Person," in out
     assert main(["--db", db, "import", str(BRAT)]) == 0  # the same files again: no change
     assert "0 annotations added, 119 unchanged" in capsys.readouterr().out
 
@@ -40,7 +41,7 @@ def test_a_brat_folder_is_detected_and_imported_with_its_report(tmp_path, capsys
 )
 def test_every_export_format_writes_from_the_command_line(tmp_path, capsys, fmt, target):
     db = str(tmp_path / "b.db")
-    assert main(["--db", db, "--annotator", "brat", "import", str(BRAT)]) == 0
+    assert main(["--db", db, "import", "--add-labels", str(BRAT)]) == 0
     out = tmp_path / target
     assert main(["--db", db, "export", "--format", fmt, "-o", str(out)]) == 0
     assert out.exists()

@@ -89,7 +89,7 @@ def test_install_writes_an_entry_that_starts_spanwise_and_remove_undoes_it_exact
         assert checked.returncode == 0 and not checked.stdout, checked.stdout
 
     install(capsys)  # again, over the first: still one entry, still undone exactly
-    assert "removed 10 file(s)" in install(capsys, "--remove")
+    assert "removed 10 files" in install(capsys, "--remove")
     assert tree(data_home) == before
     assert install(capsys, "--remove").strip() == "nothing to remove"
 

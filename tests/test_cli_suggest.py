@@ -242,3 +242,24 @@ def test_parser_help_names_the_forms() -> None:
     text = suggest.format_help()
     for option in ("FILE.txt", "--json", "--document", "--accept-all", "--lexicon"):
         assert option in text
+
+
+def test_the_schemas_quote_definition_chooses_the_cues(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A text file is read with a --schema file's definition; the database with its own."""
+    article = tmp_path / "belief.txt"
+    article.write_text("The mayor believes that the barrier will hold.\n", encoding="utf-8")
+    broad = ROOT / "resources" / "schemas" / "news-broad.json"
+    code, out, _err = spanwise(capsys, "suggest", str(article))
+    assert (code, out) == (0, "")
+    code, out, _err = spanwise(capsys, "--schema", str(broad), "suggest", str(article))
+    assert code == 0
+    assert out.split("\t")[3:5] == ["believes", "indirect:that-clause"]
+    database = str(tmp_path / "broad.db")
+    assert spanwise(capsys, "--db", database, "--schema", str(broad), "suggest")[0] == 0
+    store = Store(tmp_path / "broad.db")
+    store.import_texts([article])
+    store.close()
+    code, out, _err = spanwise(capsys, "--db", database, "suggest")  # no --schema this time
+    assert code == 0 and "\tbelieves\t" in out

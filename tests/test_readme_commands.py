@@ -424,6 +424,13 @@ def _install_desktop(sandbox: Sandbox, command: str) -> None:
         assert not (applications / "spanwise.desktop").exists()
 
 
+@check("spanwise train --list")
+def _train_list(sandbox: Sandbox, command: str) -> None:
+    """A database nobody has trained on yet says so, and exits 0."""
+    run = sandbox.run(command).ok()
+    assert "no trained model" in (run.out + run.err).lower()
+
+
 def _titles(database: Path) -> list[str]:
     store = Store(database)
     try:
@@ -531,6 +538,11 @@ NOT_RUN: dict[str, tuple[str, Check]] = {
         "10,000 inputs take minutes; tests/robust runs a small version",
         _dry_run("fuzz", "test_fuzz_json.py"),
     ),
+    "make x11": (
+        "the X11 suite, which `make test` runs right after this one (on Xvfb, or says loudly "
+        "that it skipped); `make -n x11` is checked",
+        _dry_run("x11", "tests/desktop/x11"),
+    ),
     "make dist": (
         "a PyInstaller build of 25-40 s; `make dist-check` (run by .ci/run after make test) "
         "builds and runs the bundle; `make -n dist` is checked",
@@ -563,6 +575,12 @@ NOT_RUN: dict[str, tuple[str, Check]] = {
         _options_exist,
     ),
     "spanwise import PATH...": (PLACEHOLDERS, _options_exist),
+    "spanwise train [--annotator NAME]": (PLACEHOLDERS, _options_exist),
+    "make eval CORPUS=path": (
+        "a form with a placeholder for a brat corpus, and `make eval` takes minutes; the "
+        "corpus reader is tested in tests/db; `make -n eval` is checked",
+        _dry_run("eval", "tests.eval.evaluate"),
+    ),
     "spanwise export --format NAME -o PATH": (PLACEHOLDERS, _options_exist),
     **{command: (TEAM, _team_command) for command in _TEAM_COMMANDS},
 }

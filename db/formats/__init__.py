@@ -9,6 +9,7 @@ counts differently (UTF-16 in UIMA, doccano, Label Studio) converts at its own b
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,11 @@ _NAMESPACE = uuid.UUID("8f1f9d62-2b8e-4f0e-9a53-5d1c4f1e7a10")
 
 def stable_id(*parts: str) -> str:
     """A deterministic id for something imported from another tool."""
-    return uuid.uuid5(_NAMESPACE, "\x1f".join(parts)).hex
+    # uuid5 by hand: the same id, but a lone surrogate in a tool's file (refused when it
+    # is stored) must not make the id itself fail
+    name = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    digest = hashlib.sha1(_NAMESPACE.bytes + name, usedforsecurity=False).digest()
+    return uuid.UUID(bytes=digest[:16], version=5).hex
 
 
 @dataclass

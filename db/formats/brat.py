@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.errors import ImportRefused, SpanwiseError
+from db.errors import ImportRefused
 from db.formats import (
     FormatReport,
     ImportedBatch,
@@ -37,6 +38,9 @@ from db.formats import (
     register,
     stable_id,
 )
+from db.input_files import folder_files, read_input
+from db.outputs import atomic_folder
+from db.plain import shown
 from db.records import (
     AnnotationData,
     DocumentData,
@@ -58,12 +62,13 @@ PALETTE = (
 )  # fmt: skip
 _TYPE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_PAIR = (".ann", ".txt")
 
 
 # -- the standoff file as records --------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class TextBound:
     id: str
     type: str
@@ -72,7 +77,7 @@ class TextBound:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     id: str
     type: str
@@ -81,7 +86,7 @@ class Event:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     id: str
     type: str
@@ -90,7 +95,7 @@ class Relation:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Attribute:
     id: str
     name: str
@@ -99,7 +104,7 @@ class Attribute:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Normalization:
     id: str
     type: str
@@ -110,7 +115,7 @@ class Normalization:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Note:
     id: str
     type: str
@@ -119,7 +124,7 @@ class Note:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Equiv:
     type: str
     ids: list[str]
@@ -142,11 +147,23 @@ class Standoff:
         return set(self.textbounds) | set(self.events) | set(self.relations)
 
 
+def lines_of(content: str) -> Iterator[str]:
+    """content.split("\n"), one line at a time: a million-line file is not copied whole."""
+    start = 0
+    while True:
+        end = content.find("\n", start)
+        if end < 0:
+            yield content[start:]
+            return
+        yield content[start:end]
+        start = end + 1
+
+
 def parse_standoff(content: str, name: str) -> Standoff:
     """Parse `.ann` text; a line that is not brat standoff is refused with its number."""
     standoff = Standoff()
     seen: set[str] = set()
-    for number, raw in enumerate(content.split("\n"), start=1):
+    for number, raw in enumerate(lines_of(content), start=1):
         line = raw.rstrip("\r")
         if not line.strip():
             continue
@@ -197,7 +214,8 @@ def _textbound(ident: str, fields: list[str], line: int) -> TextBound:
         if start >= end:
             raise ValueError(f"{ident} has an empty or reversed span {start}-{end}")
         fragments.append((start, end))
-    return TextBound(ident, head[0], fragments, "\t".join(fields[2:]), line)
+    # type names repeat on every line: one string each (a million-line file holds few types)
+    return TextBound(ident, sys.intern(head[0]), fragments, "\t".join(fields[2:]), line)
 
 
 def _event(ident: str, fields: list[str], line: int) -> Event:
@@ -531,7 +549,7 @@ def find_pairs(paths: Sequence[Path], options: ReadOptions) -> list[tuple[Path, 
             # a pair is named by its .ann: "esp.train-doc-100.txt" pairs with
             # "esp.train-doc-100.ann" (with_suffix("") and back would give "esp.ann")
             anns = sorted(
-                {p.with_suffix(".ann") for p in path.rglob("*") if p.suffix in (".ann", ".txt")}
+                {p.with_suffix(".ann") for p in folder_files(path, lambda p: p.suffix in _PAIR)}
             )
             for ann in anns:
                 txt = ann.with_suffix(".txt")
@@ -555,16 +573,14 @@ def find_pairs(paths: Sequence[Path], options: ReadOptions) -> list[tuple[Path, 
 
 
 def read_pair(ann: Path, txt: Path, annotator: str, options: ReadOptions) -> BratFile:
-    try:
-        data = txt.read_bytes()
-        content = ann.read_bytes() if ann.exists() else b""
-    except OSError as exc:
-        raise ImportRefused(f"{exc.filename}: cannot read ({exc.strerror})") from exc
+    data = read_input(txt)
+    content = read_input(ann) if ann.exists() or ann.is_symlink() else b""
     text = decode_text(data, str(txt), options.encoding)
     try:
         ann_text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"{ann}: not valid UTF-8 at byte {exc.start}") from exc
+    del content  # the text is enough from here on
     standoff = parse_standoff(ann_text, str(ann))
     if data.startswith(codecs.BOM_UTF8) and options.encoding is None:
         _shift(standoff, -1)  # brat counts the byte order mark as a character
@@ -587,16 +603,18 @@ def find_confs(
     seen: set[Path] = set()
     stops = {r if r.is_dir() else r.parent for r in roots}
     for folder in sorted(folders):
+        root = next((stop for stop in stops if folder.is_relative_to(stop)), folder)
         for kind in (name, "visual.conf"):
             current = folder
             while True:
                 candidate = current / kind
-                if candidate.is_file():
+                if candidate.exists() or candidate.is_symlink():
                     if candidate not in seen:
                         seen.add(candidate)
+                        raw = read_input(candidate, root=root)
                         try:
-                            content = candidate.read_text(encoding="utf-8-sig")
-                        except (OSError, UnicodeDecodeError) as exc:
+                            content = raw.decode("utf-8-sig")
+                        except UnicodeDecodeError as exc:
                             raise ImportRefused(f"{candidate}: cannot read ({exc})") from exc
                         if kind == "visual.conf":
                             for key, value in parse_visual(content).items():
@@ -654,40 +672,46 @@ def standoff_to_document(
         return stable_id(sha, who, *parts)
 
     triggers = {event.trigger for event in standoff.events.values()}
+    # one record per brat span or event, keyed by its brat id; an event's trigger stands for
+    # its (first) event. Lookups go through these two dicts only: a million-span file must
+    # not pay for four (ids both ways, records both ways).
     records: dict[str, AnnotationData] = {}
-    ref: dict[str, str] = {}  # brat id -> annotation id
+    owner: dict[str, str] = {}  # a trigger's brat id -> its event's
     for bound in standoff.textbounds.values():
         if bound.id in triggers:
             continue
         records[bound.id] = _annotation(ident(bound.id), who, bound.type, bound.fragments)
-        ref[bound.id] = records[bound.id].id
         usage.label(bound.type)
     for event in standoff.events.values():
         trigger = standoff.textbounds[event.trigger]
         records[event.id] = _annotation(ident(event.id), who, event.type, trigger.fragments)
-        ref[event.id] = records[event.id].id
-        ref.setdefault(trigger.id, records[event.id].id)
+        owner.setdefault(trigger.id, event.id)
         usage.label(event.type)
         usage.event_labels.add(event.type)
-    by_annotation = {record.id: key for key, record in records.items()}
+
+    def known(brat_id: str) -> bool:
+        return brat_id in records or brat_id in owner
+
+    def ref(brat_id: str) -> str:
+        return records[owner.get(brat_id, brat_id)].id
 
     def label_of(brat_id: str) -> str:
-        return records[by_annotation[ref[brat_id]]].label
+        return records[owner.get(brat_id, brat_id)].label
 
     relations: list[RelationData] = []
     for event in standoff.events.values():
         for index, (role, target) in enumerate(event.args):
             kind = _strip_role(role, event, conf)
-            if ref[target] == ref[event.id]:
+            if ref(target) == ref(event.id):
                 raise ImportRefused(f"{name}, line {event.line}: {event.id}'s {role} is itself")
             relations.append(
                 RelationData(
-                    ident(event.id, role, str(index)), "", who, kind, ref[event.id], ref[target]
+                    ident(event.id, role, str(index)), "", who, kind, ref(event.id), ref(target)
                 )
             )
             usage.relation(kind, event.type, label_of(target), ROLE_MARK)
     for relation in standoff.relations.values():
-        source, target = ref[relation.arg1], ref[relation.arg2]
+        source, target = ref(relation.arg1), ref(relation.arg2)
         if source == target:
             raise ImportRefused(
                 f"{name}, line {relation.line}: {relation.id} links a span to itself"
@@ -699,14 +723,14 @@ def standoff_to_document(
 
     attributes: dict[str, dict[str, str]] = {}
     for attribute in standoff.attributes:
-        if attribute.target not in ref:
+        if not known(attribute.target):
             report.lose("attributes of brat relations (Spanwise links have none)")
             continue
         value = "true" if attribute.value is None else attribute.value
         attributes.setdefault(attribute.target, {})[attribute.name] = value
         usage.label(label_of(attribute.target)).setdefault(attribute.name, set()).add(value)
     for norm in standoff.normalizations:
-        if norm.target not in ref:
+        if not known(norm.target):
             report.lose("normalizations of brat relations")
             continue
         key = NORM_PREFIX + norm.resource
@@ -717,14 +741,14 @@ def standoff_to_document(
         report.lose("the entry names of normalizations (N lines): only the entry id is kept")
     notes: dict[str, list[str]] = {}
     for note in standoff.notes:
-        if note.target not in ref:
+        if not known(note.target):
             report.lose("notes on brat relations (Spanwise links have no note)")
             continue
         notes.setdefault(note.target, []).append(note.text)
         if note.type != "AnnotatorNotes":
             report.lose(f"note type '{note.type}' (kept as the annotation's note)")
 
-    annotations: dict[str, AnnotationData] = {}
+    annotations: list[AnnotationData] = []
     for key, record in records.items():
         extra = attributes.get(key, {})
         if key in standoff.events:
@@ -732,24 +756,52 @@ def standoff_to_document(
         text_notes = notes.get(key, [])
         if key in standoff.events:
             text_notes = notes.get(standoff.events[key].trigger, []) + text_notes
-        annotations[record.id] = AnnotationData(
-            record.id,
-            "",
-            who,
-            record.label,
-            record.start,
-            record.end,
-            extra,
-            "\n".join(text_notes) or None,
-            fragments=record.fragments,
+        if not extra and not text_notes:  # most spans: the record as it is (half the memory)
+            annotations.append(record)
+            continue
+        annotations.append(
+            AnnotationData(
+                record.id,
+                "",
+                who,
+                record.label,
+                record.start,
+                record.end,
+                extra,
+                "\n".join(text_notes) or None,
+                fragments=record.fragments,
+            )
         )
-    entities = _entities(standoff, ref, annotations, text, ident, usage, report)
+    entities = (
+        _entities(
+            standoff,
+            _ref_map(standoff, triggers, records),
+            {record.id: record for record in annotations},
+            text,
+            ident,
+            usage,
+            report,
+        )
+        if standoff.equivs
+        else []
+    )
     document = DocumentData("", title_for(item.txt, text), item.txt.name, text, sha, "")
     report.count("documents")
     report.count("annotations", len(annotations))
     report.count("links", len(relations))
     report.count("entities", len(entities))
-    return ExportedDocument(document, {}, list(annotations.values()), relations, entities)
+    return ExportedDocument(document, {}, annotations, relations, entities)
+
+
+def _ref_map(
+    standoff: Standoff, triggers: set[str], records: dict[str, AnnotationData]
+) -> dict[str, str]:
+    """brat id -> annotation id for every span, event and trigger, in reading order."""
+    ref = {b.id: records[b.id].id for b in standoff.textbounds.values() if b.id not in triggers}
+    for event in standoff.events.values():
+        ref[event.id] = records[event.id].id
+        ref.setdefault(event.trigger, records[event.id].id)
+    return ref
 
 
 def _annotation(
@@ -1167,10 +1219,11 @@ def write_brat(
     events = event_labels_of(schema) if event_labels is None else event_labels
     annotators = annotators_of(documents, options)
     nested = len(annotators) > 1
+    folders = file_names_of(annotators, brat_folder, report) if nested else {}
     outputs: list[tuple[Path, str, str]] = []
     standoffs: list[Standoff] = []
     for who in annotators or ["brat"]:
-        folder = target / brat_folder(who) if nested else target
+        folder = Path(folders[who]) if nested else Path()
         taken: set[str] = set()
         for item in documents:
             standoff = document_to_standoff(item, who, schema, events, report)
@@ -1189,17 +1242,38 @@ def write_brat(
     conf, colours = schema_to_conf(schema, events, standoffs, report)
     if conf_rewrite is not None:
         conf_rewrite(conf, colours)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
+    with atomic_folder(target) as built:
         for txt, text, ann in outputs:
-            txt.parent.mkdir(parents=True, exist_ok=True)
-            txt.write_bytes(text.encode("utf-8"))
-            txt.with_suffix(".ann").write_bytes(ann.encode("utf-8"))
-        (target / "annotation.conf").write_text(render_conf(conf), encoding="utf-8")
-        (target / "visual.conf").write_text(render_visual(colours), encoding="utf-8")
-    except OSError as exc:
-        raise SpanwiseError(f"{exc.filename}: cannot write ({exc.strerror})") from exc
+            (built / txt).parent.mkdir(parents=True, exist_ok=True)
+            (built / txt).write_bytes(text.encode("utf-8"))
+            (built / txt).with_suffix(".ann").write_bytes(ann.encode("utf-8"))
+        (built / "annotation.conf").write_text(render_conf(conf), encoding="utf-8")
+        (built / "visual.conf").write_text(render_visual(colours), encoding="utf-8")
     return report
+
+
+def file_names_of(
+    annotators: Sequence[str], make_safe: Callable[[str], str], report: FormatReport
+) -> dict[str, str]:
+    """A file or folder name per annotator, never the same for two of them: `ana/x` and
+    `ana?x` would both be `ana_x` (and Ana and ana one name on macOS and Windows), so the
+    later one is numbered, and the report says how each changed name was written."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    # names that need no change keep theirs; the others are numbered if they meet one
+    for who in sorted(annotators, key=lambda a: (make_safe(a) != a, a)):
+        base = make_safe(who)
+        name, number = base, 2
+        while name.lower() in taken:
+            name, number = f"{base}-{number}", number + 1
+        taken.add(name.lower())
+        names[who] = name
+        if name != who:
+            report.messages.append(
+                f"annotator '{shown(who)}' is written as '{name}' (not a safe file name"
+                + (", or another annotator's once made safe)" if name != base else ")")
+            )
+    return names
 
 
 def brat_folder(annotator: str) -> str:
@@ -1208,7 +1282,7 @@ def brat_folder(annotator: str) -> str:
 
 def looks_like_brat(path: Path) -> bool:
     if path.is_dir():
-        return (path / "annotation.conf").is_file() or any(path.rglob("*.ann"))
+        return (path / "annotation.conf").is_file() or any(p.is_file() for p in path.rglob("*.ann"))
     return path.suffix == ".ann" or (path.suffix == ".txt" and path.with_suffix(".ann").is_file())
 
 

@@ -12,7 +12,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from db.errors import ImportRefused
+from db.errors import FormatUnknown, ImportRefused
 from db.formats import FORMATS, Format
 from db.spanwise_json import load_export_file, looks_like_spanwise
 from db.textfiles import TEXT_SUFFIXES
@@ -93,7 +93,7 @@ def detect(path: Path, loaded: dict[Path, dict[str, Any]] | None = None) -> str:
             return fmt.name
     if path.is_dir() or path.suffix.lower() in TEXT_SUFFIXES:
         return TEXT
-    raise ImportRefused(
+    raise FormatUnknown(
         f"{problem}; known formats: {known_formats()}. "
         "Name the format explicitly if the file is in one of them."
     )

@@ -77,7 +77,7 @@ class DoccanoFormat:
 
     def sniff(self, path: Path) -> bool:
         if path.is_dir():
-            files = sorted(path.glob("*.jsonl"))
+            files = sorted(p for p in path.glob("*.jsonl") if p.is_file())
             return bool(files) and all(_looks_like_doccano(f) for f in files[:5])
         return path.suffix.lower() == ".jsonl" and _looks_like_doccano(path)
 

@@ -43,6 +43,7 @@ from db.formats.tool_json import (
     write_atomically,
 )
 from db.formats.utf16 import RawSpan, Utf16Map, decide_offsets, offset_writer
+from db.input_files import read_head
 from db.messages import Repeated
 from db.records import AnnotationData, ExportedDocument, RelationData, now_iso
 from db.schema import Schema
@@ -101,10 +102,9 @@ class LabelStudioFormat:
             return False
         try:
             if path.stat().st_size > SNIFF_PARSE_LIMIT:
-                with path.open("rb") as handle:
-                    head = handle.read(1024 * 1024).decode("utf-8", "replace").lstrip()
+                head = read_head(path, 1024 * 1024).decode("utf-8", "replace").lstrip()
                 return head.startswith("[") and '"data"' in head and '"annotations"' in head
-            data = json.loads(path.read_bytes().decode("utf-8-sig"))
+            data = json.loads(read_head(path, SNIFF_PARSE_LIMIT).decode("utf-8-sig"))
         except (OSError, ValueError, RecursionError):
             return False
         tasks = data if isinstance(data, list) else [data]

@@ -32,9 +32,12 @@ from db.formats.brat import (
     read_brat,
     write_brat,
 )
+from db.input_files import read_head
 from db.records import ExportedDocument
 from db.schema import Schema
 from resources import resource
+
+SNIFF_BYTES = 4 * 1024 * 1024  # enough of an .ann to find PARC's attribution events
 
 
 @dataclass(frozen=True)
@@ -281,11 +284,9 @@ class ParcBratFormat:
         files = sorted(path.rglob("*.ann"))[:20] if path.is_dir() else [path.with_suffix(".ann")]
         marks = tuple(f"\t{event}:" for event in self.mapping.events)
         for ann in files:
-            try:
-                if any(mark in ann.read_text(encoding="utf-8", errors="replace") for mark in marks):
-                    return True
-            except OSError:
-                continue
+            head = read_head(ann, SNIFF_BYTES).decode("utf-8", errors="replace")
+            if any(mark in head for mark in marks):
+                return True
         return False
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:

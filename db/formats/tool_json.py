@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db.errors import ImportRefused, SpanwiseError
+from db.errors import ImportRefused
+from db.input_files import check_input, folder_files, read_head, read_input
+from db.outputs import write_text_atomically
 from db.records import DocumentData, ExportedDocument, now_iso
 from db.schema import LabelDef, RelationTypeDef, Schema
 from db.textfiles import MAX_TEXT_BYTES, parse_json, text_sha256
@@ -25,13 +27,7 @@ PALETTE = (
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportRefused(f"{path}: {size / 1048576:.0f} MB is too large to import")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
+    return read_input(path, MAX_FILE_BYTES)
 
 
 def decode_utf8(raw: bytes, path: Path) -> str:
@@ -65,16 +61,13 @@ def read_json_lines(path: Path) -> list[tuple[int, Any]]:
 
 def first_json_line(path: Path) -> Any:
     """The first non-blank line of a file as JSON, or None (for sniffing; never raises)."""
-    try:
-        with path.open("rb") as handle:
-            for _ in range(100):
-                line = handle.readline(4 * 1024 * 1024)
-                if not line:
-                    return None
-                if line.strip():
-                    return json.loads(line.decode("utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
-        return None
+    head = read_head(path, 4 * 1024 * 1024)
+    for line in head.split(b"\n")[:100]:
+        if line.strip():
+            try:
+                return json.loads(line.decode("utf-8-sig"))
+            except (ValueError, RecursionError):
+                return None
     return None
 
 
@@ -83,11 +76,12 @@ def expand(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in suffixes)
+            found = folder_files(path, lambda p: p.suffix.lower() in suffixes, recursive=False)
             if not found:
                 raise ImportRefused(f"{path}: no {' or '.join(suffixes)} files in this folder")
             files.extend(found)
-        elif path.is_file():
+        elif path.exists() or path.is_symlink():
+            check_input(path)
             files.append(path)
         else:
             raise ImportRefused(f"{path}: no such file or folder")
@@ -210,16 +204,7 @@ def owners(item: ExportedDocument) -> list[str]:
     return sorted(names)
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Write next to the final name first, so a crash never leaves half a file."""
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise SpanwiseError(f"{target}: cannot write ({exc.strerror})") from exc
+write_atomically = write_text_atomically  # the writers of tools' files, complete or absent
 
 
 def json_line(value: Any) -> str:

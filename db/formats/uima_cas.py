@@ -26,17 +26,20 @@ import re
 import warnings
 from collections.abc import Sequence
 from io import BytesIO
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from db.errors import ImportRefused, SpanwiseError
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register, stable_id
-from db.formats.brat import annotators_of, file_stem
+from db.formats.brat import annotators_of, file_names_of, file_stem
 from db.formats.collected import Collected
+from db.formats.tool_json import check_text
+from db.formats.utf16 import Utf16Map
+from db.input_files import check_input, folder_files, read_head, read_input
+from db.outputs import atomic_folder
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.schema import Schema
-from db.textfiles import split_source, text_sha256, title_for
+from db.textfiles import parse_json, split_source, text_sha256, title_for
 
 SPAN = "webanno.custom.Span"
 LINK = "webanno.custom.Link"
@@ -62,10 +65,42 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _cassis() -> Any:
-    """cassis, imported when first used (it pulls in lxml)."""
+    """cassis, imported when first used (it pulls in lxml), with compact offsets."""
     import cassis
+    from cassis import cas
 
+    converter = cas.Utf16CodepointOffsetConverter
+    if converter.create_offset_mapping is not _compact_mapping:
+        converter.create_offset_mapping = _compact_mapping
+        converter.external_to_python = _external_to_python
+        converter.python_to_external = _python_to_external
     return cassis
+
+
+# cassis maps UTF-16 offsets to code points with two dicts holding every offset of the text:
+# some 200 bytes a character (a 50 MB text took 11.7 GB). Its converter is given Utf16Map's
+# way instead: only the positions of characters outside the BMP are kept, and an offset is
+# converted by bisection. Unmappable offsets are returned unchanged, as cassis does (the
+# reader then refuses a span outside the text).
+
+
+def _compact_mapping(self: Any, sofa_string: str | None) -> None:
+    self._utf16 = None if sofa_string is None else Utf16Map(sofa_string)
+
+
+def _external_to_python(self: Any, idx: int | None) -> int | None:
+    utf16 = getattr(self, "_utf16", None)
+    if idx is None or utf16 is None:
+        return idx
+    converted = utf16.to_codepoints(idx)
+    return idx if converted is None else converted
+
+
+def _python_to_external(self: Any, idx: int | None) -> int | None:
+    utf16 = getattr(self, "_utf16", None)
+    if idx is None or utf16 is None or not 0 <= idx <= len(utf16.text):
+        return idx
+    return utf16.to_utf16(idx)
 
 
 def feature_name(attribute: str) -> str | None:
@@ -78,23 +113,19 @@ def feature_name(attribute: str) -> str | None:
 # -- UTF-16 for the `fragments` feature (cassis converts begin/end itself) --------------------
 
 
-def _utf16_offsets(text: str) -> list[int]:
-    return [0, *accumulate(2 if ord(ch) > 0xFFFF else 1 for ch in text)]
-
-
 def fragments_to_utf16(text: str, fragments: Sequence[tuple[int, int]]) -> str:
-    units = _utf16_offsets(text)
-    return ";".join(f"{units[s]} {units[e]}" for s, e in fragments)
+    units = Utf16Map(text)
+    return ";".join(f"{units.to_utf16(s)} {units.to_utf16(e)}" for s, e in fragments)
 
 
 def fragments_from_utf16(text: str, value: str, where: str) -> tuple[tuple[int, int], ...]:
-    back = {unit: index for index, unit in enumerate(_utf16_offsets(text))}
+    units = Utf16Map(text)
     result = []
     for piece in value.split(";"):
         numbers = piece.split()
         if len(numbers) != 2 or not all(n.isdigit() for n in numbers):
             raise ImportRefused(f"{where}: fragments {value!r} are not 'begin end;begin end'")
-        start, end = back.get(int(numbers[0])), back.get(int(numbers[1]))
+        start, end = units.to_codepoints(int(numbers[0])), units.to_codepoints(int(numbers[1]))
         if start is None or end is None:
             raise ImportRefused(f"{where}: fragment {piece!r} is outside the text")
         result.append((start, end))
@@ -210,10 +241,11 @@ def write_cases(
     report = FormatReport()
     ts = type_system(schema)
     annotators = annotators_of(documents, options) or ["spanwise"]
+    file_names = file_names_of(annotators, _safe, report)
     outputs: list[tuple[Path, str]] = []
     taken: set[str] = set()
     for item in documents:
-        folder = target / _folder_for(item, taken)
+        folder = Path(_folder_for(item, taken))
         if suffix == ".xmi":
             bad = _XML_BAD.search(item.document.text)
             if bad:
@@ -224,7 +256,7 @@ def write_cases(
         for who in annotators:
             cas = document_cas(item, who, ts, report)
             content = cas.to_xmi() if suffix == ".xmi" else cas.to_json(pretty_print=True)
-            outputs.append((folder / f"{_safe(who)}{suffix}", content))
+            outputs.append((folder / f"{file_names[who]}{suffix}", content))
             report.count("annotations", len(cas.select(SPAN)))
             report.count("links", len(cas.select(LINK)))
         report.count("documents")
@@ -232,14 +264,11 @@ def write_cases(
         "entities",
         sum(len([e for e in d.entities if e.annotator in annotators]) for d in documents),
     )
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        (target / "TypeSystem.xml").write_text(ts.to_xml(), encoding="utf-8")
+    with atomic_folder(target) as built:
+        (built / "TypeSystem.xml").write_text(ts.to_xml(), encoding="utf-8")
         for path, content in outputs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        raise SpanwiseError(f"{exc.filename}: cannot write ({exc.strerror})") from exc
+            (built / path).parent.mkdir(parents=True, exist_ok=True)
+            (built / path).write_text(content, encoding="utf-8")
     return report
 
 
@@ -276,18 +305,14 @@ def _primitive_value(value: Any) -> str | None:
 def load_cas(path: Path, root: Path) -> Any:
     """A CAS from XMI (with the TypeSystem.xml beside it or above it) or CAS JSON."""
     cassis = _cassis()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
+    data = read_input(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cassis warns about features named `type`
         try:
             if path.suffix.lower() == ".json":
                 return cassis.load_cas_from_json(BytesIO(data))
             ts_path = _type_system_for(path, root)
-            with ts_path.open("rb") as handle:
-                ts = cassis.load_typesystem(handle)
+            ts = cassis.load_typesystem(BytesIO(read_input(ts_path, root=root)))
             data = re.sub(rb"^(<\?xml[^>]*version=[\"'])1\.1", rb"\g<1>1.0", data, count=1)
             return cassis.load_cas_from_xmi(BytesIO(data), typesystem=ts, lenient=True)
         except ImportRefused:
@@ -299,7 +324,7 @@ def load_cas(path: Path, root: Path) -> Any:
 def _type_system_for(path: Path, root: Path) -> Path:
     current = path.parent
     while True:
-        for candidate in sorted(current.glob("*")):
+        for candidate in sorted(current.iterdir()):
             if candidate.name.lower() == "typesystem.xml":
                 return candidate
         if current == root or current.parent == current:
@@ -314,8 +339,9 @@ def cas_to_document(
     cas: Any, path: Path, annotator: str, collected: Collected, report: FormatReport
 ) -> ExportedDocument:
     text = cas.sofa_string or ""
-    if not text.strip():
+    if not isinstance(text, str) or not text.strip():
         raise ImportRefused(f"{path}: the CAS has no text")
+    text = check_text(text, str(path))  # no lone surrogate, not over the size limit
     sha = text_sha256(text)
     ts = cas.typesystem
     where = str(path)
@@ -342,13 +368,13 @@ def cas_to_document(
             if fs.type.name != span_type.name:
                 continue  # subtypes are read as their own layer
             annotations[fs.xmiID] = _annotation(fs, text, annotator, ident, where, collected)
-            entity = getattr(fs, "entity", None) if "entity" in _feature_names(fs.type) else None
+            entity = _text(fs, "entity", where)
             if entity:
-                kind = getattr(fs, "entityType", None) or "other"
+                kind = _text(fs, "entityType", where) or "other"
                 entity_groups.setdefault((entity, kind), []).append(annotations[fs.xmiID].id)
     for relation_type in relation_types:
         for fs in cas.select(relation_type):
-            kind = _link_type(fs)
+            kind = _link_type(fs, where)
             _add_link(
                 fs.Governor,
                 fs.Dependent,
@@ -367,7 +393,7 @@ def cas_to_document(
             for fs in cas.select(span_type):
                 slots = getattr(getattr(fs, feature.name, None), "elements", None) or []
                 for index, slot in enumerate(slots):
-                    role = getattr(slot, "role", None) or feature.name
+                    role = _text(slot, "role", where) or feature.name
                     target = getattr(slot, "target", None)
                     _add_link(
                         fs,
@@ -384,7 +410,9 @@ def cas_to_document(
         for chain in cas.select(chain_type):
             links: list[Any] = []
             node = chain.first
-            while node is not None and len(links) < 100000:
+            seen: set[int] = set()  # a chain whose `next` leads back to itself ends there
+            while node is not None and id(node) not in seen:
+                seen.add(id(node))
                 links.append(node)
                 node = getattr(node, "next", None)
             chains.append(links)
@@ -411,8 +439,8 @@ def cas_to_document(
         )
         _mark_entity_labels(mentions, annotations, collected)
     meta = next(iter(cas.select(METADATA)), None) if _has_type(ts, METADATA) else None
-    title = getattr(meta, "documentTitle", None) or title_for(path, text)
-    source = getattr(meta, "documentId", None) or path.name
+    title = (_text(meta, "documentTitle", where) if meta else None) or title_for(path, text)
+    source = (_text(meta, "documentId", where) if meta else None) or path.name
     report.count("documents")
     report.count("annotations", len(annotations))
     report.count("links", len(relations))
@@ -433,7 +461,7 @@ def _annotation(
     fs: Any, text: str, annotator: str, ident: Any, where: str, collected: Collected
 ) -> AnnotationData:
     features = _feature_names(fs.type)
-    label = (getattr(fs, "label", None) if "label" in features else None) or fs.type.short_name
+    label = _text(fs, "label", where) or fs.type.short_name
     if fs.type.short_name.endswith("Link") and "next" in features:
         label = fs.type.short_name[: -len("Link")] or label
     attributes: dict[str, Any] = {}
@@ -443,23 +471,20 @@ def _annotation(
         value = _primitive_value(getattr(fs, feature.name, None))
         if value is not None:
             attributes[_original(feature)] = value
-    raw = getattr(fs, "attributes", None) if "attributes" in features else None
+    raw = _text(fs, "attributes", where)
     if raw:
-        try:
-            extra = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ImportRefused(
-                f"{where}: annotation {fs.xmiID}: 'attributes' is not JSON"
-            ) from exc
+        extra = parse_json(raw, f"{where}: annotation {fs.xmiID}: 'attributes'")
         if not isinstance(extra, dict):
             raise ImportRefused(f"{where}: annotation {fs.xmiID}: 'attributes' is not an object")
         attributes.update(extra)
-    note = getattr(fs, "note", None) if "note" in features else None
-    pieces = getattr(fs, "fragments", None) if "fragments" in features else None
+    note = _text(fs, "note", where)
+    pieces = _text(fs, "fragments", where)
     fragments = (
         fragments_from_utf16(text, pieces, f"{where}: annotation {fs.xmiID}") if pieces else ()
     )
-    if not 0 <= fs.begin < fs.end <= len(text):
+    if not (isinstance(fs.begin, int) and isinstance(fs.end, int)) or not (
+        0 <= fs.begin < fs.end <= len(text)
+    ):
         raise ImportRefused(f"{where}: annotation {fs.xmiID} has an empty or outside span")
     known = collected.labels.setdefault(label, set())
     known.update(attributes)
@@ -476,9 +501,22 @@ def _annotation(
     )
 
 
-def _link_type(fs: Any) -> str:
-    label = getattr(fs, "label", None) if "label" in _feature_names(fs.type) else None
-    return label or fs.type.short_name
+def _link_type(fs: Any, where: str) -> str:
+    return _text(fs, "label", where) or fs.type.short_name
+
+
+def _text(fs: Any, feature: str, where: str) -> str | None:
+    """A string feature's value, or None; a feature written as a list (child elements in
+    XMI, an array in JSON) or a number where a string belongs is refused, naming it."""
+    if feature not in _feature_names(fs.type):
+        return None
+    value = getattr(fs, feature, None)
+    if value is None or isinstance(value, str):
+        return value
+    what = "a list (child elements, or an array)" if isinstance(value, list) else repr(value)
+    raise ImportRefused(
+        f"{where}: annotation {getattr(fs, 'xmiID', '?')}: '{feature}' is {what}, not one string"
+    )
 
 
 def _add_link(
@@ -520,8 +558,9 @@ def cas_files(paths: Sequence[Path], suffix: str) -> list[tuple[Path, Path]]:
     found: list[tuple[Path, Path]] = []
     for path in paths:
         if path.is_dir():
-            found += [(p, path) for p in sorted(path.rglob(f"*{suffix}")) if p.is_file()]
-        elif path.is_file():
+            found += [(p, path) for p in folder_files(path, lambda p: p.suffix == suffix)]
+        elif path.exists() or path.is_symlink():
+            check_input(path)
             found.append((path, path.parent))
         else:
             raise ImportRefused(f"{path}: no such file or folder")
@@ -561,11 +600,7 @@ class UimaCasFormat:
         for item in files:
             if item.suffix.lower() != self.suffix:
                 return False
-            try:
-                with item.open("rb") as handle:
-                    head = handle.read(4096)
-            except OSError:
-                return False
+            head = read_head(item, 4096)
             marker = b"http:///uima/cas.ecore" if self.suffix == ".xmi" else b'"%TYPES"'
             return marker in head or (self.suffix == ".json" and b"%FEATURE_STRUCTURES" in head)
         return False

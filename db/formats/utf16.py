@@ -11,6 +11,7 @@ failing that, the user must say (`--offsets`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from db.errors import ImportRefused
 from db.formats import OffsetUnit
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 UNITS: tuple[OffsetUnit, OffsetUnit] = ("codepoints", "utf16")
 UNIT_NAMES: dict[OffsetUnit, str] = {"codepoints": "code points", "utf16": "UTF-16 units"}
 
@@ -28,7 +30,7 @@ class Utf16Map:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._astral = [match.start() for match in _ASTRAL.finditer(text)]
         # where each astral character starts, counted in UTF-16 units
         self._astral_utf16 = [position + k for k, position in enumerate(self._astral)]
         self.utf16_length = len(text) + len(self._astral)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 
 from db.errors import ImportRefused, SpanwiseError
@@ -33,9 +32,11 @@ from db.formats import (
     stable_id,
 )
 from db.formats.collected import Collected
+from db.formats.utf16 import Utf16Map
+from db.input_files import check_input, folder_files, read_head, read_input
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.schema import Schema
-from db.textfiles import decode_text, text_sha256, title_for
+from db.textfiles import MAX_TEXT_BYTES, decode_text, text_sha256, title_for
 
 ENTITY_TYPES = {"person": "person", "organization": "organisation", "organisation": "organisation"}
 _ELEMENT = re.compile(r"^(?P<value>.*?)(?:\[(?P<first>\d+)(?:_(?P<second>\d+))?\])?$", re.S)
@@ -139,6 +140,8 @@ def parse_tsv(content: str, name: str) -> TsvDocument:
             if begin < length:
                 raise ImportRefused(f"{where}: the sentence starts at {begin}, before {length}")
             gap = begin - length
+            if gap > MAX_TEXT_BYTES:
+                raise ImportRefused(f"{where}: the sentence starts at {begin}, far past the text")
             text = "\n".join(sentence)
             pieces.append("\n" * gap + text)
             length += gap + _utf16_length(text)
@@ -156,15 +159,15 @@ def parse_tsv(content: str, name: str) -> TsvDocument:
             else:
                 _span_cells(layer, cells, token, begin, end, number, spans, chains, where)
     text = "".join(pieces)
-    units = [0, *accumulate(2 if ord(ch) > 0xFFFF else 1 for ch in text)]
-    to_code_point = {unit: index for index, unit in enumerate(units)}
+    units = Utf16Map(text)  # only the characters outside the BMP are listed: small
     for span in spans.values():
-        if span.begin not in to_code_point or span.end not in to_code_point:
+        first, last = units.to_codepoints(span.begin), units.to_codepoints(span.end)
+        if first is None or last is None:
             raise ImportRefused(
                 f"{name}, line {span.line}: offsets {span.begin}-{span.end} are outside the "
                 "text or inside a character"
             )
-        span.begin, span.end = to_code_point[span.begin], to_code_point[span.end]
+        span.begin, span.end = first, last
     for layer, values, source, target, token, at in pending_links:
         base = layer.base or ""
         source_key = _span_key(base, source, spans)
@@ -350,8 +353,9 @@ def tsv_files(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*.tsv") if p.is_file())
-        elif path.is_file():
+            found += folder_files(path, lambda p: p.suffix == ".tsv")
+        elif path.exists() or path.is_symlink():
+            check_input(path)
             found.append(path)
         else:
             raise ImportRefused(f"{path}: no such file or folder")
@@ -369,12 +373,8 @@ class WebAnnoTsvFormat:
     def sniff(self, path: Path) -> bool:
         files = sorted(path.rglob("*.tsv"))[:1] if path.is_dir() else [path]
         for item in files:
-            try:
-                with item.open("rb") as handle:
-                    if handle.read(40).lstrip(b"\xef\xbb\xbf").startswith(b"#FORMAT=WebAnno TSV 3"):
-                        return True
-            except OSError:
-                return False
+            if read_head(item, 40).lstrip(b"\xef\xbb\xbf").startswith(b"#FORMAT=WebAnno TSV 3"):
+                return True
         return False
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
@@ -384,10 +384,7 @@ class WebAnnoTsvFormat:
         documents = []
         seen: dict[str, Path] = {}
         for path in tsv_files([Path(p) for p in paths]):
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise ImportRefused(f"{path}: cannot read ({exc.strerror})") from exc
+            data = read_input(path)
             parsed = parse_tsv(decode_text(data, str(path), options.encoding), str(path))
             if not parsed.text.strip():
                 raise ImportRefused(f"{path}: no sentence text (#Text=) in the file")

@@ -8,7 +8,7 @@ already annotated.
 """
 
 from db.suggest.accept import Acceptor, accept_change, pending
-from db.suggest.lexicon import Lexicon, default_lexicon, load_lexicon
+from db.suggest.lexicon import Lexicon, default_lexicon, lexicon_for, load_lexicon
 from db.suggest.model import ORIGIN, SuggestedEntity, Suggestion, Suggestions, suggestion_key
 from db.suggest.pipeline import suggest
 
@@ -21,6 +21,7 @@ __all__ = [
     "Suggestions",
     "accept_change",
     "default_lexicon",
+    "lexicon_for",
     "load_lexicon",
     "pending",
     "suggest",

@@ -10,9 +10,10 @@ import dataclasses
 from collections.abc import Collection, Iterable
 
 from db.changes import Change, Pair, added, merged, updated
+from db.messages import counted
 from db.records import AnnotationData, EntityData, Fragments, RelationData, now_iso
 from db.store import new_id
-from db.suggest.model import SuggestedEntity, Suggestion
+from db.suggest.model import SuggestedEntity, Suggestion, spans_of_key
 
 
 class Acceptor:
@@ -194,8 +195,9 @@ def pending(
     existing_annotations: Iterable[AnnotationData],
     rejected: Collection[str] = (),
 ) -> list[Suggestion]:
-    """The suggestions still to review: not rejected (by key) and whose quote the
-    annotator has not annotated already (same pieces)."""
+    """The suggestions still to review: not rejected (by key, or a rejected suggestion of
+    the same pieces from another rule or the trained model) and whose quote the annotator
+    has not annotated already (same pieces)."""
     items = list(suggestions)
     if not items:
         return []
@@ -207,6 +209,10 @@ def pending(
         and a.document_id == first.document_id
         and a.annotator == first.annotator
     }
+    for key in rejected:
+        spans = spans_of_key(key)
+        if spans is not None:
+            taken.add(spans)
     return [s for s in items if s.key not in rejected and s.quote.spans not in taken]
 
 
@@ -220,11 +226,11 @@ def accept_all_change(
     (a speaker mention shared by two quotes is made once, its entity grows)."""
     items = list(suggestions)
     if not items:
-        return merged("Accept 0 suggested quote(s)", [])
+        return merged("Accept 0 suggested quotes", [])
     acceptor = Acceptor.of(items[0], existing_annotations, existing_relations, existing_entities)
     changes = []
     for suggestion in items:
         change = acceptor.change_for(suggestion)
         acceptor.advance(change)
         changes.append(change)
-    return merged(f"Accept {len(changes)} suggested quote(s)", changes)
+    return merged(f"Accept {counted(len(changes), 'suggested quote')}", changes)

@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.input_files import SETTINGS_FILE_BYTES, read_input
+from db.plain import shown
+from db.quote_definition import BROAD, SuggestSettings
+from db.textfiles import parse_json
 from resources import resource
 
 PHRASE_KINDS = ("source", "verb", "manner")
@@ -203,11 +207,7 @@ def _phrase(entry: Any, where: str) -> Phrase:
 
 
 def read_lexicon_text(text: str, where: str) -> Lexicon:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SpanwiseError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    return parse_lexicon(data, where)
+    return parse_lexicon(parse_json(text, where), where)
 
 
 @lru_cache(maxsize=1)
@@ -221,8 +221,38 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     """The bundled lexicon, extended by a user's lexicon file if one is given."""
     if path is None:
         return default_lexicon()
+    return default_lexicon().merged(read_lexicon_file(path))
+
+
+def read_lexicon_file(path: str | Path) -> Lexicon:
+    """A user's lexicon file on its own (to add to the bundled cues)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpanwiseError(f"{path}: cannot read the lexicon ({exc})") from exc
-    return default_lexicon().merged(read_lexicon_text(text, str(path)))
+        text = read_input(Path(path), SETTINGS_FILE_BYTES).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpanwiseError(f"{shown(path)}: cannot read the lexicon ({exc})") from exc
+    return read_lexicon_text(text, str(path))
+
+
+@lru_cache(maxsize=1)
+def broad_cues() -> Lexicon:
+    """The cues of the broad definition (beliefs, thoughts, intentions), read once."""
+    text = resource("lexicons", "broad.json").read_text(encoding="utf-8")
+    return read_lexicon_text(text, "broad.json")
+
+
+@lru_cache(maxsize=16)
+def _lexicon_for(settings_text: str) -> Lexicon:
+    settings = json.loads(settings_text)
+    lexicon = default_lexicon()
+    if settings["quote_definition"] == BROAD:
+        lexicon = lexicon.merged(broad_cues())
+    if settings["lexicon"]:
+        lexicon = lexicon.merged(parse_lexicon(settings["lexicon"], "the schema's suggest.lexicon"))
+    return lexicon
+
+
+def lexicon_for(settings: SuggestSettings | None, extra: Lexicon | None = None) -> Lexicon:
+    """The lexicon a project's quote definition asks for: the bundled cues, the broad
+    definition's if it is chosen, the schema's own, then `extra` (a --lexicon file)."""
+    lexicon = _lexicon_for((settings or SuggestSettings()).to_text())
+    return lexicon if extra is None else lexicon.merged(extra)

@@ -102,6 +102,19 @@ def make_key(rule: str, where: str) -> str:
     return f"{rule}@{where}"
 
 
+def spans_of_key(key: str) -> Fragments | None:
+    """The quote pieces a suggestion key names ("indirect:that-clause@10-30+40-70")."""
+    _, _, where = key.rpartition("@")
+    try:
+        pieces = tuple(
+            (int(start), int(end))
+            for start, end in (piece.split("-") for piece in where.split("+"))
+        )
+    except ValueError:
+        return None
+    return pieces if pieces and all(s < e for s, e in pieces) else None
+
+
 @dataclass(frozen=True)
 class Suggestions:
     """All suggestions for one document, in text order."""

@@ -7,6 +7,8 @@ unattributed quotations; speakers are grouped into entities last, over the whole
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from db.collector import paused_gc
 from db.records import (
     AnnotationData,
@@ -33,6 +35,9 @@ from db.suggest.model import (
     stable_ids,
 )
 
+if TYPE_CHECKING:
+    from db.suggest.learned import LearnedModel
+
 
 def find_quotes(analysis: Analysis) -> list[Found]:
     """Every quote the rules find, in text order, none overlapping another."""
@@ -55,13 +60,16 @@ def find_quotes(analysis: Analysis) -> list[Found]:
 class _Builder:
     """Turns findings into records; one record per span, shared by the quotes that use it."""
 
-    def __init__(self, text: str, document_id: str, annotator: str) -> None:
+    def __init__(
+        self, text: str, document_id: str, annotator: str, marks: dict[str, str] | None = None
+    ) -> None:
         self.text = text
         self.document_id = document_id
         self.annotator = annotator
         self.stamp = now_iso()
         self.ids = stable_ids(document_id, annotator)
         self.records: dict[tuple[str, str], AnnotationData] = {}
+        self.marks = marks or {}  # more attributes for every record (the model's version)
 
     def record(
         self, label: str, spans: Fragments, where: str, rule: str, kind: str | None = None
@@ -70,7 +78,7 @@ class _Builder:
         key = (label, where)
         found = self.records.get(key)
         if found is None:
-            attributes = {"rule": rule, "origin": ORIGIN}
+            attributes = {"rule": rule, "origin": ORIGIN, **self.marks}
             if kind is not None:
                 attributes = {"kind": kind, **attributes}
             found = self.records[key] = new_annotation_record(
@@ -134,14 +142,25 @@ def suggest(
     document_id: str = "",
     annotator: str = "suggest",
     lexicon: Lexicon | None = None,
+    model: LearnedModel | None = None,
 ) -> Suggestions:
-    """Suggested quotes, cues, speakers and entities for a text; no database, no network."""
+    """Suggested quotes, cues, speakers and entities for a text; no database, no network.
+
+    With a trained `model`, the quotes are the model's (it reads the rules' findings when it
+    was trained to, under the quote definition and cues it was trained with); entities are
+    found the same way for both."""
     with paused_gc():  # many short-lived objects, no cycles
-        analysis = Analysis(text, lexicon or default_lexicon())
-        found = find_quotes(analysis)
+        marks: dict[str, str] = {}
+        if model is None:
+            analysis = Analysis(text, lexicon or default_lexicon())
+            found = find_quotes(analysis)
+        else:
+            analysis = Analysis(text, model.lexicon)
+            found = model.find(analysis, find_quotes(analysis) if model.uses_rules else None)
+            marks = {"model": str(model.version)}
         speakers = [item.speaker for item in found if item.speaker is not None]
         entities = _entities(found, assign_entities(analysis, speakers))
-        result = _suggestions(found, entities, text, document_id, annotator)
+        result = _suggestions(found, entities, text, document_id, annotator, marks)
         # freed before the collector resumes, so its first pass does not walk them all
         del analysis, found, speakers, entities
     return result
@@ -153,8 +172,9 @@ def _suggestions(
     text: str,
     document_id: str,
     annotator: str,
+    marks: dict[str, str] | None = None,
 ) -> Suggestions:
-    builder = _Builder(text, document_id, annotator)
+    builder = _Builder(text, document_id, annotator, marks)
     items = []
     for item in found:
         spans = tuple(item.spans)

@@ -487,3 +487,16 @@ def name_words(mention: Mention, lexicon: Lexicon) -> tuple[str, ...]:
         if len(names) == 2:
             break
     return tuple(reversed(names))
+
+
+def mention_of(words: Sequence[Token], rule: str, lexicon: Lexicon) -> Mention | None:
+    """A speaker mention over exactly these tokens (a span another finder chose, such as a
+    trained model): its kind from its head noun, as the rules would classify it, added to
+    the rule ("model:speaker" -> "model:speaker-name")."""
+    while words and not words[-1].is_word and words[-1].text != ")":
+        words = words[:-1]
+    if not words:
+        return None
+    has_det = words[0].lower in DETERMINERS and words[0].is_word
+    kind = _classify(words, has_det, lexicon) or "other"
+    return _make(words, kind, has_det, f"{rule}-{kind}", lexicon)

@@ -19,6 +19,7 @@ import pytest
 from nltk.metrics.agreement import AnnotationTask
 
 from db.agreement import AgreementResult, agreement
+from db.agreement_spans import match_overlapping
 from db.agreement_stats import UnitizingTally, gap_lengths, unitizing_observed
 from db.errors import SpanwiseError
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
@@ -274,6 +275,91 @@ def test_overlap_matching_pairs_each_span_once(store: Store) -> None:
     row = agreement(work.save(store), ["ana", "ben"]).labels["Quote"]
     assert row.counts.overlap_matches == 1
     assert (row.overlap_precision, row.overlap_recall) == (0.5, 1.0)
+
+
+LONG_QUOTE = (
+    "The barrier held all through the night, and the water never reached the houses on the lower "
+    "road, which is more than anyone on the council dared to promise when the river rose so "
+    "fast on Sunday night."
+)
+QUOTED = f"“{LONG_QUOTE},” said Mayor Ruth Okafor. Her deputy, Tom Ash, agreed."
+
+
+def test_a_short_span_inside_a_long_one_leaves_the_match_to_the_identical_span(
+    store: Store,
+) -> None:
+    """ana marks the 200-character quote; ben marks the same quote and, inside it, a
+    5-character quote he gives to another speaker. ana's quote pairs with ben's identical
+    one, so the speakers are compared between the two long quotes and agree."""
+    assert len(LONG_QUOTE) == 200
+    work = Work()
+    item = work.document(QUOTED)
+    quotes = {}
+    for who in ("ana", "ben"):
+        quotes[who] = add(item, work, who, "Quote", *at(QUOTED, LONG_QUOTE))
+        mayor = add(item, work, who, "Speaker", *at(QUOTED, "Mayor Ruth Okafor"))
+        work.link(item, "speaker", quotes[who], mayor)
+    inner = add(item, work, "ben", "Quote", *at(QUOTED, "water"))
+    work.link(item, "speaker", inner, add(item, work, "ben", "Speaker", *at(QUOTED, "Tom Ash")))
+    result = agreement(work.save(store), ["ana", "ben"])
+    row = result.labels["Quote"]
+    assert (row.counts.exact_matches, row.counts.overlap_matches) == (1, 1)
+    assert (row.overlap_precision, row.overlap_recall) == (0.5, 1.0)
+    attribution = result.section.attribution
+    assert (attribution.speaker_agreed, attribution.speaker_compared) == (1, 1)
+    assert confusion_of(result)[None, "Quote"] == 1  # the short one is ben's alone
+    # The same the other way round (ben is the reference).
+    reverse = agreement(store, ["ben", "ana"])
+    assert reverse.section.attribution.speaker == 1.0
+    assert reverse.labels["Quote"].counts.exact_matches == 1
+
+
+def best_pairing_brute_force(
+    first: Sequence[tuple[int, int]], second: Sequence[tuple[int, int]]
+) -> tuple[int, int]:
+    """(size, identical pairs) of the best one-to-one pairing of overlapping intervals:
+    largest first, then most pairs of the same extent; every pairing tried."""
+    best = (0, 0)
+
+    def walk(i: int, used: frozenset[int], size: int, same: int) -> None:
+        nonlocal best
+        best = max(best, (size, same))
+        if i == len(first):
+            return
+        walk(i + 1, used, size, same)
+        a = first[i]
+        for j, b in enumerate(second):
+            if j not in used and a[0] < b[1] and b[0] < a[1]:
+                walk(i + 1, used | {j}, size + 1, same + (a == b))
+
+    walk(0, frozenset(), 0, 0)
+    return best
+
+
+def test_overlap_pairing_is_largest_then_most_identical_against_brute_force() -> None:
+    rng = random.Random(3)
+    work = Work()
+    checked_nested = 0
+    for _ in range(1500):
+        spans = []
+        for who in ("ana", "ben"):
+            for _ in range(rng.randrange(0, 6)):
+                start = rng.randrange(0, 12)
+                spans.append((who, start, start + rng.randrange(1, 8)))
+        if rng.random() < 0.5:  # copy some spans across, to have identical ones
+            spans += [("ben", s, e) for who, s, e in spans if who == "ana" and rng.random() < 0.5]
+        first = [work.annotation("ana", "Quote", s, e) for who, s, e in spans if who == "ana"]
+        second = [work.annotation("ben", "Quote", s, e) for who, s, e in spans if who == "ben"]
+        pairs = match_overlapping(first, second)
+        assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
+        for i, j in pairs:
+            assert first[i].start < second[j].end and second[j].start < first[i].end
+        same = sum(first[i].spans == second[j].spans for i, j in pairs)
+        assert (len(pairs), same) == best_pairing_brute_force(
+            [a.spans[0] for a in first], [b.spans[0] for b in second]
+        )
+        checked_nested += any(a.start < b.start and b.end < a.end for a in first for b in second)
+    assert checked_nested > 100
 
 
 def test_fragments_count_as_their_pieces(store: Store) -> None:
@@ -578,6 +664,79 @@ def test_alpha_matches_the_krippendorff_package(
     assert result.overall.alpha == pytest.approx(overall)
 
 
+def token_labels(item: ExportedDocument, who: str, labels: Sequence[str]) -> list[str]:
+    """Each token's value for `who`: the labels it lies wholly inside, joined, or none."""
+    inside = [token_values(item, who, label) for label in labels]
+    count = len(TOKEN.findall(item.document.text))
+    return [
+        "+".join(sorted(label for label, values in zip(labels, inside, strict=True) if values[t]))
+        or "none"
+        for t in range(count)
+    ]
+
+
+def test_token_alpha_over_one_multi_valued_variable_matches_the_krippendorff_package(
+    corpus_store: tuple[Store, list[ExportedDocument]],
+) -> None:
+    """One variable per token whose values are the labels (or none), as attribution corpora
+    publish it, beside the binary alpha per label; a token in two labels has both."""
+    store, documents = corpus_store
+    annotators = ["ana", "ben", "cy"]
+    result = agreement(store, annotators)
+    codes: dict[str, int] = {}
+    matrix: list[list[float]] = [[] for _ in annotators]
+    per_document: dict[str, float] = {}
+    combined = 0
+    for item in documents:
+        if sum(present(item, who) for who in annotators) < 2:
+            continue
+        document_rows: list[list[float]] = []
+        for row, who in zip(matrix, annotators, strict=True):
+            values = token_labels(item, who, LABELS)
+            combined += sum("+" in value for value in values)
+            coded = [float(codes.setdefault(value, len(codes))) for value in values]
+            document_rows.append(coded if present(item, who) else [np.nan] * len(values))
+            row.extend(document_rows[-1])
+        if len(codes) > 1:
+            per_document[item.document.id] = krippendorff.alpha(
+                reliability_data=np.array(document_rows),
+                level_of_measurement="nominal",
+                value_domain=sorted(set(codes.values())),
+            )
+    assert combined > 0  # some tokens carry two labels at once
+    expected = krippendorff.alpha(reliability_data=np.array(matrix), level_of_measurement="nominal")
+    token_alpha = result.section.token_alpha
+    assert token_alpha.alpha == pytest.approx(expected)
+    assert token_alpha.alpha != pytest.approx(result.overall.alpha)  # not the pooled binary one
+    assert token_alpha.labels == list(LABELS)
+    pairable = sum(not np.isnan(value) for row in matrix for value in row)
+    assert sum(token_alpha.values.values()) == pairable
+    for doc_id, value in per_document.items():
+        assert result.documents[doc_id].section.token_alpha.alpha == pytest.approx(value)
+
+
+def test_token_alpha_by_hand(store: Store) -> None:
+    """Five tokens, two annotators: (Speaker, Speaker), (Cue, Cue), (Quote, none),
+    (Quote, Quote), (none, none): n = 10, values none 3, Quote 3, Speaker 2, Cue 2;
+    one disagreeing token, so D_o = 2 and alpha = 1 - 9 * 2 / (100 - 9 - 9 - 4 - 4)."""
+    text = "Ana said Bob left ."
+    work = Work()
+    work.document(
+        text,
+        [
+            ("ana", "Speaker", *at(text, "Ana")),
+            ("ben", "Speaker", *at(text, "Ana")),
+            ("ana", "Cue", *at(text, "said")),
+            ("ben", "Cue", *at(text, "said")),
+            ("ana", "Quote", *at(text, "Bob left")),
+            ("ben", "Quote", *at(text, "left")),
+        ],
+    )
+    token_alpha = agreement(work.save(store), ["ana", "ben"]).section.token_alpha
+    assert token_alpha.values == {"none": 3, "Cue": 2, "Quote": 3, "Speaker": 2}
+    assert token_alpha.alpha == pytest.approx(1 - 9 * 2 / (100 - 9 - 9 - 4 - 4))
+
+
 def test_kappa_matches_nltk(corpus_store: tuple[Store, list[ExportedDocument]]) -> None:
     store, documents = corpus_store
     result = agreement(store, ["ana", "ben", "cy"])
@@ -814,8 +973,8 @@ def test_json_shape_is_complete_and_plain(
 ) -> None:
     store, _documents = corpus_store
     data = agreement(store, ["ana", "ben"]).to_json()
-    assert list(data)[:6] == [
-        "annotators", "labels", "overall", "attribution", "coreference", "pairs",
+    assert list(data)[:7] == [
+        "annotators", "labels", "overall", "token_alpha", "attribution", "coreference", "pairs",
     ]  # fmt: skip
     assert {"confusion", "documents"} <= set(data)
     assert data["annotators"] == ["ana", "ben"]
@@ -829,9 +988,11 @@ def test_json_shape_is_complete_and_plain(
     }  # fmt: skip
     rows = [data["overall"], *data["labels"].values()]
     for document in data["documents"].values():
-        assert {"title", "annotators", "labels", "overall", "attribution", "coreference"} <= set(
-            document
-        )
+        assert {
+            "title", "annotators", "labels", "overall", "token_alpha", "attribution",
+            "coreference",
+        } <= set(document)  # fmt: skip
+        assert set(document["token_alpha"]) == {"alpha", "labels", "values"}
         rows += [document["overall"], *document["labels"].values()]
     for row in rows:
         assert set(row) == row_keys

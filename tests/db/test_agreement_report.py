@@ -113,6 +113,7 @@ def test_report_has_the_table_the_bars_and_the_heat_map(report: str) -> None:
     # The heat map: ana's Speaker span is ben's Quote span "Alice".
     assert "Speaker &amp; Co / &lt;b&gt;Quote&lt;/b&gt;: 1" in report
     assert "exact F1" in shown and "alpha_U" in shown
+    assert "Token alpha (one variable per token, its label or none, over " in shown
 
 
 def test_charts_on_their_own_are_svg(open_store: OpenStore, tmp_path: Path) -> None:

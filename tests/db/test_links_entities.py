@@ -396,7 +396,7 @@ def test_bare_deletion_of_an_annotation_still_in_use_is_refused(
     store = article.store
     if dependent == "link":
         store.apply(links(link(article, "speaker", article.quote, article.speaker)))
-        message = "still has 1 link(s)"
+        message = "still has 1 link"
     else:
         store.apply(entities(entity(article, "Zelensky", article.speaker, article.president)))
         message = "still belongs to an entity"

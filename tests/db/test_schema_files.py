@@ -25,7 +25,7 @@ CUSTOM_SCHEMA = """\
 {
   "name": "fact-checking",
   "labels": [
-    {"name": "Claim", "colour": "#123456", "shortcut": "c",
+    {"name": "Claim", "colour": "#123456", "shortcut": "q",
      "attributes": {"verdict": ["true", "false", "unproven"]}},
     {"name": "Source", "colour": "#654321", "entities": true,
      "description": "Who makes a claim."},
@@ -118,7 +118,7 @@ def test_custom_schema_file_gives_its_labels_and_link_types(
 
     assert [label.name for label in store.labels()] == ["Claim", "Source", "Evidence"]
     claim, source, evidence = store.labels()
-    assert (claim.shortcut, claim.attributes) == ("c", {"verdict": ["true", "false", "unproven"]})
+    assert (claim.shortcut, claim.attributes) == ("q", {"verdict": ["true", "false", "unproven"]})
     assert (source.forms_entities, source.description) == (True, "Who makes a claim.")
     assert (evidence.colour, evidence.shortcut, evidence.forms_entities) == ("#ABCDEF", None, False)
     assert store.relation_types() == [
@@ -280,7 +280,7 @@ def test_line_is_given_for_a_label_with_accents() -> None:
 
 
 MALFORMED: dict[str, tuple[str, str]] = {
-    "not-json": ('{"labels": [\n  {"name": "Quote",}\n]}', "not valid JSON (line 2:"),
+    "not-json": ('{"labels": [\n  {"name": "Quote",}\n]}', "not valid JSON (line 2, column 20:"),
     "not-an-object": ('[{"name": "Quote"}]', "a schema is a JSON object with 'labels'"),
     "no-labels": ('{"relations": []}', "'labels' must be a non-empty list"),
     "empty-labels": ('{"labels": []}', "'labels' must be a non-empty list"),

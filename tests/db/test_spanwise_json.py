@@ -143,6 +143,7 @@ def test_export_has_the_documented_shape(rich: Store, exported: Export) -> None:
     }
     assert exported["relation_types"][2]["max"] is None
     assert exported["entity_types"] == ["person", "organisation", "group", "other"]
+    assert exported["suggest"] == {"quote_definition": "speech", "lexicon": {}}
     assert list(exported) == [
         "format",
         "version",
@@ -150,6 +151,7 @@ def test_export_has_the_documented_shape(rich: Store, exported: Export) -> None:
         "labels",
         "relation_types",
         "entity_types",
+        "suggest",
         "documents",
     ]
     seed, emoji = exported["documents"]

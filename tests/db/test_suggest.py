@@ -562,7 +562,8 @@ def test_the_gold_set_is_valid_and_matches_its_articles() -> None:
         assert candidates, source
         text = decode_text(candidates[0].read_bytes(), source)
         assert text == document.document.text
-        assert sum(a.label == "Quote" for a in document.annotations) >= 15
+        shortest = 11 if "broad" in path.parts else 15  # the broad set: shorter articles
+        assert sum(a.label == "Quote" for a in document.annotations) >= shortest
 
 
 def test_any_mix_of_marks_and_words_gives_valid_spans_or_nothing() -> None:

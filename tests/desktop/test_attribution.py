@@ -234,7 +234,7 @@ def test_deleting_a_linked_speaker_asks_once_and_undo_restores_everything(make_w
     speaker = window.doc.current
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert len(window.dialogs.confirmations) == 1
-    assert "1 link(s)" in window.dialogs.confirmations[0]
+    assert "1 link" in window.dialogs.confirmations[0]
     assert window.store.annotation(speaker.id) is None
     assert window.store.relations(window.doc.document_id) == []
     assert window.store.entities(window.doc.document_id) == []

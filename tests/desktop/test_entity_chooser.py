@@ -20,7 +20,7 @@ def test_typing_filters_and_enter_links_to_the_highlighted_entity(qtbot):
     assert chooser.list.count() == 3
     qtbot.keyClicks(chooser.filter, "kova")
     assert [chooser.list.item(i).text() for i in range(chooser.list.count())] == [
-        "Andriy Kovalenko  (1 mentions)",
+        "Andriy Kovalenko  (1 mention)",
         "New entity: kova",
     ]
     qtbot.keyClick(chooser.filter, Qt.Key.Key_Return)

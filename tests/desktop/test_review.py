@@ -178,6 +178,7 @@ def test_agreement_dialog_shows_numbers_charts_and_saves_the_report(reviewed, qt
     quote = labels.index("Quote")
     assert dialog.table.item(quote, 1).text() == "1.000"  # same span, other kind: exact match
     assert "Same speaker for" in dialog.summary.text()
+    assert "Token alpha (one value per token: its label or none)" in dialog.summary.text()
     assert dialog.bars.renderer().isValid() and dialog.confusion.renderer().isValid()
     target = tmp_path / "report.html"
     window.dialogs.save_paths.append(str(target))

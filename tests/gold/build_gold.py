@@ -29,7 +29,7 @@ from db.records import (
     ExportedDocument,
     RelationData,
 )
-from db.schema import load_schema
+from db.schema import Schema, load_schema
 from db.spanwise_json import FORMAT, VERSION, document_json
 from db.textfiles import decode_text, text_sha256, title_for
 from seeds import seed_paths
@@ -1437,8 +1437,9 @@ class _Builder:
         )
 
 
-def build(article: Article) -> dict[str, Any]:
-    """The article's gold annotations as a complete Spanwise v1 export."""
+def build(article: Article, schema: Schema | None = None) -> dict[str, Any]:
+    """The article's gold annotations as a complete Spanwise v1 export (under the bundled
+    news schema, or under `schema` with its quote definition)."""
     text = decode_text(article.path.read_bytes(), str(article.path))
     sha = text_sha256(text)
     document = DocumentData(
@@ -1447,16 +1448,29 @@ def build(article: Article) -> dict[str, Any]:
     builder = _Builder(article, text, document.id)
     for quote in article.quotes:
         builder.add(quote)
-    schema = load_schema()
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": STAMP,
-        "labels": [label.to_json() for label in schema.labels],
-        "relation_types": [relation.to_json() for relation in schema.relation_types],
-        "entity_types": list(schema.entity_types),
-        "documents": [document_json(builder.exported(document))],
     }
+    used = schema or load_schema()
+    data["labels"] = [label.to_json() for label in used.labels]
+    data["relation_types"] = [relation.to_json() for relation in used.relation_types]
+    data["entity_types"] = list(used.entity_types)
+    if schema is not None and schema.suggest is not None:
+        data["suggest"] = schema.suggest.to_json()
+    data["documents"] = [document_json(builder.exported(document))]
+    return data
+
+
+def save(data: dict[str, Any], path: Path) -> None:
+    """Write one gold export and say what it holds."""
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+    doc = data["documents"][0]
+    quotes = sum(1 for a in doc["annotations"] if a["label"] == "Quote")
+    print(f"{path.name}: {quotes} quotes, {len(doc['entities'])} entities")
 
 
 def gold_path(article: Article) -> Path:
@@ -1466,13 +1480,7 @@ def gold_path(article: Article) -> Path:
 
 def main() -> None:
     for article in ARTICLES + HELD_OUT_ARTICLES:
-        data = build(article)
-        with gold_path(article).open("w", encoding="utf-8", newline="\n") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
-        doc = data["documents"][0]
-        quotes = sum(1 for a in doc["annotations"] if a["label"] == "Quote")
-        print(f"{gold_path(article).name}: {quotes} quotes, {len(doc['entities'])} entities")
+        save(build(article), gold_path(article))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ each step on standard output, one JSON object a line, written only after the cal
 MODE is `edits` (Changes from db/edits.py through Store.apply, undo included, and now and
 then one of BULK_EDIT annotations, which is written in bulk), `import` (a
 large batch of text files), `json` (a Spanwise export with links and entities, through the
-same import the File menu uses) or `export` (the whole database to a file, again and again).
+same import the File menu uses), `export` (the whole database to a file, again and again),
+`flat` (`spanwise export --flat quotes` to a CSV), `folder` (brat and UIMA XMI folder exports)
+or `backup` (backups of the database).
 It runs until it is killed. Before each write it says what it is about to do (`do`,
 `import`, `json`), so the parent knows which step may or may not have landed.
 """
@@ -21,11 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from db import edits
+from db.backups import backup_before
 from db.batch_import import import_paths
 from db.changes import Change, merged
 from db.errors import SpanwiseError
+from db.exporting import export_to
+from db.flat_export import quote_rows
 from db.records import new_annotation
-from db.spanwise_json import export_json, save_export
+from db.spanwise_json import export_json, parse_export, save_export
 from db.store import Store
 from tests.robust.helpers import document_json, news_export
 
@@ -161,10 +166,67 @@ def run_export(store: Store, workdir: Path) -> None:
         report(exported=round_)
 
 
+BALLAST_QUOTES = 4000
+
+
+def ensure_ballast(store: Store) -> None:
+    """A document with thousands of quotes, so that an output takes long enough to be
+    killed in the middle of its writing (added once, whole or not at all)."""
+    if any(d.title == "Ballast" for d in store.documents(ANNOTATOR)):
+        return
+    rng = random.Random(99)
+    text = "Ballast\n" + "“A quote of some length,” said someone. " * 1000
+    document = document_json(text, "Ballast", rng, BALLAST_QUOTES, annotator="ballast")
+    document["relations"], document["entities"] = [], []
+    schema, documents = parse_export(news_export([document]), "ballast.json")
+    store.import_documents(schema, documents)
+
+
+def run_flat(store: Store, workdir: Path) -> None:
+    """`spanwise export --flat quotes -o quotes.csv`, again and again."""
+    from desktop.cli import main as cli
+
+    database = str(store.path)
+    quotes = len(quote_rows(store))
+    round_ = 0
+    while True:
+        round_ += 1
+        report(flat=round_, quotes=quotes)
+        cli(["--db", database, "export", "--flat", "quotes", "-o", str(workdir / "quotes.csv")])
+        report(flat_done=round_)
+
+
+def run_folder(store: Store, workdir: Path) -> None:
+    """brat and UIMA XMI folder exports over the previous ones, again and again; the files a
+    whole export holds are reported after the first."""
+    round_ = 0
+    while True:
+        round_ += 1
+        for fmt in ("brat", "uima-xmi"):
+            target = workdir / fmt
+            report(folder=round_, format=fmt)
+            export_to(store, fmt, target)
+            files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+            report(folder_done=round_, format=fmt, whole=files)
+
+
+def run_backup(store: Store) -> None:
+    """Backups before a bulk operation, again and again (the daily backup takes the same
+    path: db.database.backup_file)."""
+    round_ = 0
+    while True:
+        round_ += 1
+        report(backup=round_)
+        backup_before(store.path, "crash")
+        report(backup_done=round_)
+
+
 def main() -> None:
     db, workdir, mode, seed = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
     rng = random.Random(seed)
     store = Store(db)
+    if mode in ("flat", "folder", "backup"):
+        ensure_ballast(store)
     report(ready=True)
     if mode == "edits":
         run_edits(store, rng)
@@ -174,6 +236,12 @@ def main() -> None:
         run_json(store, workdir, rng, seed)
     elif mode == "export":
         run_export(store, workdir)
+    elif mode == "flat":
+        run_flat(store, workdir)
+    elif mode == "folder":
+        run_folder(store, workdir)
+    elif mode == "backup":
+        run_backup(store)
     raise SystemExit(f"unknown mode {mode}")
 
 

@@ -3,22 +3,31 @@ killed with SIGKILL at random moments. After every kill the database opens, SQLi
 sound, every edit the child reported as saved is there, and an interrupted import left all or
 nothing.
 
-`make test` kills 5 times (every kind of work once); `make crash` kills 50 times
+Outputs are checked too: a kill during `export --flat`, a brat or UIMA XMI folder export, or
+a backup leaves the previous file (or folder) or a complete new one under the final name,
+never a partial one, and every backup listed is a whole database.
+
+`make test` kills 8 times (every kind of work once); `make crash` kills 80 times
 (SPANWISE_CRASH_KILLS). SPANWISE_CRASH_SEED replays a run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import json
 import os
 import random
 import signal
+import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from db.backups import list_backups
+from db.outputs import MARKER
 from db.records import AnnotationData, EntityData, RelationData
 from db.store import Store
 from seeds import seed_paths
@@ -39,9 +48,9 @@ from tests.robust.helpers import (
     relation_key,
 )
 
-KILLS = int(os.environ.get("SPANWISE_CRASH_KILLS", "5"))
+MODES = ("edits", "import", "edits", "json", "export", "flat", "folder", "backup")
+KILLS = int(os.environ.get("SPANWISE_CRASH_KILLS", str(len(MODES))))
 SEED = int(os.environ.get("SPANWISE_CRASH_SEED", str(random.SystemRandom().randrange(10**6))))
-MODES = ("edits", "import", "edits", "json", "export")
 
 
 @dataclass
@@ -56,6 +65,7 @@ class Tally:
     imports_landed_whole: int = 0
     imports_left_nothing: int = 0
     exports_checked: int = 0
+    outputs_checked: Counter[str] = field(default_factory=Counter)  # whole files and folders
 
     def line(self) -> str:
         return (
@@ -65,7 +75,8 @@ class Tally:
             f"edits in flight at a kill: {dict(self.edits_in_flight)}, "
             f"{self.killed_inside_import} kills inside an import transaction "
             f"({self.imports_landed_whole} landed whole, {self.imports_left_nothing} left "
-            f"nothing), {self.exports_checked} export files checked"
+            f"nothing), {self.exports_checked} export files checked, whole outputs after a "
+            f"kill: {dict(self.outputs_checked)}"
         )
 
 
@@ -110,9 +121,9 @@ def _kill_at_random_moment(child: Child, mode: str, rng: random.Random) -> None:
         lines, extra = rng.randrange(1, IMPORT_FILES + 4), rng.uniform(0, 0.005)
     elif mode == "json":
         lines, extra = rng.randrange(1, JSON_DOCUMENTS + 4), rng.uniform(0, 0.02)
-    else:  # export: time one round, then kill somewhere inside a later one
+    else:  # outputs: time one round, then kill somewhere inside a later one
         started = time.monotonic()
-        child.wait_for("exported")
+        child.wait_for(ROUND_DONE[mode])
         lines, extra = 1, rng.uniform(0, 1.2 * (time.monotonic() - started))
     seen = len(child.reports)
     deadline = time.monotonic() + 120
@@ -204,6 +215,51 @@ def _check_batches(
             tally.imports_left_nothing += 1
 
 
+ROUND_DONE = {
+    "export": "exported",
+    "flat": "flat_done",
+    "folder": "folder_done",
+    "backup": "backup_done",
+}
+
+
+def _check_outputs(
+    workdir: Path,
+    db: Path,
+    reports: list[dict[str, Any]],
+    wholes: dict[str, set[Any]],
+    tally: Tally,
+) -> None:
+    """What a kill left under the final names: the previous output (these modes write into
+    the same folder from one kill to the next) or a whole new one, never a partial one.
+    `wholes` gathers every whole output reported so far."""
+    for report in reports:
+        if "flat" in report:
+            wholes["flat"].add(report["quotes"])
+        if "whole" in report:
+            wholes[report["format"]].add(tuple(report["whole"]))
+    quotes = workdir / "quotes.csv"
+    if quotes.exists():
+        assert quotes.read_bytes().endswith(b"\r\n"), f"seed {SEED}: a cut CSV"
+        with quotes.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0][0] == "document" and len(rows) - 1 in wholes["flat"], f"seed {SEED}"
+        tally.outputs_checked["flat"] += 1
+    for fmt in ("brat", "uima-xmi"):
+        target = workdir / fmt
+        if not target.exists():
+            continue
+        found = tuple(sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()))
+        assert found in wholes[fmt], f"seed {SEED}: a partial {fmt} folder"
+        assert (target / MARKER).is_file()
+        tally.outputs_checked[fmt] += 1
+    for backup in list_backups(db):
+        assert integrity(backup.path) == ("ok", []), f"seed {SEED}: a partial {backup.path.name}"
+        with contextlib.closing(sqlite3.connect(backup.path)) as copy:
+            assert copy.execute("SELECT count(*) FROM document").fetchone()[0] > 0
+        tally.outputs_checked["backups"] += 1
+
+
 def _check_export(workdir: Path, tally: Tally) -> None:
     export = workdir / "export.json"
     if export.exists():  # the file under its final name is always whole
@@ -221,10 +277,12 @@ def test_killed_at_random_moments_nothing_reported_is_lost(tmp_path: Path) -> No
     expected = Expected(document_state(store, doc.id))
     store.close()
     tally = Tally()
+    wholes: dict[str, set[Any]] = {"flat": set(), "brat": set(), "uima-xmi": set()}
     for kill in range(KILLS):
         mode = MODES[kill % len(MODES)]
-        workdir = tmp_path / f"run-{kill}"
-        workdir.mkdir()
+        # outputs go to the same place from one kill to the next: the previous one is there
+        workdir = tmp_path / (f"out-{mode}" if mode in ROUND_DONE else f"run-{kill}")
+        workdir.mkdir(exist_ok=True)
         child = Child(["-m", "tests.robust.crash_child", str(db), str(workdir), mode, str(kill)])
         try:
             _kill_at_random_moment(child, mode, rng)
@@ -240,6 +298,7 @@ def test_killed_at_random_moments_nothing_reported_is_lost(tmp_path: Path) -> No
         finally:
             store.close()
         _check_export(workdir, tally)
+        _check_outputs(workdir, db, child.reports, wholes, tally)
         tally.kills += 1
         tally.by_mode[mode] += 1
     print(tally.line())

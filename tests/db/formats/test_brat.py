@@ -152,7 +152,8 @@ def test_what_brat_cannot_carry_is_reported(open_store: OpenStore, tmp_path: Pat
     lone = EntityData("e2", doc_id, "ana", "the capital", "other", (mention.id,))
     store.apply(Change("entity", (), (), (added(lone),)))
     store.update_annotation(mention.id, note="first\nsecond")
-    report = BRAT.write(store.export_documents(), store.schema(), tmp_path, WriteOptions())
+    out = tmp_path / "out"  # an export folder is new, empty or an export
+    report = BRAT.write(store.export_documents(), store.schema(), out, WriteOptions())
     assert "entities with a single mention (a brat equivalence needs two)" in report.lost
     assert any("line breaks" in lost for lost in report.lost)
 
@@ -212,11 +213,12 @@ def test_trailing_whitespace_empty_files_and_crlf_ann_are_tolerated(
 def test_export_folder_declares_every_type_brat_needs(store: Store, tmp_path: Path) -> None:
     import_into(store, BRAT.read([shared("brat-tutorial-news")], ReadOptions()))
     fill_sample(store, "brat")
-    BRAT.write(store.export_documents(), store.schema(), tmp_path, WriteOptions())
-    conf = parse_conf((tmp_path / "annotation.conf").read_text(encoding="utf-8"), "conf")
-    assert (tmp_path / "visual.conf").is_file()
+    out = tmp_path / "out"  # an export folder is new, empty or an export
+    BRAT.write(store.export_documents(), store.schema(), out, WriteOptions())
+    conf = parse_conf((out / "annotation.conf").read_text(encoding="utf-8"), "conf")
+    assert (out / "visual.conf").is_file()
     declared_roles = {(e, r) for e, roles in conf.events.items() for r, _t, _m in roles}
-    for ann in tmp_path.glob("*.ann"):
+    for ann in out.glob("*.ann"):
         standoff = parse_standoff(ann.read_text(encoding="utf-8"), ann.name)
         for bound in standoff.textbounds.values():
             assert bound.type in conf.entities or bound.type in conf.events

@@ -78,10 +78,9 @@ def test_uima_folders_keep_dotted_names(open_store: OpenStore, tmp_path: Path) -
     store = open_store(tmp_path / "source.db")
     for name in ("esp.train-doc-100.txt", "esp.dev-doc-7"):
         store.import_batch([TextFile(Path(name), "t", f"{name} text")], [])
-    load_formats()["uima-xmi"].write(
-        store.export_documents(), store.schema(), tmp_path, WriteOptions()
-    )
-    folders = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
+    out = tmp_path / "out"  # an export folder is new, empty or an earlier export
+    load_formats()["uima-xmi"].write(store.export_documents(), store.schema(), out, WriteOptions())
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
     assert folders == ["esp.dev-doc-7", "esp.train-doc-100.txt"]
 
 

@@ -93,8 +93,9 @@ def test_quote_without_speaker_is_an_attribution_without_source(
     store: Store, tmp_path: Path
 ) -> None:
     fill_sample(store)  # three quotes: two with speaker and cue, "win" with neither
-    PARC.write(store.export_documents(), store.schema(), tmp_path, WriteOptions())
-    standoff = parse_standoff((tmp_path / "sample.ann").read_text("utf-8"), "sample")
+    out = tmp_path / "out"  # an export folder is new, empty or an export
+    PARC.write(store.export_documents(), store.schema(), out, WriteOptions())
+    standoff = parse_standoff((out / "sample.ann").read_text("utf-8"), "sample")
     contents = [b for b in standoff.textbounds.values() if b.type == "Content"]
     in_events = {t for e in standoff.events.values() for _r, t in e.args}
     assert len(contents) == 3 and sum(b.id in in_events for b in contents) == 2

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from cassis import Cas, TypeSystem, load_typesystem
+from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
 
 from db.errors import ImportRefused, SpanwiseError
 from db.formats import FORMATS, ReadOptions, WriteOptions
@@ -41,8 +41,9 @@ def test_round_trip_keeps_everything(
 
 def test_xmi_offsets_count_utf16_units(store: Store, tmp_path: Path) -> None:
     fill_sample(store)
-    XMI.write(store.export_documents(), store.schema(), tmp_path, WriteOptions())
-    xmi = (tmp_path / "sample.txt" / "ana.xmi").read_text(encoding="utf-8")
+    out = tmp_path / "out"  # an export folder is new, empty or an export
+    XMI.write(store.export_documents(), store.schema(), out, WriteOptions())
+    xmi = (out / "sample.txt" / "ana.xmi").read_text(encoding="utf-8")
     start, end = at(SAMPLE, "Tuesday")
     units = len(SAMPLE[:start].encode("utf-16-le")) // 2
     assert units > start  # the emoji before it take two units each
@@ -52,8 +53,9 @@ def test_xmi_offsets_count_utf16_units(store: Store, tmp_path: Path) -> None:
 
 def test_type_system_has_inception_span_and_relation_layers(store: Store, tmp_path: Path) -> None:
     fill_sample(store)
-    JSON.write(store.export_documents(), store.schema(), tmp_path, WriteOptions())
-    ts = load_typesystem((tmp_path / "TypeSystem.xml").read_text(encoding="utf-8"))
+    out = tmp_path / "out"  # an export folder is new, empty or an export
+    JSON.write(store.export_documents(), store.schema(), out, WriteOptions())
+    ts = load_typesystem((out / "TypeSystem.xml").read_text(encoding="utf-8"))
     span = ts.get_type("webanno.custom.Span")
     link = ts.get_type("webanno.custom.Link")
     assert {"label", "kind", "note", "entity", "entityType"} <= {f.name for f in span.all_features}
@@ -147,3 +149,19 @@ def test_control_characters_go_to_json_not_xmi(store: Store, tmp_path: Path) -> 
 
 def test_registered() -> None:
     assert FORMATS["uima-xmi"].can_export and FORMATS["uima-json"].can_import
+
+
+def test_chain_that_leads_back_to_itself_ends_there(store: Store, tmp_path: Path) -> None:
+    """A hostile export whose last chain link points at the first must not loop or list a
+    mention twice: the chain is read once round."""
+    inception_export(tmp_path / "export")
+    xmi_path = tmp_path / "export" / "admin.xmi"
+    ts = load_typesystem((tmp_path / "export" / "TypeSystem.xml").read_text(encoding="utf-8"))
+    cas = load_cas_from_xmi(xmi_path.read_text(encoding="utf-8"), typesystem=ts)
+    [chain] = cas.select("webanno.custom.CorefChain")
+    chain.first.next.next = chain.first
+    xmi_path.write_text(cas.to_xmi(), encoding="utf-8")
+    import_into(store, XMI.read([tmp_path / "export"], ReadOptions()))
+    [item] = store.export_documents()
+    [entity] = item.entities
+    assert len(entity.mentions) == 2

@@ -7,16 +7,16 @@ tracking off, in its own transaction, so what comes from the server does not go 
 `sync_base` keeps the server's version (its transaction id) of each record this laptop last
 saw, so a push can tell an edit of the latest version from a clash with another laptop's.
 
-Revision ID: t16_sync
-Revises: 0003
+Revision ID: 0005_team_sync
+Revises: 0004_suggestion_models
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "t16_sync"
-down_revision = "0003"
+revision = "0005_team_sync"
+down_revision = "0004_suggestion_models"
 branch_labels = None
 depends_on = None
 
