@@ -98,7 +98,7 @@ def rendered_line(text: str) -> list[bytes]:
     from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
     from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-    from desktop.article_view import TEXT_POINT_SIZE
+    from desktop.widgets.article_view import TEXT_POINT_SIZE
 
     _app = QApplication.instance() or QApplication(sys.argv[:1])
     font = QFont(QPlainTextEdit().font())

@@ -26,6 +26,9 @@ def package_data_files(root: Path = ROOT) -> list[Path]:
 def migration_scripts(root: Path = ROOT) -> list[Path]:
     """Alembic loads env.py and the revisions from files, so a bundle needs them as files."""
     scripts: list[Path] = []
-    for migrations in (root / "db" / "migrations", root / "db" / "team" / "server_migrations"):
+    for migrations in (
+        root / "db" / "storage" / "migrations",
+        root / "db" / "team" / "server_migrations",
+    ):
         scripts += [*migrations.glob("*.py"), *migrations.glob("versions/*.py")]
     return [p.relative_to(root) for p in sorted(scripts)]

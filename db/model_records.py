@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.errors import SpanwiseError
-from db.messages import counted
-from db.quote_definition import DEFINITIONS
+from db.schema.quote_definition import DEFINITIONS
+from db.text.messages import counted
 
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from db.messages import Messages, counted
+from db.text.messages import Messages, counted
 
 STATUSES = ("new", "in progress", "done")
 # A rejected suggestion is a decision with this key prefix (then the suggestion's key) and

@@ -16,31 +16,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.backups import backup_before
-from db.bulk_change import is_bulk, write_bulk
-from db.change_writer import dependents, write_change
 from db.changes import Change, added, removed, updated
-from db.database import for_writing, open_engine
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
+from db.files.text_files import TextFile, read_text_files, text_sha256
 from db.import_consent import TRUSTED, Consent
-from db.import_writer import write_import
-from db.keys import check_schema_keys
 from db.model_records import ModelRecord
-from db.models import (
-    Annotation,
-    Annotator,
-    Decision,
-    Document,
-    DocumentStatus,
-    Label,
-    RelationType,
-    Setting,
-    SuggestionModel,
-)
-from db.plain import shown
-from db.quote_definition import SETTING_KEY as SUGGEST_SETTINGS
-from db.quote_definition import SuggestSettings, settings_from_text
-from db.reads import annotator_id_of, read_annotations, read_entities, read_relations
 from db.records import (
     STATUSES,
     AnnotationData,
@@ -56,7 +36,34 @@ from db.records import (
     new_id,
     now_iso,
 )
-from db.rows import (
+from db.schema.keys import check_schema_keys
+from db.schema.label_schema import (
+    DEFAULT_ENTITY_TYPES,
+    LabelDef,
+    RelationTypeDef,
+    Schema,
+    load_schema,
+)
+from db.schema.quote_definition import SETTING_KEY as SUGGEST_SETTINGS
+from db.schema.quote_definition import SuggestSettings, settings_from_text
+from db.storage.backups import backup_before
+from db.storage.bulk_writer import is_bulk, write_bulk
+from db.storage.change_writer import dependents, write_change
+from db.storage.database import for_writing, open_engine
+from db.storage.import_writer import write_import
+from db.storage.models import (
+    Annotation,
+    Annotator,
+    Decision,
+    Document,
+    DocumentStatus,
+    Label,
+    RelationType,
+    Setting,
+    SuggestionModel,
+)
+from db.storage.reads import annotator_id_of, read_annotations, read_entities, read_relations
+from db.storage.rows import (
     add_labels,
     add_relation_types,
     annotation_data,
@@ -68,8 +75,7 @@ from db.rows import (
     relation_type_def,
     set_status,
 )
-from db.schema import DEFAULT_ENTITY_TYPES, LabelDef, RelationTypeDef, Schema, load_schema
-from db.textfiles import TextFile, read_text_files, text_sha256
+from db.text.plain import shown
 
 Progress = Callable[[int, int], None]
 
@@ -120,7 +126,7 @@ class Store:
 
     def install_schema(self, schema: Schema) -> None:
         """Add the labels and link types the database does not have yet; a new label whose
-        key the window or a label of the database uses is refused (db/keys.py)."""
+        key the window or a label of the database uses is refused (db/schema/keys.py)."""
         existing = [(label.name, label.shortcut) for label in self.labels()]
         known = {name for name, _key in existing}
         new = [(label.name, label.shortcut) for label in schema.labels if label.name not in known]

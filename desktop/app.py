@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QApplication
 from db import __version__
 from db.errors import SpanwiseError
 from db.store import Store, default_annotator_name
-from desktop.app_icon import application_icon
-from desktop.dialogs import Dialogs
 from desktop.identity import APP_ID, APP_NAME, ORGANISATION
-from desktop.main_window import MainWindow
 from desktop.session import ANNOTATOR_SETTING, current_annotator, open_store
+from desktop.widgets.app_icon import application_icon
+from desktop.widgets.dialogs import Dialogs
+from desktop.window.main_window import MainWindow
 
 
 def ensure_app() -> QApplication:
@@ -52,7 +52,7 @@ class WindowKeeper:
 
     def restore(self, backup: str) -> None:
         """Close the database, put the backup in its place, open it again."""
-        from db.backups import restore_backup
+        from db.storage.backups import restore_backup
 
         old = self.window
         path = old.store.path

@@ -6,12 +6,12 @@ import contextlib
 import os
 from pathlib import Path
 
-from db.backups import daily_backup
 from db.errors import DatabaseProblem, SpanwiseError
-from db.input_files import SETTINGS_FILE_BYTES, read_input
-from db.plain import shown
-from db.schema import load_schema
+from db.files.input_files import SETTINGS_FILE_BYTES, read_input
+from db.schema.label_schema import load_schema
+from db.storage.backups import daily_backup
 from db.store import Store, default_annotator_name
+from db.text.plain import shown
 from desktop.identity import DATABASE_FILE, data_folder
 from seeds import seed_paths
 

@@ -187,7 +187,7 @@ def welcome_screenshot(target: str) -> None:
 
 
 def main(folder: str) -> int:
-    from desktop.cli import main as cli
+    from desktop.cli.main import main as cli
 
     with tempfile.TemporaryDirectory() as work:
         database = Path(work) / "screenshot.db"

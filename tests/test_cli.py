@@ -14,7 +14,7 @@ import pytest
 
 from db import __version__
 from db.store import Store
-from desktop.cli import main
+from desktop.cli.main import main
 from seeds import seed_paths
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""`spanwise agree` (desktop/cli_agree.py), driven through its own parser and `run`."""
+"""`spanwise agree` (desktop/cli/agree.py), driven through its own parser and `run`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from db.agreement import agreement
+from db.agreement.measure import agreement
 from db.errors import SpanwiseError
 from db.store import Store
-from desktop.cli_agree import add_parser, run
+from desktop.cli.agree import add_parser, run
 from seeds import seed_paths
 
 
@@ -120,7 +120,7 @@ def test_bad_input_is_one_clear_message(store: Store, argv: list[str], message: 
 
 
 def test_agree_is_a_spanwise_command(tmp_path, capsys) -> None:
-    from desktop.cli import main as spanwise
+    from desktop.cli.main import main as spanwise
 
     database = tmp_path / "none.db"
     Store(database).close()

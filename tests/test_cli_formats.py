@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from db.store import Store
-from desktop.cli import main
+from desktop.cli.main import main
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 BRAT = SHARED / "brat-tutorial-news"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from db.store import Store
-from desktop.cli import main
+from desktop.cli.main import main
 from tests.robust.helpers import document_json, dump, news_export
 from tests.test_cli import _no_real_user_data, assert_refused, cli
 
@@ -48,7 +48,7 @@ def gold_db(tmp_path: Path) -> tuple[str, dict[str, Any]]:
     gold = news_export([first, second])
     db = tmp_path / "gold.db"
     store = Store(db)
-    from db.spanwise_json import parse_export
+    from db.formats.spanwise_json import parse_export
 
     store.import_documents(*parse_export(gold, "gold.json"))
     store.close()
@@ -366,7 +366,7 @@ XMI_TAIL = '<cas:View sofa="1" members="2"/></xmi:XMI>'
 
 def _type_system(tmp_path: Path) -> str:
     from db.formats.uima_cas import type_system
-    from db.schema import load_schema
+    from db.schema.label_schema import load_schema
 
     return str(type_system(load_schema()).to_xml())
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from db import __version__
-from desktop.cli import main
-from desktop.cli_install import desktop_entry
+from desktop.cli.install import desktop_entry
+from desktop.cli.main import main
 from desktop.identity import APP_ID, ICON_SIZES
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from db.schema import load_schema
-from desktop.cli import main
+from db.schema.label_schema import load_schema
+from desktop.cli.main import main
 from tests import test_cli
 from tests.test_cli import SEED, annotate, assert_refused, cli, docs
 

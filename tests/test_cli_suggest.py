@@ -2,7 +2,7 @@
 listed or accepted in a database, with one-line errors and exit code 2.
 
 The subcommand is driven through the same global options `spanwise` has (--db, --annotator,
---schema) and desktop/cli.py's parser class, so a bad argument is a one-line error here too.
+--schema) and desktop/cli/main.py's parser class, so a bad argument is a one-line error here too.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import jsonschema
 import pytest
 
 from db.errors import SpanwiseError
-from db.schema import load_schema
-from db.spanwise_json import FORMAT, VERSION, parse_export
+from db.formats.spanwise_json import FORMAT, VERSION, parse_export
+from db.schema.label_schema import load_schema
 from db.store import Store
-from desktop import cli_suggest
-from desktop.cli import _Parser
+from desktop.cli import suggest as cli_suggest
+from desktop.cli.main import _Parser
 from seeds import seed_paths
 
 ROOT = Path(__file__).resolve().parents[1]

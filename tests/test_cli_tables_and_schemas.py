@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from db.store import Store
-from desktop.cli import main
+from desktop.cli.main import main
 from tests.readme_screenshot import annotate_seed
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import PySide6
 import pytest
 
-from desktop import display_check
-from desktop.cli import main
-from desktop.display_check import XCB_LIBRARIES, uses_xcb
+from desktop.cli import display_check
+from desktop.cli.display_check import XCB_LIBRARIES, uses_xcb
+from desktop.cli.main import main
 
 ABSENT = {"libxcb-cursor.so.0", "libxcb-keysyms.so.1"}
 

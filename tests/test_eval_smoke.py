@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.quote_definition import SuggestSettings
+from db.schema.quote_definition import SuggestSettings
 from tests.db.formats.test_parc import polnear_file
 from tests.eval import learning
 

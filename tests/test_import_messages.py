@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from db.batch_import import import_paths
 from db.formats import FormatReport
-from db.messages import Messages, Repeated, counted, counted_phrase
+from db.formats.batch_import import import_paths
 from db.store import Store
+from db.text.messages import Messages, Repeated, counted, counted_phrase
 from tests import test_cli
 from tests.test_cli import SEED, annotate, cli
 
@@ -87,7 +87,7 @@ def test_many_conflicting_annotations_are_one_line(
 
 def test_the_summary_the_window_shows_is_collapsed(tmp_path: Path) -> None:
     """The window's "Import done" box lists `summary.messages`, the lines the command line
-    prints (desktop/file_menu.py): they come collapsed from the import itself."""
+    prints (desktop/controllers/file_menu.py): they come collapsed from the import itself."""
     folder = folder_of_articles(tmp_path / "articles", 4)
     store = Store(tmp_path / "x.db")
     try:

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pytest
 
-from db.exporting import export_to
-from db.spanwise_json import export_json, save_export
+from db.formats.export import export_to
+from db.formats.spanwise_json import export_json, save_export
 from db.store import Store
-from desktop.cli import build_parser
-from desktop.display_check import XCB_LIBRARIES
+from desktop.cli.display_check import XCB_LIBRARIES
+from desktop.cli.main import build_parser
 from seeds import seed_paths
 from tests.processes import (
     OFFSCREEN_NOTES,
@@ -475,7 +475,7 @@ def _team_command(sandbox: Sandbox, command: str) -> None:
     """A team command parses as written (its subcommand and options exist)."""
     import shlex
 
-    from desktop import cli_team
+    from desktop.cli import team as cli_team
 
     if command.startswith("export "):
         assert command.split("=", 1)[0] == f"export {cli_team.SERVER_ENV}"

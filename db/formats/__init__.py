@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from db.messages import Messages, counted_phrase
 from db.records import ExportedDocument
-from db.schema import Schema
+from db.schema.label_schema import Schema
+from db.text.messages import Messages, counted_phrase
 
 OffsetUnit = Literal["utf16", "codepoints"]
 

@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.errors import ImportRefused
+from db.files.input_files import folder_files, read_input
+from db.files.outputs import atomic_folder
+from db.files.text_files import decode_text, split_source, text_sha256, title_for
 from db.formats import (
     FormatReport,
     ImportedBatch,
@@ -38,9 +41,6 @@ from db.formats import (
     register,
     stable_id,
 )
-from db.input_files import folder_files, read_input
-from db.outputs import atomic_folder
-from db.plain import shown
 from db.records import (
     AnnotationData,
     DocumentData,
@@ -48,8 +48,8 @@ from db.records import (
     ExportedDocument,
     RelationData,
 )
-from db.schema import DEFAULT_ENTITY_TYPES, LabelDef, RelationTypeDef, Schema
-from db.textfiles import decode_text, split_source, text_sha256, title_for
+from db.schema.label_schema import DEFAULT_ENTITY_TYPES, LabelDef, RelationTypeDef, Schema
+from db.text.plain import shown
 
 EVENT_MARK = "brat event type"
 RELATION_MARK = "brat relation"

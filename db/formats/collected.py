@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from db.formats.brat import PALETTE
-from db.schema import DEFAULT_ENTITY_TYPES, LabelDef, RelationTypeDef, Schema
+from db.schema.label_schema import DEFAULT_ENTITY_TYPES, LabelDef, RelationTypeDef, Schema
 
 
 @dataclass

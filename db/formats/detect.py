@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import FormatUnknown, ImportRefused
+from db.files.text_files import TEXT_SUFFIXES
 from db.formats import FORMATS, Format
-from db.spanwise_json import load_export_file, looks_like_spanwise
-from db.textfiles import TEXT_SUFFIXES
+from db.formats.spanwise_json import load_export_file, looks_like_spanwise
 
 SPANWISE = "spanwise"
 TEXT = "text"

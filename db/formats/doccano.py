@@ -40,7 +40,7 @@ from db.formats.tool_json import (
 )
 from db.formats.utf16 import RawSpan, Utf16Map, decide_offsets, offset_writer
 from db.records import AnnotationData, ExportedDocument, RelationData, now_iso
-from db.schema import Schema
+from db.schema.label_schema import Schema
 
 TOOL = "doccano"
 

@@ -19,6 +19,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from db.errors import ImportRefused
+from db.files.input_files import read_head
 from db.formats import (
     FormatReport,
     ImportedBatch,
@@ -43,10 +44,9 @@ from db.formats.tool_json import (
     write_atomically,
 )
 from db.formats.utf16 import RawSpan, Utf16Map, decide_offsets, offset_writer
-from db.input_files import read_head
-from db.messages import Repeated
 from db.records import AnnotationData, ExportedDocument, RelationData, now_iso
-from db.schema import Schema
+from db.schema.label_schema import Schema
+from db.text.messages import Repeated
 
 # One line for all the spans of a batch with several labels, however many there are.
 SEVERAL_LABELS = Repeated(

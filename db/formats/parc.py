@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.files.input_files import read_head
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register
 from db.formats.brat import (
     BratConf,
@@ -32,9 +33,8 @@ from db.formats.brat import (
     read_brat,
     write_brat,
 )
-from db.input_files import read_head
 from db.records import ExportedDocument
-from db.schema import Schema
+from db.schema.label_schema import Schema
 from resources import resource
 
 SNIFF_BYTES = 4 * 1024 * 1024  # enough of an .ann to find PARC's attribution events

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import ImportRefused
-from db.input_files import check_input, folder_files, read_head, read_input
-from db.outputs import write_text_atomically
+from db.files.input_files import check_input, folder_files, read_head, read_input
+from db.files.outputs import write_text_atomically
+from db.files.text_files import MAX_TEXT_BYTES, parse_json, text_sha256
 from db.records import DocumentData, ExportedDocument, now_iso
-from db.schema import LabelDef, RelationTypeDef, Schema
-from db.textfiles import MAX_TEXT_BYTES, parse_json, text_sha256
+from db.schema.label_schema import LabelDef, RelationTypeDef, Schema
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 # Colours for labels a database does not have yet, in the order they first appear.

@@ -20,7 +20,7 @@ from db.errors import ImportRefused
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register
 from db.formats.tool_json import json_line, only_annotator, owners, write_atomically
 from db.records import AnnotationData, ExportedDocument
-from db.schema import Schema
+from db.schema.label_schema import Schema
 
 DOCSTART = "-DOCSTART-\tO\n\n"
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"

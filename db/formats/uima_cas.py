@@ -30,16 +30,16 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import ImportRefused, SpanwiseError
+from db.files.input_files import check_input, folder_files, read_head, read_input
+from db.files.outputs import atomic_folder
+from db.files.text_files import parse_json, split_source, text_sha256, title_for
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register, stable_id
 from db.formats.brat import annotators_of, file_names_of, file_stem
 from db.formats.collected import Collected
 from db.formats.tool_json import check_text
 from db.formats.utf16 import Utf16Map
-from db.input_files import check_input, folder_files, read_head, read_input
-from db.outputs import atomic_folder
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
-from db.schema import Schema
-from db.textfiles import parse_json, split_source, text_sha256, title_for
+from db.schema.label_schema import Schema
 
 SPAN = "webanno.custom.Span"
 LINK = "webanno.custom.Link"

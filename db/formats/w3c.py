@@ -23,7 +23,7 @@ from db.errors import ImportRefused, SpanwiseError
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register
 from db.formats.tool_json import only_annotator, write_atomically
 from db.records import AnnotationData, ExportedDocument, RelationData
-from db.schema import Schema
+from db.schema.label_schema import Schema
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT = 32  # code points of prefix and suffix kept with each quote

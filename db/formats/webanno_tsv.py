@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.errors import ImportRefused, SpanwiseError
+from db.files.input_files import check_input, folder_files, read_head, read_input
+from db.files.text_files import MAX_TEXT_BYTES, decode_text, text_sha256, title_for
 from db.formats import (
     FormatReport,
     ImportedBatch,
@@ -33,10 +35,8 @@ from db.formats import (
 )
 from db.formats.collected import Collected
 from db.formats.utf16 import Utf16Map
-from db.input_files import check_input, folder_files, read_head, read_input
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
-from db.schema import Schema
-from db.textfiles import MAX_TEXT_BYTES, decode_text, text_sha256, title_for
+from db.schema.label_schema import Schema
 
 ENTITY_TYPES = {"person": "person", "organization": "organisation", "organisation": "organisation"}
 _ELEMENT = re.compile(r"^(?P<value>.*?)(?:\[(?P<first>\d+)(?:_(?P<second>\d+))?\])?$", re.S)

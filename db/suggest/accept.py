@@ -10,10 +10,10 @@ import dataclasses
 from collections.abc import Collection, Iterable
 
 from db.changes import Change, Pair, added, merged, updated
-from db.messages import counted
 from db.records import AnnotationData, EntityData, Fragments, RelationData, now_iso
 from db.store import new_id
 from db.suggest.model import SuggestedEntity, Suggestion, spans_of_key
+from db.text.messages import counted
 
 
 class Acceptor:

@@ -6,11 +6,11 @@ next paragraph keeps that quote's speaker."""
 
 from __future__ import annotations
 
-from db.spans import strip_span
 from db.suggest.analysis import Analysis, Cue, token_index
 from db.suggest.found import Found, Span, trimmed
 from db.suggest.speakers import Mention, speaker_after, speaker_before, subject_at_start
 from db.suggest.text_units import Token
+from db.text.spans import strip_span
 
 _LEADING_PUNCTUATION = frozenset(",–—-:;")
 READ_AHEAD = 70  # characters after a cue within which its speaker and clause start lie

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.spans import strip_span
 from db.suggest.analysis import Cue
 from db.suggest.speakers import Mention
+from db.text.spans import strip_span
 
 Span = tuple[int, int]
 

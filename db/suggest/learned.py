@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.errors import SpanwiseError
-from db.quote_definition import SuggestSettings, parse_suggest_settings
+from db.schema.quote_definition import SuggestSettings, parse_suggest_settings
 from db.suggest.analysis import Analysis, Cue
 from db.suggest.found import Found
 from db.suggest.lexicon import CueWord, Lexicon, Phrase, broad_cues, lexicon_for

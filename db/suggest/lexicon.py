@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import SpanwiseError
-from db.input_files import SETTINGS_FILE_BYTES, read_input
-from db.plain import shown
-from db.quote_definition import BROAD, SuggestSettings
-from db.textfiles import parse_json
+from db.files.input_files import SETTINGS_FILE_BYTES, read_input
+from db.files.text_files import parse_json
+from db.schema.quote_definition import BROAD, SuggestSettings
+from db.text.plain import shown
 from resources import resource
 
 PHRASE_KINDS = ("source", "verb", "manner")

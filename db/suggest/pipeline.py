@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from db.collector import paused_gc
+from db.gc_pause import paused_gc
 from db.records import (
     AnnotationData,
     Fragments,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from db.spans import strip_span
+from db.text.spans import strip_span
 
 MARK = re.compile(r"[\"'“”„«»‘’‚‹›]")
 # What can close a quotation opened by each mark.

@@ -12,8 +12,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from db.spans import strip_span
 from db.suggest.words import words
+from db.text.spans import strip_span
 
 # Combining marks continue a word (Zoe + U+0308 is one word, as it is one letter on screen).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"

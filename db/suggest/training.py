@@ -23,8 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.quote_definition import SuggestSettings
 from db.records import ExportedDocument
+from db.schema.quote_definition import SuggestSettings
 from db.suggest.analysis import Analysis
 from db.suggest.found import Found
 from db.suggest.learned import LearnedModel

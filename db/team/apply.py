@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from db.change_writer import check_entity_shape, check_link_ends, check_mention, check_spans
 from db.errors import InvalidAnnotation, SpanwiseError
-from db.messages import Messages, Repeated
-from db.schema import LabelDef, RelationTypeDef
+from db.schema.label_schema import LabelDef, RelationTypeDef
+from db.storage.change_writer import check_entity_shape, check_link_ends, check_mention, check_spans
 from db.team.local import LocalSide
+from db.text.messages import Messages, Repeated
 
 Row = Sequence[Any]
 REFUSED = Repeated(

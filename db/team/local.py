@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.database import driver_connection, for_writing
 from db.errors import SpanwiseError
-from db.models import Setting
 from db.records import now_iso
+from db.storage.database import driver_connection, for_writing
+from db.storage.models import Setting
 from db.store import Store
 from db.team.kinds import ANNOTATION, DECISION, ENTITY, RELATION, STATUS, Kind
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from db.errors import SpanwiseError
 from db.records import DocumentData, now_iso
-from db.schema import Schema, load_schema
+from db.schema.label_schema import Schema, load_schema
 from db.team.connect import ServerProblem, connect_raw, create_server_engine
 from db.team.server_schema import GOLD, group_roles, schema_json, server_schema
 
@@ -180,7 +180,7 @@ class Manager:
         """Put text files, folders and exports' documents up (matched by SHA-256: a text
         already there is not added again), with the label schema: the one given, else an
         export's, else the bundled news schema when the server has none yet."""
-        from db.batch_import import plan_import
+        from db.formats.batch_import import plan_import
 
         plan = plan_import(paths, encoding)
         documents: list[DocumentData] = [

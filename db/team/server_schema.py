@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.schema import Schema, parse_schema
+from db.schema.label_schema import Schema, parse_schema
 
 # The annotator name of the adjudicated version (spanwise.gold_name holds it on the server):
 # reviewers write it, everyone may read it once a document is adjudicated.

@@ -21,9 +21,8 @@ from psycopg import sql
 from sqlalchemy import select
 
 from db.errors import SpanwiseError
-from db.messages import counted
-from db.models import Label, RelationType
-from db.rows import add_labels, add_relation_types, label_def, relation_type_def
+from db.storage.models import Label, RelationType
+from db.storage.rows import add_labels, add_relation_types, label_def, relation_type_def
 from db.store import Store
 from db.team.apply import Applied, Writer
 from db.team.connect import ServerProblem, describe_address, parse_address
@@ -42,6 +41,7 @@ from db.team.local import (
 )
 from db.team.push import Conflict, Pushed, key_expression, push_kind
 from db.team.server_schema import server_schema
+from db.text.messages import counted
 
 Progress = Callable[[str], None]
 

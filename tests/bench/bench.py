@@ -19,7 +19,7 @@ from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from db.schema import load_schema
+from db.schema.label_schema import load_schema
 from db.store import Store
 from seeds import seed_paths
 from tests.bench import data, import_memory, stacked_window
@@ -106,7 +106,7 @@ def w1(work: Path) -> dict[str, object]:
         lambda: run_python(
             [
                 "-m",
-                "desktop.cli",
+                "desktop.cli.main",
                 "--db",
                 str(seed_db),
                 "--annotator",
@@ -173,7 +173,7 @@ def window_workloads(work: Path) -> dict[str, dict[str, object]]:
 
 
 def _cli(*args: str) -> int:
-    from desktop.cli import main
+    from desktop.cli.main import main
 
     with (
         open(os.devnull, "w", encoding="utf-8") as sink,  # noqa: PTH123

@@ -7,6 +7,7 @@ import random
 import re
 from pathlib import Path
 
+from db.files.text_files import text_sha256
 from db.records import (
     AnnotationData,
     DocumentData,
@@ -14,9 +15,8 @@ from db.records import (
     ExportedDocument,
     RelationData,
 )
-from db.schema import load_schema
+from db.schema.label_schema import load_schema
 from db.store import Store
-from db.textfiles import text_sha256
 
 NAMES = [
     "Marta Lindqvist",

@@ -21,7 +21,7 @@ from typing import Any
 
 from db.formats import WriteOptions
 from db.records import ExportedDocument
-from db.schema import load_schema
+from db.schema.label_schema import load_schema
 from db.store import Store
 from tests.bench import data
 
@@ -53,7 +53,7 @@ def _status_mb(key: str) -> float:
 
 def child(fmt: str, path: str, database: str) -> dict[str, float]:
     """Import one format's files into an empty database; report memory in MB."""
-    from db.batch_import import plan_import
+    from db.formats.batch_import import plan_import
     from db.formats.detect import load_formats
     from db.import_consent import TRUSTED
 
@@ -170,7 +170,7 @@ def stacked_brat(folder: Path, spans: int) -> None:
 def inputs(work: Path) -> dict[str, Path]:
     """One input per format (about 5-10 MB at scale 1), written by Spanwise where it can."""
     from db.formats.detect import load_formats
-    from db.spanwise_json import export_json, save_export
+    from db.formats.spanwise_json import export_json, save_export
 
     formats = load_formats()
     documents = _corpus(max(4, int(600 * SCALE)))

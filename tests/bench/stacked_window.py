@@ -68,7 +68,7 @@ def floor(database: str) -> dict[str, float]:
 
 
 def build(work: Path) -> Path:
-    from db.batch_import import import_paths
+    from db.formats.batch_import import import_paths
     from db.import_consent import TRUSTED
     from db.store import Store
     from tests.bench.import_memory import stacked_brat

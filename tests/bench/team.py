@@ -86,7 +86,7 @@ def _documents(manager_address: str, count: int, annotators: list[str]) -> None:
 
 
 def _schema_rows() -> tuple[str, str, str]:
-    from db.schema import load_schema
+    from db.schema.label_schema import load_schema
     from db.team.server_schema import schema_json
 
     data = schema_json(load_schema())

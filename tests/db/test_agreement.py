@@ -1,4 +1,4 @@
-"""Inter-annotator agreement (db/agreement.py): hand-computed cases, Krippendorff's textbook
+"""Inter-annotator agreement (db/agreement/measure.py): hand-computed cases, Krippendorff's textbook
 examples, and generated data checked against independent implementations (the
 `krippendorff` package, nltk, and brute-force versions written here)."""
 
@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 from nltk.metrics.agreement import AnnotationTask
 
-from db.agreement import AgreementResult, agreement
-from db.agreement_spans import match_overlapping
-from db.agreement_stats import UnitizingTally, gap_lengths, unitizing_observed
+from db.agreement.measure import AgreementResult, agreement
+from db.agreement.spans import match_overlapping
+from db.agreement.stats import UnitizingTally, gap_lengths, unitizing_observed
 from db.errors import SpanwiseError
+from db.files.text_files import text_sha256
 from db.records import AnnotationData, DocumentData, EntityData, ExportedDocument, RelationData
 from db.store import Store
-from db.textfiles import text_sha256
 from seeds import seed_paths
 from tests.db.conftest import OpenStore
 

@@ -1,4 +1,4 @@
-"""The HTML agreement report (db/agreement_report.py): self-contained, escaped, with charts."""
+"""The HTML agreement report (db/agreement/report.py): self-contained, escaped, with charts."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from db.agreement import agreement
-from db.agreement_report import bars_svg, confusion_svg, render_report
+from db.agreement.measure import agreement
+from db.agreement.report import bars_svg, confusion_svg, render_report
+from db.files.text_files import text_sha256
 from db.records import AnnotationData, DocumentData, ExportedDocument
 from db.store import Store
-from db.textfiles import text_sha256
 from tests.db.conftest import OpenStore
 
 BOLD = "<b>Quote</b>"

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-import db.bulk_change
-from db.bulk_change import is_bulk
+import db.storage.bulk_writer
 from db.changes import Change
 from db.errors import InvalidAnnotation
-from db.spanwise_json import parse_export
+from db.files.text_files import TextFile
+from db.formats.spanwise_json import parse_export
+from db.storage.bulk_writer import is_bulk
 from db.store import Store
 from db.suggest import suggest
 from db.suggest.accept import accept_all_change
-from db.textfiles import TextFile
 from tests.db.conftest import OpenStore
 
 GOLD = sorted((Path(__file__).resolve().parents[1] / "gold").rglob("*.spanwise.json"))
@@ -59,7 +59,7 @@ def test_accept_all_and_its_undo_in_bulk_equal_record_by_record(
     assert is_bulk(change) and is_bulk(change.inverse())
     bulk.apply(change)
     with monkeypatch.context() as patch:
-        patch.setattr(db.bulk_change, "BULK_RECORDS", 10**9)  # the record-by-record path
+        patch.setattr(db.storage.bulk_writer, "BULK_RECORDS", 10**9)  # the record-by-record path
         single.apply(change)
     assert _contents(bulk, doc) == _contents(single, doc)
     assert len(bulk.annotations(doc, "ana")) > 400 and len(bulk.entities(doc, "ana")) > 20

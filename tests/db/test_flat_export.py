@@ -13,7 +13,7 @@ import pytest
 
 from db.changes import Change, added
 from db.errors import SpanwiseError
-from db.flat_export import COLUMNS, quote_rows, write_quotes_csv, write_quotes_jsonl
+from db.formats.flat_table import COLUMNS, quote_rows, write_quotes_csv, write_quotes_jsonl
 from db.records import AnnotationData, EntityData, RelationData
 from db.store import Store, new_id
 from tests.db.conftest import OpenStore

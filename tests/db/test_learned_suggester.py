@@ -13,9 +13,9 @@ import pytest
 
 from db.changes import Change, added
 from db.errors import SpanwiseError
-from db.quote_definition import SuggestSettings
+from db.formats.spanwise_json import export_json, import_export, parse_export
 from db.records import REJECTED, SUGGESTION_PREFIX, DecisionData, ExportedDocument, now_iso
-from db.spanwise_json import export_json, import_export, parse_export
+from db.schema.quote_definition import SuggestSettings
 from db.store import Store
 from db.suggest import accept_change, lexicon_for, pending, suggest
 from db.suggest.learned import LearnedModel

@@ -13,8 +13,8 @@ import pytest
 
 from db.changes import Change, Pair, added, removed, updated
 from db.errors import InvalidAnnotation
+from db.formats.spanwise_json import export_json
 from db.records import AnnotationData, EntityData, Fragments, RelationData
-from db.spanwise_json import export_json
 from db.store import Store, new_id
 from tests.db.conftest import OpenStore
 

@@ -12,9 +12,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from db.database import head_revision
 from db.errors import DatabaseProblem
-from db.models import Base
+from db.storage.database import head_revision
+from db.storage.models import Base
 from db.store import Store
 from tests.db.conftest import OpenStore
 
@@ -30,7 +30,7 @@ def _files(folder: Path) -> list[str]:
 
 def test_new_database_is_at_head(store: Store, db_path: Path) -> None:
     config = Config()
-    config.set_main_option("script_location", "db:migrations")
+    config.set_main_option("script_location", "db.storage:migrations")
     script = ScriptDirectory.from_config(config)
     assert script.get_heads() == [head_revision()]
     with store.engine.connect() as connection:

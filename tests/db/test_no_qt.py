@@ -41,7 +41,7 @@ SCRIPT = textwrap.dedent(
     for module in pkgutil.walk_packages(db.__path__, "db."):
         names.append(module.name)
     for name in names:
-        if name in ("db.migrations.env", "db.team.server_migrations.env"):
+        if name in ("db.storage.migrations.env", "db.team.server_migrations.env"):
             continue  # runs only inside Alembic: test_full_workflow_without_qt runs it
         importlib.import_module(name)
 
@@ -65,8 +65,13 @@ def test_db_package_imports_without_qt() -> None:
     assert result.returncode == 0, result.stderr
     modules = result.stdout.split()
     assert int(modules[0]) >= 10
-    assert {"db.store", "db.offsets", "db.spanwise_json", "db.textfiles"} <= set(modules)
-    assert "db.migrations.versions.0001_initial" in modules
+    assert {
+        "db.store",
+        "db.storage.reads",
+        "db.formats.spanwise_json",
+        "db.files.text_files",
+    } <= set(modules)
+    assert "db.storage.migrations.versions.0001_initial" in modules
 
 
 def test_full_workflow_without_qt(tmp_path: Path) -> None:
@@ -81,7 +86,7 @@ def test_full_workflow_without_qt(tmp_path: Path) -> None:
                     raise ImportError(name)
 
         sys.meta_path.insert(0, BlockQt())
-        from db.spanwise_json import export_json
+        from db.formats.spanwise_json import export_json
         from db.store import Store
         from seeds import seed_paths
 

@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 
 from db.errors import SpanwiseError
+from db.formats.spanwise_json import export_json, import_export, parse_export
 from db.model_records import ModelRecord
-from db.quote_definition import BROAD, SPEECH, SuggestSettings
-from db.schema import load_schema
-from db.spanwise_json import export_json, import_export, parse_export
+from db.schema.label_schema import load_schema
+from db.schema.quote_definition import BROAD, SPEECH, SuggestSettings
 from db.store import Store
 from db.suggest import lexicon_for, suggest
 from resources import resource

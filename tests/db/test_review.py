@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from db.adjudication import Verdict, accept_agreed, decide, gold_of, progress, side_of
 from db.changes import Change, added, removed
-from db.compare import Agreement, attribute_votes, compare
+from db.formats.spanwise_json import export_json, import_export
 from db.records import EntityData, RelationData, new_annotation
-from db.spanwise_json import export_json, import_export
+from db.review.adjudication import Verdict, accept_agreed, decide, gold_of, progress, side_of
+from db.review.compare import Agreement, attribute_votes, compare
 from db.store import Store, new_id
 
 TEXT = "“We will win,” Bo Berg said. Later he added that peace was near. Ann smiled."

@@ -12,7 +12,7 @@ import pytest
 from db.changes import Change, added
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.records import EntityData, RelationData
-from db.schema import DEFAULT_ENTITY_TYPES, RelationTypeDef, load_schema
+from db.schema.label_schema import DEFAULT_ENTITY_TYPES, RelationTypeDef, load_schema
 from db.store import Store, new_id
 from resources import resource
 from seeds import seed_paths

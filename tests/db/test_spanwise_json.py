@@ -14,15 +14,15 @@ import pytest
 
 from db.changes import Change, added
 from db.errors import ImportRefused, SpanwiseError
-from db.records import EntityData, RelationData
-from db.spanwise_json import (
+from db.files.text_files import text_sha256
+from db.formats.spanwise_json import (
     export_json,
     import_export,
     load_export_file,
     save_export,
 )
+from db.records import EntityData, RelationData
 from db.store import Store, new_id
-from db.textfiles import text_sha256
 from seeds import seed_paths
 from tests.db.conftest import OpenStore
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from db.change_writer import check_spans
 from db.changes import Change, added
 from db.errors import SpanwiseError
+from db.files.text_files import TextFile, decode_text, text_sha256
+from db.formats.spanwise_json import FORMAT, VERSION, document_json, parse_export
 from db.records import AnnotationData, DocumentData, EntityData, RelationData
-from db.schema import load_schema
-from db.spanwise_json import FORMAT, VERSION, document_json, parse_export
+from db.schema.label_schema import load_schema
+from db.storage.change_writer import check_spans
 from db.store import Store
 from db.suggest import (
     Suggestion,
@@ -27,7 +28,6 @@ from db.suggest import (
     suggestion_key,
 )
 from db.suggest.accept import accept_all_change
-from db.textfiles import TextFile, decode_text, text_sha256
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORT_SCHEMA = json.loads((ROOT / "resources" / "export.schema.json").read_text("utf-8"))

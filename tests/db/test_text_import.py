@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from db.errors import ImportRefused
+from db.files.text_files import MAX_TEXT_BYTES
 from db.store import Store
-from db.textfiles import MAX_TEXT_BYTES
 from tests.db.conftest import OpenStore
 
 ARTICLE = (

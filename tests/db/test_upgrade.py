@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from db.changes import Change, added
-from db.database import head_revision
 from db.errors import DatabaseProblem
 from db.records import EntityData, RelationData
+from db.storage.database import head_revision
 from db.store import Store
 from tests.db.conftest import OpenStore
 from tests.db.fixtures.make_0001 import DOCUMENT_ID, QUOTE, SPEAKER, STAMP, TEXT

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QWidget
 
 from db.records import EntityData
 from desktop.app import create_window
-from desktop.dialogs import Dialogs
-from desktop.main_window import MainWindow
+from desktop.widgets.dialogs import Dialogs
+from desktop.window.main_window import MainWindow
 from seeds import seed_paths
 
 

@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from bundle.render_icons import ICO_SIZES, render_image, write_platform_icons
 from db import __version__
-from desktop.about_dialog import AboutDialog
 from desktop.app import ensure_app
-from desktop.app_icon import WINDOW_ICON_SIZES
-from desktop.cli_install import desktop_entry
+from desktop.cli.install import desktop_entry
 from desktop.identity import APP_NAME, ICON_SIZES, icon_png, icon_svg
-from desktop.main_window import MainWindow
 from desktop.session import default_database_path
+from desktop.widgets.about_dialog import AboutDialog
+from desktop.widgets.app_icon import WINDOW_ICON_SIZES
+from desktop.window.main_window import MainWindow
 
 
 def open_about(window: MainWindow) -> AboutDialog:

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from db.spanwise_json import export_json
+from db.formats.spanwise_json import export_json
 from db.store import Store
 
 UNICODE_TEXT = (

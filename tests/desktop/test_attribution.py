@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from db.spanwise_json import export_json
+from db.formats.spanwise_json import export_json
 
 
 def caret_point(view, offset: int) -> QPoint:

@@ -100,7 +100,7 @@ def test_restore_a_backup_from_the_file_menu(make_window, qtbot, tmp_path):
     qtbot.addWidget(restored)
     assert restored is not window
     assert [r.label for r in restored.doc.records()] == ["Speaker"]
-    from db.backups import list_backups
+    from db.storage.backups import list_backups
 
     reasons = {b.reason for b in list_backups(restored.store.path)}
     assert "before-restore" in reasons  # the replaced database was kept too

@@ -109,7 +109,7 @@ def test_screenshot_command_renders_the_window(tmp_path):
 
 
 def test_a_long_document_paints_its_top_first_then_loads_the_rest(make_window, qtbot, monkeypatch):
-    from desktop import open_document
+    from desktop.document import open_document
 
     monkeypatch.setattr(open_document, "EAGER_LIMIT", 50)
     monkeypatch.setattr(open_document, "FIRST_SCREENS", 3000)
@@ -129,7 +129,7 @@ def test_a_long_document_paints_its_top_first_then_loads_the_rest(make_window, q
 
 
 def test_an_edit_before_the_rest_has_loaded_waits_for_it(make_window, qtbot, monkeypatch):
-    from desktop import open_document
+    from desktop.document import open_document
 
     monkeypatch.setattr(open_document, "EAGER_LIMIT", 50)
     monkeypatch.setattr(open_document, "FIRST_SCREENS", 3000)
@@ -150,7 +150,7 @@ def test_a_message_during_long_work_shows_the_arrow_not_the_wait_cursor(qtbot):
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from desktop.dialogs import Dialogs
+    from desktop.widgets.dialogs import Dialogs
 
     seen = []
 

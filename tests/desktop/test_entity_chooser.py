@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from db.records import EntityData
-from desktop.entity_chooser import EntityChooser
+from desktop.widgets.entity_chooser import EntityChooser
 
 ENTITIES = [
     EntityData("e1", "d", "ana", "Volodymyr Zelensky", "person", ("m1", "m2")),

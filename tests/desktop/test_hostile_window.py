@@ -15,11 +15,11 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QHelpEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 
+from db.files.text_files import text_sha256
 from db.records import AnnotationData, DocumentData, ExportedDocument
-from db.schema import load_schema
+from db.schema.label_schema import load_schema
 from db.store import Store
-from db.textfiles import text_sha256
-from desktop.dialogs import Dialogs
+from desktop.widgets.dialogs import Dialogs
 from tests.robust.helpers import document_json, news_export
 
 STAMP = "2026-01-01T00:00:00.000Z"
@@ -111,12 +111,12 @@ def test_an_import_with_messages_shows_them_in_a_real_dialog(make_window, qtbot,
 def test_an_unforeseen_error_in_an_import_is_one_line_in_a_dialog(
     make_window, qtbot, tmp_path, monkeypatch, capsys
 ):
-    import db.batch_import
+    import db.formats.batch_import
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise TypeError("unhashable type: 'list'")
 
-    monkeypatch.setattr(db.batch_import, "import_paths", broken)
+    monkeypatch.setattr(db.formats.batch_import, "import_paths", broken)
     window = make_window()
     window.dialogs = Dialogs()
     article = tmp_path / "a.txt"

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
-from desktop.dialogs import Dialogs
+from desktop.widgets.dialogs import Dialogs
 from tests.desktop.answering import DialogAnswerer, pressing, typing
 
 BRAT = Path(__file__).parent.parent / "db" / "fixtures" / "brat"

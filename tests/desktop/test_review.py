@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from db.changes import Change, added
+from db.formats.spanwise_json import export_json
 from db.records import RelationData
-from db.spanwise_json import export_json
 from db.store import Store, new_id
-from desktop.cli import main as cli
+from desktop.cli.main import main as cli
 from seeds import seed_paths
 
 

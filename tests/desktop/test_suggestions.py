@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QToolBar
 
-from db.spanwise_json import export_json
+from db.formats.spanwise_json import export_json
 
 TEXT = (
     "“We will rebuild the bridge by spring,” Mayor Ana Souza said on Monday.\n\n"
@@ -102,7 +102,7 @@ def test_undo_puts_an_accepted_or_rejected_suggestion_back_in_the_list(make_wind
 
 
 def test_an_accepted_suggestion_agrees_with_the_same_span_made_by_hand(make_window, qtbot):
-    from db.compare import Agreement, Side, compare
+    from db.review.compare import Agreement, Side, compare
 
     window = make_window({"a.txt": TEXT})
     window.suggestions.request()

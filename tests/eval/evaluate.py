@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from db.formats.spanwise_json import parse_export
 from db.records import AnnotationData, ExportedDocument
-from db.spanwise_json import parse_export
 from db.suggest import Suggestions, suggest
 from db.suggest.speakers import PRONOUNS
 

@@ -21,9 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.quote_definition import BROAD, SuggestSettings
+from db.formats.spanwise_json import parse_export
 from db.records import ExportedDocument
-from db.spanwise_json import parse_export
+from db.schema.quote_definition import BROAD, SuggestSettings
 from db.suggest import Suggestions, lexicon_for, suggest
 from db.suggest.learned import LearnedModel
 from db.suggest.training import Example, examples_from, train

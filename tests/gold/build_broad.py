@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from db.schema import load_schema
+from db.schema.label_schema import load_schema
 from resources import resource
 from tests.gold.build_gold import Article, Q, build, save, sp
 

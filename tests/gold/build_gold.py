@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from db.files.text_files import decode_text, text_sha256, title_for
+from db.formats.spanwise_json import FORMAT, VERSION, document_json
 from db.records import (
     AnnotationData,
     DocumentData,
@@ -29,9 +31,7 @@ from db.records import (
     ExportedDocument,
     RelationData,
 )
-from db.schema import Schema, load_schema
-from db.spanwise_json import FORMAT, VERSION, document_json
-from db.textfiles import decode_text, text_sha256, title_for
+from db.schema.label_schema import Schema, load_schema
 from seeds import seed_paths
 
 HERE = Path(__file__).resolve().parent

@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from db import edits
-from db.backups import backup_before
-from db.batch_import import import_paths
 from db.changes import Change, merged
 from db.errors import SpanwiseError
-from db.exporting import export_to
-from db.flat_export import quote_rows
+from db.formats.batch_import import import_paths
+from db.formats.export import export_to
+from db.formats.flat_table import quote_rows
+from db.formats.spanwise_json import export_json, parse_export, save_export
 from db.records import new_annotation
-from db.spanwise_json import export_json, parse_export, save_export
+from db.storage.backups import backup_before
 from db.store import Store
 from tests.robust.helpers import document_json, news_export
 
@@ -64,7 +64,9 @@ def random_change(store: Store, doc_id: str, text: str, rng: random.Random) -> C
     relations = store.relations(doc_id, ANNOTATOR)
     entities = store.entities(doc_id, ANNOTATOR)
     choice = rng.random()
-    if choice < 0.06:  # "Accept all" size: written in bulk (db/bulk_change.py); its undo too
+    if (
+        choice < 0.06
+    ):  # "Accept all" size: written in bulk (db/storage/bulk_writer.py); its undo too
         return merged("Add many", [_new_span(doc_id, text, rng) for _ in range(BULK_EDIT)])
     if choice < 0.45 or len(annotations) < 4:
         return _new_span(doc_id, text, rng)
@@ -184,7 +186,7 @@ def ensure_ballast(store: Store) -> None:
 
 def run_flat(store: Store, workdir: Path) -> None:
     """`spanwise export --flat quotes -o quotes.csv`, again and again."""
-    from desktop.cli import main as cli
+    from desktop.cli.main import main as cli
 
     database = str(store.path)
     quotes = len(quote_rows(store))
@@ -212,7 +214,7 @@ def run_folder(store: Store, workdir: Path) -> None:
 
 def run_backup(store: Store) -> None:
     """Backups before a bulk operation, again and again (the daily backup takes the same
-    path: db.database.backup_file)."""
+    path: db.storage.database.backup_file)."""
     round_ = 0
     while True:
         round_ += 1

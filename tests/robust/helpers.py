@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from db.files.text_files import text_sha256
 from db.records import AnnotationData, EntityData, RelationData
 from db.store import Store
-from db.textfiles import text_sha256
 
 ROBUST = Path(__file__).parent
 ROOT = ROBUST.parents[1]
@@ -93,7 +93,7 @@ def news_export(
     documents: list[dict[str, Any]], labels: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     """A v1 export around `documents`, with the news schema's labels and link types."""
-    from db.schema import load_schema
+    from db.schema.label_schema import load_schema
 
     schema = load_schema()
     return {

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import SpanwiseError
-from db.spanwise_json import export_json
+from db.formats.spanwise_json import export_json
 from db.store import Store
 
 

@@ -1,5 +1,5 @@
-"""Automatic backups (db/backups.py): one per day of use (the newest 7 kept), one before each
-bulk operation, listed newest first, and restored safely."""
+"""Automatic backups (db/storage/backups.py): one per day of use (the newest 7 kept), one
+before each bulk operation, listed newest first, and restored safely."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-import db.database
-from db.backups import (
+import db.storage.database
+from db.errors import DatabaseProblem
+from db.storage.backups import (
     KEEP,
     backup_before,
     daily_backup,
     list_backups,
     restore_backup,
 )
-from db.errors import DatabaseProblem
 from db.store import Store
 from seeds import seed_paths
 from tests.robust.helpers import dump, integrity
@@ -101,7 +101,7 @@ def test_a_backup_before_a_bulk_operation_never_overwrites_an_earlier_one(databa
 
 def test_bulk_operation_backups_keep_seven_of_each_and_leave_the_others(database: Path) -> None:
     daily = daily_backup(database, NOON)
-    upgrade = db.database.backup_file(database, "before-upgrade-0001", NOON)
+    upgrade = db.storage.database.backup_file(database, "before-upgrade-0001", NOON)
     for minute in range(9):
         backup_before(database, "Accept all", NOON + timedelta(minutes=minute))
     backup_before(database, "delete all", NOON)
@@ -145,7 +145,7 @@ def test_a_failed_backup_leaves_no_half_file(
         def close(self) -> None:
             self.connection.close()
 
-    monkeypatch.setattr(db.database.sqlite3, "connect", FullDisk)
+    monkeypatch.setattr(db.storage.database.sqlite3, "connect", FullDisk)
     with pytest.raises(DatabaseProblem, match="could not make a backup.*disk is full"):
         backup_before(database, "import", NOON)
     assert list_backups(database) == []
@@ -213,7 +213,7 @@ def test_restore_refuses_a_file_that_is_no_spanwise_backup(
 
 
 def test_restoring_an_upgrade_backup_opens_and_upgrades_again(database: Path) -> None:
-    upgrade = db.database.backup_file(database, "before-upgrade-0001", NOON)
+    upgrade = db.storage.database.backup_file(database, "before-upgrade-0001", NOON)
     _add_note(database, "after upgrade")
     restore_backup(database, upgrade)
     assert _notes(database) == ["first"]

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-import db.database
+import db.storage.database
 from db.errors import DatabaseProblem
 from db.store import Store
-from desktop.cli import main as cli_main
+from desktop.cli.main import main as cli_main
 from seeds import seed_paths
 from tests.robust.helpers import Child, counts, dump
 
@@ -47,7 +47,7 @@ def writer_holding_the_lock(path: Path) -> Iterator[sqlite3.Connection]:
 @pytest.fixture
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real 5 s wait, shortened so the test does not sit through it."""
-    monkeypatch.setattr(db.database, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(db.storage.database, "BUSY_TIMEOUT_MS", 200)
 
 
 def _run_two_editors(path: Path) -> tuple[list[Child], list[int]]:
@@ -116,7 +116,7 @@ def _write_after_read(first_engine: Engine, second_engine: Engine) -> None:
 def test_a_write_after_a_read_fails_clearly_when_another_program_wrote_between(
     seeded_db: Path,
 ) -> None:
-    engines = [db.database.create_sqlite_engine(seeded_db) for _ in range(2)]
+    engines = [db.storage.database.create_sqlite_engine(seeded_db) for _ in range(2)]
     try:
         with pytest.raises(DatabaseProblem, match="in use by another Spanwise"):
             _write_after_read(engines[0], engines[1])
@@ -131,9 +131,9 @@ def test_for_writing_keeps_the_other_writer_out_until_the_first_has_written(
 ) -> None:
     """What the fix for the xfail above does: BEGIN IMMEDIATE holds the write lock from the
     start, so the other program waits (here: gives up clearly) instead of breaking the first."""
-    engines = [db.database.create_sqlite_engine(seeded_db) for _ in range(2)]
+    engines = [db.storage.database.create_sqlite_engine(seeded_db) for _ in range(2)]
     try:
-        _write_after_read(*(db.database.for_writing(engine) for engine in engines))
+        _write_after_read(*(db.storage.database.for_writing(engine) for engine in engines))
     finally:
         for engine in engines:
             engine.dispose()

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.backups import list_backups
-from db.outputs import MARKER
+from db.files.outputs import MARKER
 from db.records import AnnotationData, EntityData, RelationData
+from db.storage.backups import list_backups
 from db.store import Store
 from seeds import seed_paths
 from tests.robust.crash_child import (

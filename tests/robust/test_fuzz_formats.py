@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from db.batch_import import import_paths
 from db.changes import Change, added
 from db.errors import SpanwiseError
 from db.formats import OffsetUnit, ReadOptions, WriteOptions
+from db.formats.batch_import import import_paths
 from db.formats.detect import load_formats
 from db.import_consent import TRUSTED
 from db.records import EntityData, RelationData, new_annotation

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db.errors import SpanwiseError
-from db.spanwise_json import (
+from db.formats.spanwise_json import (
     export_json,
     looks_like_spanwise,
     parse_export,
@@ -180,8 +180,9 @@ def generate(index: int, seed: int) -> bytes:
 
 
 class Importer:
-    """What File > Import annotations does with one file's bytes (db/batch_import.py), with a
-    second connection that notices any write (PRAGMA data_version)."""
+    """What File > Import annotations does with one file's bytes
+    (db/formats/batch_import.py), with a second connection that notices any write
+    (PRAGMA data_version)."""
 
     def __init__(self, path: Path) -> None:
         self.store = Store(path)

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from db.batch_import import import_paths
 from db.errors import ImportRefused
-from db.spanwise_json import load_export_file
+from db.formats.batch_import import import_paths
+from db.formats.spanwise_json import load_export_file
 from db.store import Store
 from seeds import seed_paths
 from tests.robust.helpers import TRICKY_TEXT, document_json, dump, news_export

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from db.errors import ImportRefused
-from db.spanwise_json import export_json
+from db.files.text_files import MAX_TEXT_BYTES
+from db.formats.spanwise_json import export_json
 from db.store import Store
-from db.textfiles import MAX_TEXT_BYTES
 from tests.db.conftest import OpenStore
 from tests.robust.helpers import TRICKY_TEXT, dump
 

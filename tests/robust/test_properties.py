@@ -1,7 +1,7 @@
 """Properties over generated data (hypothesis):
 
-- db/offsets.py PositionMap agrees with a real QTextDocument on every text: the Qt position of
-  each code-point offset is where Qt puts that character, and back again.
+- desktop/document/offsets.py PositionMap agrees with a real QTextDocument on every text:
+  the Qt position of each code-point offset is where Qt puts that character, and back again.
 - export -> import into an empty database -> export gives the same file (but `exported_at`),
   and importing an export into the database it came from changes nothing.
 
@@ -24,11 +24,11 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from db.changes import Change, added
-from db.offsets import PositionMap
+from db.files.text_files import TextFile
+from db.formats.spanwise_json import export_json, import_export, parse_export_bytes
 from db.records import EntityData, RelationData
-from db.spanwise_json import export_json, import_export, parse_export_bytes
 from db.store import Store, new_id
-from db.textfiles import TextFile
+from desktop.document.offsets import PositionMap
 
 INPUTS = int(os.environ.get("SPANWISE_FUZZ_INPUTS", "300"))
 

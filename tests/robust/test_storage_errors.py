@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-import db.database
+import db.storage.database
 from db.errors import DatabaseProblem
 from db.store import Store
-from desktop.cli import main as cli_main
+from desktop.cli.main import main as cli_main
 from seeds import seed_paths
 from tests.robust.helpers import ROOT, counts, dump, integrity
 
@@ -52,7 +52,7 @@ def _make_db(path: Path, annotations: int = 3) -> Path:
 @functools.cache
 def _other_user_can_run_spanwise(prefix: tuple[str, ...]) -> bool:
     probe = subprocess.run(
-        [*prefix, sys.executable, "-c", "import desktop.cli, tests.robust.storage_child"],
+        [*prefix, sys.executable, "-c", "import desktop.cli.main, tests.robust.storage_child"],
         cwd=ROOT,
         capture_output=True,
         timeout=120,
@@ -347,7 +347,7 @@ def test_full_disk_when_backing_up_before_an_upgrade_leaves_the_old_database(
         def close(self) -> None:
             self.connection.close()
 
-    monkeypatch.setattr(db.database.sqlite3, "connect", FullDisk)
+    monkeypatch.setattr(db.storage.database.sqlite3, "connect", FullDisk)
     with pytest.raises(DatabaseProblem, match="cannot back it up before upgrading") as refused:
         Store(path)
     assert "\n" not in str(refused.value)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from db.errors import SpanwiseError
-from db.spanwise_json import export_json
+from db.formats.spanwise_json import export_json
 from db.store import Store
 from db.team import local as local_module
 from db.team.conflicts import take_conflict
@@ -351,7 +351,7 @@ def test_a_hostile_colleagues_rows_are_refused_and_the_rest_arrives(team, laptop
 
 def test_sync_status_line_and_json(team, laptop, capsys) -> None:
     """`spanwise sync` prints what it did; `server status --json` shows it per person."""
-    from desktop.cli import main
+    from desktop.cli.main import main
 
     db = str(laptop("ana").path)
     assert main(["--db", db, "sync", "--server", team.address("ana")]) == 0

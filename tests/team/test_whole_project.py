@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from db.adjudication import Verdict, accept_agreed, decide, gold_of, side_of
-from db.agreement import agreement
-from db.compare import compare
+from db.agreement.measure import agreement
 from db.edits import link
-from db.spanwise_json import export_json
+from db.formats.spanwise_json import export_json
+from db.review.adjudication import Verdict, accept_agreed, decide, gold_of, side_of
+from db.review.compare import compare
 from db.store import Store
-from desktop.cli import main
+from desktop.cli.main import main
 from tests.team.conftest import MakeProject
 
 ARTICLES = {

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from db.changes import Change, added
+from db.files.text_files import TextFile, title_for
 from db.formats import Format, ImportedBatch, ReadOptions, WriteOptions
 from db.records import AnnotationData, EntityData, ExportedDocument, RelationData
 from db.store import Store
-from db.textfiles import TextFile, title_for
 
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from db.files.text_files import text_sha256
 from db.formats import ImportedBatch
 from db.records import (
     AnnotationData,
@@ -18,7 +19,6 @@ from db.records import (
     RelationData,
 )
 from db.store import Store
-from db.textfiles import text_sha256
 
 TEXT = (
     "Zelensky 👩‍👩‍👧 said:\r\n"

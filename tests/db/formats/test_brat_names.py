@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from db.batch_import import import_paths
 from db.errors import ImportRefused
+from db.files.text_files import TextFile, split_source, title_for
 from db.formats import ReadOptions, WriteOptions
+from db.formats.batch_import import import_paths
 from db.formats.brat import BratFormat
 from db.formats.detect import load_formats
 from db.store import Store
-from db.textfiles import TextFile, split_source, title_for
 from tests.db.conftest import OpenStore
 from tests.db.formats import SAMPLE, content, fill_sample, import_into, shared
 

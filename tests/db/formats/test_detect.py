@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from db.batch_import import import_paths
 from db.errors import ImportRefused
 from db.formats import FORMATS, WriteOptions
 from db.formats import detect as detection
+from db.formats.batch_import import import_paths
 from db.formats.detect import detect, importable_formats, load_formats
-from db.spanwise_json import export_json, save_export
+from db.formats.spanwise_json import export_json, save_export
 from db.store import Store
 from tests.db.formats.sample_b import fill
 

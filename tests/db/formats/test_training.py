@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from db.errors import ImportRefused
+from db.files.text_files import text_sha256
 from db.formats import FORMATS, FormatReport, ReadOptions, WriteOptions
 from db.formats.training import BioFormat, SpacyFormat, bio_lines, tokenize
 from db.records import AnnotationData, DocumentData, ExportedDocument
-from db.schema import load_schema
+from db.schema.label_schema import load_schema
 from db.store import Store
-from db.textfiles import text_sha256
 from tests.db.formats.sample_b import TEXT, at, fill
 
 

@@ -10,10 +10,10 @@ import pytest
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
 
 from db.errors import ImportRefused, SpanwiseError
+from db.files.text_files import TextFile
 from db.formats import FORMATS, ReadOptions, WriteOptions
 from db.formats.uima_cas import UimaCasFormat
 from db.store import Store
-from db.textfiles import TextFile
 from tests.db.conftest import OpenStore
 from tests.db.formats import SAMPLE, at, content, fill_sample, import_into, round_trip
 

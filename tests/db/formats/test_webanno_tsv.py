@@ -10,7 +10,7 @@ import pytest
 from db.errors import ImportRefused, SpanwiseError
 from db.formats import FORMATS, ReadOptions, WriteOptions
 from db.formats.webanno_tsv import WebAnnoTsvFormat
-from db.schema import load_schema
+from db.schema.label_schema import load_schema
 from db.store import Store
 from tests.db.formats import import_into, shared
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 
-from desktop.dialogs import Dialogs
+from desktop.widgets.dialogs import Dialogs
 from tests.desktop.answering import DialogAnswerer
 from tests.desktop.key_map import key_clashes, keys_of
 

@@ -1,0 +1,1 @@
+"""Inter-annotator agreement: matched spans and links, tallies, coefficients, the HTML report."""

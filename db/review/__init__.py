@@ -1,0 +1,1 @@
+"""Reviewing two annotators' work: comparing it item by item, and adjudicating a gold version."""

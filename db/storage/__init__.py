@@ -1,0 +1,1 @@
+"""The database underneath the store API: engine, models, migrations, backups, reads, writes."""

@@ -1,0 +1,1 @@
+"""What the window's menus and keys do: importing, linking, suggestions, review, sync, training."""

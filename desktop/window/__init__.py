@@ -1,0 +1,1 @@
+"""The main window: composition of the panels and controllers, its actions, menus and toolbar."""
