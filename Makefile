@@ -26,6 +26,7 @@ test: lint typecheck pytest x11
 lint: $(STAMP)
 	$(BIN)/ruff check db desktop tests
 	$(BIN)/ruff format --check db desktop tests
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy db desktop

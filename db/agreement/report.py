@@ -9,6 +9,7 @@ available on their own (`bars_svg`, `confusion_svg`) for a window that draws SVG
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from db.agreement.measure import AgreementResult, AttributionAgreement, CoreferenceAgreement, Row
 from db.text.messages import counted
@@ -31,6 +32,13 @@ tr.overall td { font-weight: bold; border-top: 2px solid #ccc; }
 .note { color: #555; font-size: .92em; max-width: 60em; }
 svg text { font: 12px system-ui, sans-serif; }
 """
+
+
+def save_report(result: AgreementResult, path: Path) -> None:
+    """Write the report complete or not at all (the window's Save and `agree --html`)."""
+    from db.files.outputs import write_text_atomically
+
+    write_text_atomically(path, render_report(result))
 
 
 def render_report(result: AgreementResult) -> str:

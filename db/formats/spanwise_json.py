@@ -35,7 +35,7 @@ from db.schema.label_schema import (
     parse_relation_types,
 )
 from db.schema.quote_definition import parse_suggest_settings
-from db.storage.change_writer import check_spans
+from db.storage.checks import check_spans
 from db.store import Progress, Store
 from db.text.messages import counted
 

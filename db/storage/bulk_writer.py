@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.changes import Change
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.records import AnnotationData, EntityData, RelationData
-from db.storage.change_writer import (
+from db.storage.checks import (
     End,
     check_entity_shape,
     check_link_ends,

@@ -31,7 +31,7 @@ from db.records import (
 )
 from db.schema.keys import in_use, key_problem, normalised
 from db.schema.label_schema import LabelDef, RelationTypeDef, Schema
-from db.storage.change_writer import check_spans
+from db.storage.checks import check_spans
 from db.storage.database import driver_connection, driver_errors
 from db.storage.models import (
     Annotation,

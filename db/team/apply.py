@@ -17,7 +17,7 @@ from typing import Any
 
 from db.errors import InvalidAnnotation, SpanwiseError
 from db.schema.label_schema import LabelDef, RelationTypeDef
-from db.storage.change_writer import check_entity_shape, check_link_ends, check_mention, check_spans
+from db.storage.checks import check_entity_shape, check_link_ends, check_mention, check_spans
 from db.team.local import LocalSide
 from db.text.messages import Messages, Repeated
 

@@ -45,7 +45,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(store: Store, args: argparse.Namespace) -> int:
+    """Measure, print the table (or JSON), and write the HTML report when asked."""
     from db.agreement.measure import agreement
+    from db.agreement.report import save_report
 
     result = agreement(store, args.annotators, args.label, args.document)
     if args.html is not None:
@@ -63,13 +65,6 @@ def run(store: Store, args: argparse.Namespace) -> int:
     if args.html is not None:
         print(f"wrote the agreement report to {args.html}", file=sys.stderr)
     return 0
-
-
-def save_report(result: AgreementResult, path: Path) -> None:
-    from db.agreement.report import render_report
-    from db.files.outputs import write_text_atomically
-
-    write_text_atomically(path, render_report(result))
 
 
 def describe(result: AgreementResult) -> str:

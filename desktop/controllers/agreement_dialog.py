@@ -151,7 +151,7 @@ class AgreementDialog(QDialog):
     def save_report(self) -> None:
         from pathlib import Path
 
-        from desktop.cli.agree import save_report
+        from db.agreement.report import save_report
 
         if self.outcome is None:
             return

@@ -16,7 +16,7 @@ from db.files.text_files import TextFile, decode_text, text_sha256
 from db.formats.spanwise_json import FORMAT, VERSION, document_json, parse_export
 from db.records import AnnotationData, DocumentData, EntityData, RelationData
 from db.schema.label_schema import load_schema
-from db.storage.change_writer import check_spans
+from db.storage.checks import check_spans
 from db.store import Store
 from db.suggest import (
     Suggestion,
