@@ -26,7 +26,7 @@ from db.errors import SpanwiseError
 
 if TYPE_CHECKING:
     from db.agreement.measure import AgreementResult
-    from desktop.window.main_window import MainWindow
+    from desktop.controllers.window_face import WindowFace
 
 MEASURES = (
     ("exact_f1", "exact F1"),
@@ -39,8 +39,8 @@ THIS_DOCUMENT, ALL_DOCUMENTS = "This document", "All documents"
 
 
 class AgreementDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowFace) -> None:
+        super().__init__(window.qt)
         self.setObjectName("agreementDialog")
         self.setAccessibleName("Agreement between annotators")
         self.setWindowTitle("Agreement — Spanwise")
@@ -51,13 +51,10 @@ class AgreementDialog(QDialog):
         self.annotators.setObjectName("agreementAnnotators")
         self.annotators.setAccessibleName("Annotators to compare")
         self.annotators.setMaximumHeight(110)
-        for name in window._annotators_of_document() or window.store.annotators():
+        for name in window.annotators_of_document() or window.store.annotators():
             item = QListWidgetItem(name)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            checked = name in (
-                window.compare_view.annotator_a.currentText(),
-                window.compare_view.annotator_b.currentText(),
-            )
+            checked = name in window.compare_view.pair()
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.annotators.addItem(item)
         self.scope = QComboBox()

@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
 
 from db.review.adjudication import Gold, Verdict, accept_agreed, decide, gold_of, progress, side_of
 from db.review.compare import Agreement, Item, Side, attribute_votes, compare
+from desktop.document.commands import Applied
 from desktop.document.offsets import PositionMap
 from desktop.widgets.item_models import one_line
 from desktop.widgets.palette import REVIEW_COLOURS
 
 if TYPE_CHECKING:
-    from desktop.window.main_window import MainWindow
+    from desktop.controllers.window_face import WindowFace
 
 STATE_NAMES = {
     "agreed": "agreed, not accepted yet",
@@ -60,11 +61,12 @@ def review_state(item: Item, gold: Gold) -> str:
 class CompareView(QWidget):
     """The review page of the window (objectName compareView)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowFace) -> None:
         super().__init__()
         self.setObjectName("compareView")
         self.setAccessibleName("Compare annotators")
         self.main = window
+        window.changeApplied.connect(self._change_applied)
         self.items: list[Item] = []
         self.side_a: Side | None = None
         self.side_b: Side | None = None
@@ -162,6 +164,15 @@ class CompareView(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     # -- state --------------------------------------------------------------------------------
+
+    def _change_applied(self, applied: Applied) -> None:
+        """An undo or redo while reviewing changes what the items show: compare again."""
+        if applied.stepped and self.main.reviewing:
+            self.refresh()
+
+    def pair(self) -> tuple[str, str]:
+        """The two annotators compared: A, the reference, and B."""
+        return self.annotator_a.currentText(), self.annotator_b.currentText()
 
     def set_annotators(self, names: list[str]) -> None:
         for combo, index in ((self.annotator_a, 0), (self.annotator_b, 1)):

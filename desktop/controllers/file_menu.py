@@ -19,7 +19,7 @@ from desktop.widgets.import_questions import import_asking, unexpected
 
 if TYPE_CHECKING:
     from db.records import ImportSummary
-    from desktop.window.main_window import MainWindow
+    from desktop.controllers.window_face import WindowFace
 
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
 JSON_FILTER = "Spanwise JSON (*.json);;All files (*)"
@@ -62,12 +62,12 @@ class ImportCancelled(SpanwiseError):
 class FileMenu(QObject):
     """Imports and exports for one window; the window's actions call these."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowFace) -> None:
+        super().__init__(window.qt)
         self.window = window
 
     def _with_progress(self, title: str, work: Callable[[Callable[[int, int], None]], Any]) -> Any:
-        dialog = QProgressDialog(title, "Cancel", 0, 100, self.window)
+        dialog = QProgressDialog(title, "Cancel", 0, 100, self.window.qt)
         dialog.setObjectName("progressDialog")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)
@@ -87,12 +87,12 @@ class FileMenu(QObject):
             dialog.deleteLater()
 
     def import_text_files(self) -> None:
-        paths = self.window.dialogs.open_files(self.window, "Import text files", TEXT_FILTER)
+        paths = self.window.dialogs.open_files(self.window.qt, "Import text files", TEXT_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths])
 
     def import_folder(self) -> None:
-        folder = self.window.dialogs.open_folder(self.window, "Import a folder of text files")
+        folder = self.window.dialogs.open_folder(self.window.qt, "Import a folder of text files")
         if folder:
             self.import_paths([Path(folder)])
 
@@ -101,17 +101,19 @@ class FileMenu(QObject):
         from db.formats.detect import importable_formats
 
         names = ["detect from the files"] + [f.name for f in importable_formats()]
-        chosen = self.window.dialogs.choose_format(self.window, "Import from another tool", names)
+        chosen = self.window.dialogs.choose_format(
+            self.window.qt, "Import from another tool", names
+        )
         if chosen is None:
             return
         folder_formats = {"brat", "parc-brat"}
         if chosen in folder_formats:
-            folder = self.window.dialogs.open_folder(self.window, f"Import a {chosen} folder")
+            folder = self.window.dialogs.open_folder(self.window.qt, f"Import a {chosen} folder")
             paths = [Path(folder)] if folder else []
         else:
             paths = [
                 Path(p)
-                for p in self.window.dialogs.open_files(self.window, "Import files", "All (*)")
+                for p in self.window.dialogs.open_files(self.window.qt, "Import files", "All (*)")
             ]
         if paths:
             fmt = None if chosen == names[0] else chosen
@@ -121,18 +123,18 @@ class FileMenu(QObject):
         from db.formats.export import export_formats, export_to
 
         chosen = self.window.dialogs.choose_format(
-            self.window, "Export in another format", export_formats()
+            self.window.qt, "Export in another format", export_formats()
         )
         if chosen is None:
             return
         folder_formats = {"brat", "parc-brat", "uima-xmi", "uima-json"}
         if chosen in folder_formats:
             target = self.window.dialogs.open_folder(
-                self.window, f"Folder to write the {chosen} files into"
+                self.window.qt, f"Folder to write the {chosen} files into"
             )
         else:
             target = self.window.dialogs.save_file(
-                self.window, f"Export as {chosen}", f"spanwise.{chosen}", "All files (*)"
+                self.window.qt, f"Export as {chosen}", f"spanwise.{chosen}", "All files (*)"
             )
         if not target:
             return
@@ -142,12 +144,12 @@ class FileMenu(QObject):
                 lambda _p: export_to(self.window.store, chosen, Path(target)),
             )
         except (SpanwiseError, OSError) as exc:
-            self.window.dialogs.error(self.window, "Export failed", str(exc))
+            self.window.dialogs.error(self.window.qt, "Export failed", str(exc))
             return
         self.window.show_message(f"Exported to {target} ({chosen}): {report.describe()}")
         if report.lost or report.messages:
             self.window.dialogs.info(
-                self.window, "Export done", "\n".join([report.describe(), *report.messages])
+                self.window.qt, "Export done", "\n".join([report.describe(), *report.messages])
             )
 
     def import_paths(
@@ -176,12 +178,12 @@ class FileMenu(QObject):
         while True:
             try:
                 summary = import_asking(
-                    self.window, self.window.dialogs, self.window.doc.annotator, run
+                    self.window.qt, self.window.dialogs, self.window.doc.annotator, run
                 )
                 break
             except EncodingRefused as exc:
                 encoding = self.window.dialogs.choose_encoding(
-                    self.window, exc.problem, encodings_to_offer(exc.suggested, encoding)
+                    self.window.qt, exc.problem, encodings_to_offer(exc.suggested, encoding)
                 )
                 if encoding is None:
                     return self._refused(exc.problem)
@@ -189,7 +191,7 @@ class FileMenu(QObject):
                 from db.formats.detect import importable_formats
 
                 fmt = self.window.dialogs.choose_format(
-                    self.window,
+                    self.window.qt,
                     "Spanwise cannot tell which tool wrote this: which format is it?",
                     [f.name for f in importable_formats()],
                 )
@@ -198,7 +200,7 @@ class FileMenu(QObject):
             except SpanwiseError as exc:
                 return self._refused(str(exc))
             except Exception as exc:  # a bug: still one line in a dialog, and nothing imported
-                self.window.dialogs.error(self.window, "Import failed", unexpected(paths, exc))
+                self.window.dialogs.error(self.window.qt, "Import failed", unexpected(paths, exc))
                 return False
         if summary is None:
             self.window.show_message("Import not done; nothing was changed.")
@@ -212,7 +214,7 @@ class FileMenu(QObject):
         self.window.show_message(f"Imported {summary.describe()}.")
         if summary.messages or summary.consent_lines():
             self.window.dialogs.info(
-                self.window,
+                self.window.qt,
                 "Import done",
                 "\n".join(
                     [
@@ -227,12 +229,12 @@ class FileMenu(QObject):
 
     def _refused(self, message: str) -> bool:
         self.window.dialogs.error(
-            self.window, "Import refused", f"{message}\n\nNothing was imported."
+            self.window.qt, "Import refused", f"{message}\n\nNothing was imported."
         )
         return False
 
     def import_annotations(self) -> None:
-        paths = self.window.dialogs.open_files(self.window, "Import annotations", JSON_FILTER)
+        paths = self.window.dialogs.open_files(self.window.qt, "Import annotations", JSON_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths], "Importing annotations…")
 
@@ -250,7 +252,7 @@ class FileMenu(QObject):
         from db.formats.spanwise_json import describe_export, export_json, save_export
 
         path = self.window.dialogs.save_file(
-            self.window, "Export as Spanwise JSON", suggested, JSON_FILTER
+            self.window.qt, "Export as Spanwise JSON", suggested, JSON_FILTER
         )
         if not path:
             return
@@ -260,25 +262,25 @@ class FileMenu(QObject):
             )
             save_export(data, Path(path))
         except (SpanwiseError, OSError) as exc:
-            self.window.dialogs.error(self.window, "Export failed", str(exc))
+            self.window.dialogs.error(self.window.qt, "Export failed", str(exc))
             return
         self.window.show_message(f"Exported {describe_export(data)} to {path}")
 
     def switch_database(self) -> None:
-        path = self.window.dialogs.choose_database(self.window)
+        path = self.window.dialogs.choose_database(self.window.qt)
         if path:
             self.window.databaseSwitchRequested.emit(path, "")
 
     def new_database_from_schema(self) -> None:
         """Start a database whose labels and links come from the user's own schema file."""
-        chosen = self.window.dialogs.open_files(self.window, "Choose a schema file", JSON_FILTER)
+        chosen = self.window.dialogs.open_files(self.window.qt, "Choose a schema file", JSON_FILTER)
         if not chosen:
             return
         try:
             schema_text = read_schema_file(Path(chosen[0]))
         except SpanwiseError as exc:
-            self.window.dialogs.error(self.window, "Schema refused", str(exc))
+            self.window.dialogs.error(self.window.qt, "Schema refused", str(exc))
             return
-        path = self.window.dialogs.choose_database(self.window)
+        path = self.window.dialogs.choose_database(self.window.qt)
         if path:
             self.window.databaseSwitchRequested.emit(path, schema_text)

@@ -28,7 +28,7 @@ from db.schema.label_schema import RelationTypeDef
 from db.text.spans import snap_span
 
 if TYPE_CHECKING:
-    from desktop.window.main_window import MainWindow
+    from desktop.controllers.window_face import WindowFace
 
 
 @dataclasses.dataclass
@@ -48,8 +48,8 @@ class Pick:
 class LinkController(QObject):
     """Turns the linking keys into Changes on the window's undo stack."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowFace) -> None:
+        super().__init__(window.qt)
         self.window = window
         self.doc = window.doc
         self.schema = window.store.schema()
@@ -121,7 +121,7 @@ class LinkController(QObject):
         article = self.window.article
         caret = article.cursorRect().bottomLeft()
         role = self.window.dialogs.choose_role(
-            self.window, roles, article.viewport().mapToGlobal(caret)
+            self.window.qt, roles, article.viewport().mapToGlobal(caret)
         )
         if role:
             self.start(role)
@@ -242,7 +242,7 @@ class LinkController(QObject):
         current = self.doc.entity_of(mention.id)
         suggested = current.name if current else self.doc.text_of(mention, " ")
         mine = [e for e in self.doc.entities.values() if e.annotator == self.doc.annotator]
-        answer = self.window.dialogs.choose_entity(self.window, mine, suggested)
+        answer = self.window.dialogs.choose_entity(self.window.qt, mine, suggested)
         if answer is None:
             return
         entity_id, name = answer
@@ -284,7 +284,7 @@ class LinkController(QObject):
         if entity is None:
             self.window.show_message("Select an entity (or one of its mentions) to rename it.")
             return
-        name = self.window.dialogs.ask_text(self.window, "Rename entity", "Name:", entity.name)
+        name = self.window.dialogs.ask_text(self.window.qt, "Rename entity", "Name:", entity.name)
         if name and name != entity.name:
             self.window.push(rename_entity(entity, name))
 

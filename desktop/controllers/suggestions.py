@@ -14,11 +14,12 @@ from PySide6.QtGui import QGuiApplication
 from db.changes import Change, added
 from db.records import REJECTED, SUGGESTION_PREFIX, DecisionData, now_iso
 from db.text.messages import counted
+from desktop.document.commands import Applied
 
 if TYPE_CHECKING:
     from db.suggest import Suggestion, Suggestions
     from db.suggest.learned import LearnedModel
-    from desktop.window.main_window import MainWindow
+    from desktop.controllers.window_face import WindowFace
 
 PREFIX = SUGGESTION_PREFIX
 AUTOMATIC_SETTING = "suggest/automatic"
@@ -37,13 +38,14 @@ def waiting() -> Iterator[None]:
 class SuggestionController(QObject):
     itemsChanged = Signal()  # the list of suggestions, or the current one, changed
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowFace) -> None:
+        super().__init__(window.qt)
         self.window = window
         self.doc = window.doc
         self.items: list[Suggestion] = []
         self.index = -1
         self.doc.reset.connect(self._document_changed)
+        window.changeApplied.connect(self._change_applied)
         self.shown_for: str | None = None
         self.automatic = False  # suggest on opening a document the annotator has not touched
         self._found: tuple[tuple[str, ...], Suggestions] | None = None  # the last asked for
@@ -57,6 +59,12 @@ class SuggestionController(QObject):
     @property
     def active(self) -> bool:
         return bool(self.items)
+
+    def _change_applied(self, applied: Applied) -> None:
+        """An undone accept or reject puts its suggestion back in the list (and a redone one
+        takes it out); a new edit from here has already updated the list."""
+        if applied.stepped and (self.active or self.shown_for == self.doc.document_id):
+            self.refresh()
 
     def _document_changed(self) -> None:
         if self.doc.document_id != self.shown_for:
@@ -85,7 +93,7 @@ class SuggestionController(QObject):
         self.items, self.index, self.shown_for = [], -1, None
         self._show()
         if showing:  # its "Suggestion 3 of 8 … Enter accepts" no longer holds
-            self.window.statusBar().clearMessage()
+            self.window.qt.statusBar().clearMessage()
 
     def _rejected(self) -> set[str]:
         document_id = self.doc.document_id

@@ -20,7 +20,7 @@ from db.text.messages import counted
 
 if TYPE_CHECKING:
     from db.team.sync import SyncReport
-    from desktop.window.main_window import MainWindow
+    from desktop.controllers.window_face import WindowFace
 
 SYNC_MINUTES = 3
 ADDRESS_EXAMPLE = "postgresql://you@host/project"
@@ -61,8 +61,8 @@ class TeamSync(QObject):
     started = Signal()
     finished = Signal(bool)  # succeeded
 
-    def __init__(self, window: MainWindow, minutes: float = SYNC_MINUTES) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowFace, minutes: float = SYNC_MINUTES) -> None:
+        super().__init__(window.qt)
         self.window = window
         self.worker: SyncThread | None = None
         self.asked = False  # the user asked for this sync (File > Sync): failures get a dialog
@@ -72,14 +72,14 @@ class TeamSync(QObject):
         self.label.setObjectName("syncStatus")
         self.label.setAccessibleName("Team sync status")
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        window.statusBar().addPermanentWidget(self.label)
+        window.qt.statusBar().addPermanentWidget(self.label)
         self.timer = QTimer(self)
         self.timer.setObjectName("syncTimer")
         self.timer.setInterval(int(minutes * 60_000))
         self.timer.timeout.connect(self.sync_in_background)
         self.timer.start()
         window.undo_stack.indexChanged.connect(lambda _index: self.refresh_label())
-        window.installEventFilter(self)
+        window.qt.installEventFilter(self)
         self.refresh_label()
         self.first = QTimer(self)  # soon after the window opens
         self.first.setObjectName("firstSyncTimer")
@@ -110,7 +110,7 @@ class TeamSync(QObject):
         address = None
         if not self.linked:
             address = self.window.dialogs.ask_text(
-                self.window,
+                self.window.qt,
                 "Sync with the team server",
                 "Address of the team's PostgreSQL server (the password comes from your "
                 "~/.pgpass file, never from Spanwise):",
@@ -154,7 +154,7 @@ class TeamSync(QObject):
     def _failed(self, message: str) -> None:
         self.problem = message
         if self.asked:
-            self.window.dialogs.error(self.window, "Sync failed", message)
+            self.window.dialogs.error(self.window.qt, "Sync failed", message)
         self._outcome = False
 
     def _ended(self) -> None:

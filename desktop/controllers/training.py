@@ -9,7 +9,7 @@ database and the window picks it up when it ends.
 
 Annotate > Suggest with the trained model (on by default) makes Ctrl+Shift+S suggest with
 the latest model when there is one; its suggestions are marked "model" in the suggestion
-list (desktop/widgets/suggestion_list.py). Both options and the choices of the panel are kept in
+list (desktop/controllers/suggestion_list.py). Both options and the choices of the panel are kept in
 the settings.
 """
 
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from db.model_records import ModelRecord
     from db.suggest.learned import LearnedModel
-    from desktop.window.main_window import MainWindow
+    from desktop.controllers.window_face import WindowFace
 
 AUTOMATIC_SETTING = "suggest/retrain_automatically"
 EVERY_SETTING = "suggest/retrain_every"
@@ -59,8 +59,8 @@ class TrainingController(QObject):
     finished = Signal(str)  # the new version, described
     failed = Signal(str)  # one line
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowFace) -> None:
+        super().__init__(window.qt)
         self.window = window
         settings = window.settings
         self.automatic = bool(settings.value(AUTOMATIC_SETTING, False, type=bool))
@@ -74,7 +74,7 @@ class TrainingController(QObject):
         window.undo_stack.indexChanged.connect(self._step_taken)
         window.suggestions.model_source = self.model_for_suggestions
         self.panel: TrainingPanel | None = None
-        window.installEventFilter(self)
+        window.qt.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """A window closing lets a training in progress finish writing its version."""
@@ -220,7 +220,7 @@ class TrainingPanel(QDialog):
     automatic retraining option. Not modal: the work goes on while it trains."""
 
     def __init__(self, controller: TrainingController) -> None:
-        super().__init__(controller.window)
+        super().__init__(controller.window.qt)
         self.controller = controller
         self.setObjectName("trainingPanel")
         self.setAccessibleName("Suggestion model")
@@ -343,20 +343,20 @@ class TrainingPanel(QDialog):
         self.status.setText(f"Not trained: {reason}")
 
 
-def install_training(window: MainWindow) -> TrainingController:
+def install_training(window: WindowFace) -> TrainingController:
     """Add the model's actions to the Annotate menu (after the suggestion actions) and the
     suggestion list beside the article."""
-    from desktop.widgets.suggestion_list import install_suggestion_list
+    from desktop.controllers.suggestion_list import install_suggestion_list
 
     controller = TrainingController(window)
     actions = []
 
     def action(name: str, text: str, tip: str) -> QAction:
-        act = QAction(text, window)
+        act = QAction(text, window.qt)
         act.setObjectName(name)
         act.setToolTip(tip)
         act.setStatusTip(tip)
-        window.addAction(act)
+        window.qt.addAction(act)
         window.actions_by_name[name] = act
         actions.append(act)
         return act
@@ -382,7 +382,7 @@ def install_training(window: MainWindow) -> TrainingController:
     use.setCheckable(True)
     use.setChecked(controller.use_model)
     use.toggled.connect(controller.set_use_model)
-    menu = window.menuBar().findChild(QMenu, "annotateMenu")
+    menu = window.qt.menuBar().findChild(QMenu, "annotateMenu")
     if menu is not None:
         menu.addSeparator()
         for act in actions:

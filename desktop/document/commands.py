@@ -4,6 +4,7 @@ open document, so every step on the undo stack is also a step on disk."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtGui import QUndoCommand
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +17,16 @@ from desktop.document.open_document import OpenDocument
 def undo_text(text: str) -> str:
     """Action texts treat '&' as a mnemonic marker; user text must show it literally."""
     return text.replace("&", "&&")
+
+
+@dataclass(frozen=True)
+class Applied:
+    """An edit or an undo/redo step that reached the disk, as the window announces it."""
+
+    message: str  # for the status bar: "Saved: …", "Undone: …", "Redone: …"
+    document_id: str | None  # the document it changed
+    statuses_changed: bool  # a document's status changed (the list shows statuses)
+    stepped: bool  # an undo or redo: views that keep their own copy reload it
 
 
 class StoreCommand(QUndoCommand):

@@ -3,18 +3,18 @@ click away) and the three keys that matter, instead of blank panes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-if TYPE_CHECKING:
-    from desktop.window.main_window import MainWindow
+from db.schema.label_schema import LabelDef
 
 
-def key_lines(window: MainWindow) -> list[str]:
+def key_lines(labels: Sequence[LabelDef]) -> list[str]:
     """The three keys a first-time user needs, with the labels of this database's schema."""
-    keyed = [f"{label.shortcut} {label.name}" for label in window.labels if label.shortcut]
+    keyed = [f"{label.shortcut} {label.name}" for label in labels if label.shortcut]
     return [
         "Select text with the mouse or Shift+arrows.",
         "Press a label key to label it: " + ", ".join(keyed) + ".",
@@ -26,7 +26,7 @@ def key_lines(window: MainWindow) -> list[str]:
 class WelcomePane(QWidget):
     """Shown in the article's place while the database holds no document."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, labels: Sequence[LabelDef], actions: Mapping[str, QAction]) -> None:
         super().__init__()
         self.setObjectName("welcomePane")
         self.setAccessibleName("Welcome")
@@ -40,7 +40,7 @@ class WelcomePane(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         title.setFont(font)
         layout.addWidget(title)
-        acts = window.actions_by_name
+        acts = actions
         self.buttons: dict[str, QPushButton] = {}
         for name, text in (
             ("importText", "Import text files…"),
@@ -62,7 +62,7 @@ class WelcomePane(QWidget):
         heading.setTextFormat(Qt.TextFormat.PlainText)
         layout.addSpacing(12)
         layout.addWidget(heading)
-        keys_text = QLabel("\n".join(f"•  {line}" for line in key_lines(window)))
+        keys_text = QLabel("\n".join(f"•  {line}" for line in key_lines(labels)))
         keys_text.setObjectName("welcomeKeys")
         keys_text.setTextFormat(Qt.TextFormat.PlainText)
         keys_text.setWordWrap(True)

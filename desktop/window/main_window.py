@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QSettings, Qt, Signal
@@ -40,7 +39,7 @@ from desktop.controllers.linking import LinkController
 from desktop.controllers.suggestions import AUTOMATIC_SETTING, SuggestionController
 from desktop.controllers.team_sync import TeamSync
 from desktop.controllers.training import install_training
-from desktop.document.commands import ApplyChange, SetStatus, StoreCommand, undo_text
+from desktop.document.commands import Applied, ApplyChange, SetStatus, StoreCommand, undo_text
 from desktop.document.open_document import OpenDocument
 from desktop.identity import APP_NAME, ORGANISATION
 from desktop.widgets.article_view import ArticleView
@@ -52,6 +51,7 @@ from desktop.widgets.plain_text import tooltip_text
 from desktop.widgets.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
 from desktop.widgets.welcome import WelcomePane
 from desktop.window.actions import build_actions, build_menus_and_toolbar
+from desktop.window.edit_runner import EditRunner
 
 if TYPE_CHECKING:
     from desktop.controllers.agreement_dialog import AgreementDialog
@@ -66,6 +66,7 @@ def shortcut_text(action: QAction) -> str:
 class MainWindow(QMainWindow):
     """One database, one annotator; the open document is `self.doc`."""
 
+    changeApplied = Signal(object)  # an Applied: one notice after each edit, undo or redo
     databaseSwitchRequested = Signal(str, str)  # path, schema text ('' for the default)
     restoreRequested = Signal(str)  # backup path: the keeper closes, restores and reopens
 
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.doc = OpenDocument(store, annotator, self)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undoStack")
+        self.edits = EditRunner(self)
+        self.edits.changeApplied.connect(self.changeApplied)
         self.actions_by_name: dict[str, QAction] = {}
         self._known_annotators: list[str] = []
         self._signature = store.file_signature()
@@ -99,7 +102,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.compare_view = CompareView(self)
         self.pages.addWidget(self.compare_view)
-        self.welcome = WelcomePane(self)
+        self.welcome = WelcomePane(self.labels, self.actions_by_name)
         self.pages.addWidget(self.welcome)
         self._build_menus_and_toolbar()
         self._connect()
@@ -107,6 +110,11 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.article.setFocus()  # the first key a user presses goes to the article
         self.training = install_training(self)  # Annotate > Train suggestions, the list
+
+    @property
+    def qt(self) -> QMainWindow:
+        """The window as a Qt widget (WindowFace's parent for dialogs, bars and docks)."""
+        return self
 
     # -- construction -------------------------------------------------------------------------
 
@@ -226,6 +234,7 @@ class MainWindow(QMainWindow):
         build_menus_and_toolbar(self)
 
     def _connect(self) -> None:
+        self.changeApplied.connect(self._after_edit)
         self.document_list.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._document_chosen(current.row())
         )
@@ -600,7 +609,7 @@ class MainWindow(QMainWindow):
         if reviewing:
             self.attribute_panel.commit_note()
             self.links.cancel()
-            self.compare_view.set_annotators(self._annotators_of_document())
+            self.compare_view.set_annotators(self.annotators_of_document())
             self.pages.setCurrentWidget(self.compare_view)
             self.right_panel.hide()  # the review page needs the room; lists return after
             self.compare_view.refresh()
@@ -614,7 +623,7 @@ class MainWindow(QMainWindow):
             self.article.setFocus()
             self.show_message("Back to annotating.")  # the review keys no longer apply
 
-    def _annotators_of_document(self) -> list[str]:
+    def annotators_of_document(self) -> list[str]:
         """Who has annotated the open document (the gold version aside): those to compare."""
         document_id = self.doc.document_id
         if document_id is None:
@@ -630,7 +639,7 @@ class MainWindow(QMainWindow):
     def show_agreement(self) -> AgreementDialog:
         from desktop.controllers.agreement_dialog import AgreementDialog
 
-        self.compare_view.set_annotators(self._annotators_of_document())
+        self.compare_view.set_annotators(self.annotators_of_document())
         dialog = AgreementDialog(self)
         dialog.show()
         if len(dialog.chosen()) >= 2:
@@ -674,11 +683,6 @@ class MainWindow(QMainWindow):
         """What the database file looks like after our own writes: not someone else's news."""
         self._signature = self.store.file_signature()
 
-    def import_paths(
-        self, paths: list[Path], title: str = "Importing…", fmt: str | None = None
-    ) -> bool:
-        return self.files.import_paths(paths, title, fmt)
-
     def backup_before(self, operation: str) -> bool:
         """A copy of the database before a bulk operation, beside it; False (and nothing
         done) when the copy cannot be made."""
@@ -718,60 +722,19 @@ class MainWindow(QMainWindow):
         return self._push(ApplyChange(self.doc, change, select))
 
     def _push(self, command: StoreCommand) -> bool:
-        self.doc.ensure_complete()
-        self.notice_outside_changes()  # so our signature afterwards hides nobody else's work
-        with self.article.held():
-            self.undo_stack.push(command)
-        if command.failure and command.refused:
-            self.show_message(command.failure)  # a rule said no; nothing was at risk
-            return False
-        if command.failure:
-            self._report_failure(command.failure)
-            return False
-        self._after_edit("Saved: " + command.text(), isinstance(command, SetStatus))
-        return True
-
-    def _step_stack(self, backwards: bool) -> None:
-        stack = self.undo_stack
-        index = stack.index() - 1 if backwards else stack.index()
-        if not 0 <= index < stack.count():
-            return
-        self.links.cancel()
-        command = stack.command(index)
-        document_id = getattr(command, "document_id", None)
-        if document_id and document_id != self.doc.document_id:
-            self.open_document(document_id)  # show the user what is being undone
-        with self.article.held():
-            if backwards:
-                stack.undo()
-            else:
-                stack.redo()
-        if self.suggestions.active or self.suggestions.shown_for == self.doc.document_id:
-            self.suggestions.refresh()  # an undone accept or reject puts it back in the list
-        failure = getattr(command, "failure", None)
-        if failure:
-            self._report_failure(failure)
-        else:
-            self._after_edit(
-                ("Undone: " if backwards else "Redone: ") + command.text(),
-                isinstance(command, SetStatus),
-            )
+        return self.edits.push(command)
 
     def undo(self) -> None:
-        self._step_stack(backwards=True)
-        if self.reviewing:
-            self.compare_view.refresh()
+        self.edits.step(backwards=True)
 
     def redo(self) -> None:
-        self._step_stack(backwards=False)
-        if self.reviewing:
-            self.compare_view.refresh()
+        self.edits.step(backwards=False)
 
-    def _after_edit(self, message: str, statuses_changed: bool = False) -> None:
+    def _after_edit(self, applied: Applied) -> None:
         self._signature = self.store.file_signature()  # our own edits are no news
         self.save_label.setText(f"All changes saved ({datetime.now():%H:%M:%S})")
-        self.show_message(message)
-        if statuses_changed:
+        self.show_message(applied.message)
+        if applied.statuses_changed:
             self.refresh_documents()
         else:
             self._update_document_row()
@@ -791,7 +754,8 @@ class MainWindow(QMainWindow):
             row, dataclasses.replace(old, status=status, annotation_count=mine)
         )
 
-    def _report_failure(self, message: str) -> None:
+    def report_failure(self, message: str) -> None:
+        """An edit that did not reach the disk: said in the status bar and in a dialog."""
         self.save_label.setText("Last change NOT saved")
         self.dialogs.error(self, "Could not save", message)
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu
 
 from db.formats.spanwise_json import import_export
 from db.store import Store
-from desktop.widgets.suggestion_list import SuggestionList
+from desktop.controllers.suggestion_list import SuggestionList
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
 TRAINING = 120_000  # ms: a fresh interpreter, then a second or two of training

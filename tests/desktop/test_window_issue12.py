@@ -165,12 +165,12 @@ def test_a_latin1_file_asks_for_its_encoding_not_for_a_command_line_flag(
     latin = tmp_path / "western.txt"
     latin.write_bytes("Le café est servi.".encode("latin-1"))
     window.dialogs.encodings.append(None)  # cancelled first: the refusal names no flag
-    window.import_paths([latin])
+    window.files.import_paths([latin])
     [(problem, offered)] = window.dialogs.encoding_questions
     assert offered[0].startswith("windows-1252")
     assert "--encoding" not in window.dialogs.errors[0][1]
     window.dialogs.encodings.append("latin-1")
-    assert window.import_paths([latin])
+    assert window.files.import_paths([latin])
     assert window.document_model.row_of_source("western.txt") >= 0
 
 

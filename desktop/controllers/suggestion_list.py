@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
 
 if TYPE_CHECKING:
     from db.suggest import Suggestion
-    from desktop.window.main_window import MainWindow
+    from desktop.controllers.window_face import WindowFace
 
 MODEL_COLOUR = "#6a1b9a"  # the model's lines, apart from the rules' at a glance
 
@@ -28,8 +28,8 @@ def source_of(suggestion: Suggestion) -> str:
 
 
 class SuggestionList(QDockWidget):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__("Suggestions", window)
+    def __init__(self, window: WindowFace) -> None:
+        super().__init__("Suggestions", window.qt)
         self.window_ = window
         self.setObjectName("suggestionDock")
         self.setAccessibleName("Suggestions to review")
@@ -75,8 +75,8 @@ class SuggestionList(QDockWidget):
             self.window_.suggestions.go_to(row)
 
 
-def install_suggestion_list(window: MainWindow) -> SuggestionList:
+def install_suggestion_list(window: WindowFace) -> SuggestionList:
     dock = SuggestionList(window)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.qt.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.hide()
     return dock
