@@ -3,11 +3,13 @@ a user reads in Help > Keyboard shortcuts comes from here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QToolBar, QWidget
 
 from desktop.widgets.about_dialog import show_about
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 # and Ctrl+Y elsewhere, so "Ctrl+Shift+Z" plus StandardKey.Redo bound one key twice on Linux
 # (Qt then calls it ambiguous and does nothing) and Ctrl+Y nowhere. Each key once, everywhere.
 UNDO_KEY = "Ctrl+Z"
-REDO_KEYS = ["Ctrl+Shift+Z", "Ctrl+Y"]
+REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
 
 
 def _swatch(colour: str) -> QIcon:
@@ -28,211 +30,266 @@ def _swatch(colour: str) -> QIcon:
     return QIcon(pixmap)
 
 
-def build_actions(window: MainWindow) -> None:
-    """Every action of the window, named, with its keys (and where those keys work)."""
-    a = window.make_action
-    text_widgets: list[QWidget] = [window.article, window.annotation_list]
-    a("importText", "&Import text files…", window.files.import_text_files, ["Ctrl+O"])
-    a("importFolder", "Import a &folder…", window.files.import_folder, ["Ctrl+Shift+O"])
-    a(
+Scope = Literal["window", "text", "keyed", "article"]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action as data: its name (objectName), menu text, what it calls, its keys, and
+    where those keys work ("window": anywhere; "text": the article and the annotation list;
+    "keyed": those and the entity list, where label and link keys apply; "article")."""
+
+    name: str
+    text: str
+    slot: Callable[[MainWindow], Callable[[], object]]
+    keys: tuple[str, ...] = ()
+    scope: Scope = "window"
+    tip: str | None = None
+    checkable: bool = False
+    enabled: bool = True
+
+
+def _action(w: MainWindow, name: str) -> QAction:
+    return w.actions_by_name[name]
+
+
+# Every action but the label keys (built from the schema below), in Help > Keyboard
+# shortcuts order.
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "importText", "&Import text files…", lambda w: w.files.import_text_files, ("Ctrl+O",)
+    ),
+    ActionSpec(
+        "importFolder", "Import a &folder…", lambda w: w.files.import_folder, ("Ctrl+Shift+O",)
+    ),
+    ActionSpec(
         "importAnnotations",
         "Import &annotations (JSON)…",
-        window.files.import_annotations,
-        ["Ctrl+I"],
-    )
-    a("importFormat", "Import from &another tool…", window.files.import_other_format)
-    a("exportAll", "&Export database as JSON…", window.files.export_all, ["Ctrl+E"])
-    a("exportFormat", "Export in another &format…", window.files.export_other_format)
-    a(
+        lambda w: w.files.import_annotations,
+        ("Ctrl+I",),
+    ),
+    ActionSpec("importFormat", "Import from &another tool…", lambda w: w.files.import_other_format),
+    ActionSpec("exportAll", "&Export database as JSON…", lambda w: w.files.export_all, ("Ctrl+E",)),
+    ActionSpec("exportFormat", "Export in another &format…", lambda w: w.files.export_other_format),
+    ActionSpec(
         "exportDocument",
         "Export &current document…",
-        window.files.export_document,
-        ["Ctrl+Shift+E"],
-    )
-    a("switchDatabase", "&Switch or create database…", window.files.switch_database)
-    a(
+        lambda w: w.files.export_document,
+        ("Ctrl+Shift+E",),
+    ),
+    ActionSpec("switchDatabase", "&Switch or create database…", lambda w: w.files.switch_database),
+    ActionSpec(
         "newDatabaseFromSchema",
         "&New database from a schema file…",
-        window.files.new_database_from_schema,
-    )
-    a("restoreBackup", "&Restore a backup…", window.restore_backup)
-    a(
+        lambda w: w.files.new_database_from_schema,
+    ),
+    ActionSpec("restoreBackup", "&Restore a backup…", lambda w: w.restore_backup),
+    ActionSpec(
         "sync",
         "S&ync with the team server",
-        window.team.sync_now,
-        ["Ctrl+Shift+Y"],
+        lambda w: w.team.sync_now,
+        ("Ctrl+Shift+Y",),
         tip="Push your work to the team's server and pull your documents (also every few "
         "minutes when the server answers)",
-    )
-    a("quit", "&Quit", window.close, ["Ctrl+Q"])
-
-    undo = a("undo", "&Undo", window.undo, [UNDO_KEY])
-    redo = a("redo", "&Redo", window.redo, REDO_KEYS)
-    undo.setEnabled(False)
-    redo.setEnabled(False)
-    a(
-        "deleteAnnotation",
-        "&Delete annotation",
-        window.delete_current,
-        ["Delete"],
-        widgets=text_widgets,
-    )
-    a("find", "&Find in article…", window.find_bar.open, ["Ctrl+F"])
-    a("findNext", "Find next", window.find_bar.find_next, ["F3"])
-    a(
+    ),
+    ActionSpec("quit", "&Quit", lambda w: w.close, ("Ctrl+Q",)),
+    ActionSpec("undo", "&Undo", lambda w: w.undo, (UNDO_KEY,), enabled=False),
+    ActionSpec("redo", "&Redo", lambda w: w.redo, REDO_KEYS, enabled=False),
+    ActionSpec(
+        "deleteAnnotation", "&Delete annotation", lambda w: w.delete_current, ("Delete",), "text"
+    ),
+    ActionSpec("find", "&Find in article…", lambda w: w.find_bar.open, ("Ctrl+F",)),
+    ActionSpec("findNext", "Find next", lambda w: w.find_bar.find_next, ("F3",)),
+    ActionSpec(
         "findPrevious",
         "Find previous",
-        lambda: window.find_bar.find_next(backwards=True),
-        ["Shift+F3"],
-    )
-    a(
+        lambda w: partial(w.find_bar.find_next, backwards=True),
+        ("Shift+F3",),
+    ),
+    ActionSpec(
         "nextAnnotation",
         "&Next annotation",
-        lambda: window.step_annotation(False),
-        ["Tab"],
-        widgets=text_widgets,
-    )
-    a(
+        lambda w: partial(w.step_annotation, False),
+        ("Tab",),
+        "text",
+    ),
+    ActionSpec(
         "previousAnnotation",
         "&Previous annotation",
-        lambda: window.step_annotation(True),
-        ["Shift+Tab", "Backtab"],
-        widgets=text_widgets,
-    )
-    a(
-        "clearSelection",
-        "Clear selection",
-        window.clear_selection,
-        ["Esc"],
-        widgets=[window.article],
-    )
-    a(
+        lambda w: partial(w.step_annotation, True),
+        ("Shift+Tab", "Backtab"),
+        "text",
+    ),
+    ActionSpec(
+        "clearSelection", "Clear selection", lambda w: w.clear_selection, ("Esc",), "article"
+    ),
+    ActionSpec(
         "markDone",
         "Mark &done and go to next",
-        window.mark_done_and_next,
-        ["Ctrl+Return", "Ctrl+Enter"],
-    )
-    a("nextDocument", "Next document", lambda: window.step_document(1), ["Ctrl+PgDown"])
-    a("previousDocument", "Previous document", lambda: window.step_document(-1), ["Ctrl+PgUp"])
-    a("zoomIn", "Zoom &in", lambda: window.article.zoomIn(1), ["Ctrl++"])
-    a(
-        "zoomOut",
-        "Zoom &out",
-        lambda: window.article.zoomOut(1),
-        ["Ctrl+-"],
-    )
-    a("shortcuts", "&Keyboard shortcuts", window.show_shortcuts, ["F1"])
-    a("about", "&About Spanwise", lambda: show_about(window, window.store.path))
-    a(
+        lambda w: w.mark_done_and_next,
+        ("Ctrl+Return", "Ctrl+Enter"),
+    ),
+    ActionSpec(
+        "nextDocument", "Next document", lambda w: partial(w.step_document, 1), ("Ctrl+PgDown",)
+    ),
+    ActionSpec(
+        "previousDocument",
+        "Previous document",
+        lambda w: partial(w.step_document, -1),
+        ("Ctrl+PgUp",),
+    ),
+    ActionSpec("zoomIn", "Zoom &in", lambda w: partial(w.article.zoomIn, 1), ("Ctrl++",)),
+    ActionSpec("zoomOut", "Zoom &out", lambda w: partial(w.article.zoomOut, 1), ("Ctrl+-",)),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", lambda w: w.show_shortcuts, ("F1",)),
+    ActionSpec("about", "&About Spanwise", lambda w: partial(show_about, w, w.store.path)),
+    ActionSpec(
         "exampleArticle",
         "Open the &example article",
-        window.open_example,
+        lambda w: w.open_example,
         tip="Open the bundled example article (imported into this database if need be)",
-    )
-
-    links = window.links
-    keyed: list[QWidget] = [window.article, window.annotation_list, window.entity_list]
-    a(
+    ),
+    ActionSpec(
         "linkSpeaker",
         "Link &speaker",
-        lambda: links.start("speaker"),
-        ["S"],
-        widgets=keyed,
-        tip="Link the selected quote to its speaker: press S, then click the speaker",
-    )
-    a(
+        lambda w: partial(w.links.start, "speaker"),
+        ("S",),
+        "keyed",
+        "Link the selected quote to its speaker: press S, then click the speaker",
+    ),
+    ActionSpec(
         "linkCue",
         "Link &cue",
-        lambda: links.start("cue"),
-        ["C"],
-        widgets=keyed,
-        tip="Link the selected quote to its cue: press C, then click the cue",
-    )
-    a(
+        lambda w: partial(w.links.start, "cue"),
+        ("C",),
+        "keyed",
+        "Link the selected quote to its cue: press C, then click the cue",
+    ),
+    ActionSpec(
         "linkArgument",
         "Add event &argument…",
-        links.start_role,
-        ["A"],
-        widgets=keyed,
-        tip="Add an argument (agent, patient, time, place...) to the selected event",
-    )
-    a(
+        lambda w: w.links.start_role,
+        ("A",),
+        "keyed",
+        "Add an argument (agent, patient, time, place...) to the selected event",
+    ),
+    ActionSpec(
         "linkEntity",
         "Link to &entity…",
-        links.link_entity,
-        ["E"],
-        widgets=keyed,
-        tip="Put the selected mention into an entity (coreference)",
-    )
-    a(
+        lambda w: w.links.link_entity,
+        ("E",),
+        "keyed",
+        "Put the selected mention into an entity (coreference)",
+    ),
+    ActionSpec(
         "addFragment",
         "Add selection as &fragment",
-        links.add_fragment,
-        ["F"],
-        widgets=keyed,
-        tip="Add the selected text to the selected annotation (a quote in pieces)",
-    )
-    a(
+        lambda w: w.links.add_fragment,
+        ("F",),
+        "keyed",
+        "Add the selected text to the selected annotation (a quote in pieces)",
+    ),
+    ActionSpec(
         "confirmPick",
         "Link the highlighted candidate",
-        window.confirm_pick,
-        ["Return", "Enter"],
-        widgets=[window.article],
-    )
-    a("mergeEntities", "&Merge selected entities", links.merge_selected, ["Ctrl+M"])
-    a("splitMention", "S&plit mention from its entity", links.split_current, ["Ctrl+Shift+M"])
-    a("renameEntity", "&Rename entity…", links.rename_selected, ["F2"])
-    hints = window.suggestions
-    a(
+        lambda w: w.confirm_pick,
+        ("Return", "Enter"),
+        "article",
+    ),
+    ActionSpec(
+        "mergeEntities", "&Merge selected entities", lambda w: w.links.merge_selected, ("Ctrl+M",)
+    ),
+    ActionSpec(
+        "splitMention",
+        "S&plit mention from its entity",
+        lambda w: w.links.split_current,
+        ("Ctrl+Shift+M",),
+    ),
+    ActionSpec("renameEntity", "&Rename entity…", lambda w: w.links.rename_selected, ("F2",)),
+    ActionSpec(
         "suggest",
         "Su&ggest quotes, speakers and cues",
-        hints.request,
-        ["Ctrl+Shift+S"],
+        lambda w: w.suggestions.request,
+        ("Ctrl+Shift+S",),
         tip="Suggest quotes with their speakers and cues (offline rules)",
-    )
-    a("nextSuggestion", "Next suggestion", lambda: hints.step(False), ["N"], widgets=keyed)
-    a(
+    ),
+    ActionSpec(
+        "nextSuggestion",
+        "Next suggestion",
+        lambda w: partial(w.suggestions.step, False),
+        ("N",),
+        "keyed",
+    ),
+    ActionSpec(
         "previousSuggestion",
         "Previous suggestion",
-        lambda: hints.step(True),
-        ["Shift+N"],
-        widgets=keyed,
-    )
-    a(
+        lambda w: partial(w.suggestions.step, True),
+        ("Shift+N",),
+        "keyed",
+    ),
+    ActionSpec(
         "rejectSuggestion",
         "Reject the suggestion",
-        window.reject_suggestion,
-        ["Backspace"],
-        widgets=[window.article],
-    )
-    a("acceptAllSuggestions", "Accept all suggestions", hints.accept_all)
-    automatic = a(
+        lambda w: w.reject_suggestion,
+        ("Backspace",),
+        "article",
+    ),
+    ActionSpec(
+        "acceptAllSuggestions", "Accept all suggestions", lambda w: w.suggestions.accept_all
+    ),
+    ActionSpec(
         "autoSuggest",
         "Suggest automatically for &new documents",
-        lambda: hints.set_automatic(automatic.isChecked()),
+        lambda w: lambda: w.suggestions.set_automatic(_action(w, "autoSuggest").isChecked()),
         tip="Show suggestions on opening a document you have not annotated yet",
-    )
-    automatic.setCheckable(True)
-    review = a(
+        checkable=True,
+    ),
+    ActionSpec(
         "reviewMode",
         "&Compare and adjudicate",
-        window.toggle_review,
-        ["Ctrl+Shift+R"],
+        lambda w: w.toggle_review,
+        ("Ctrl+Shift+R",),
         tip="Compare two annotators on this document and build the gold version",
-    )
-    review.setCheckable(True)
-    a("workAs", "&Work as annotator…", window.choose_annotator)
-    a(
+        checkable=True,
+    ),
+    ActionSpec("workAs", "&Work as annotator…", lambda w: w.choose_annotator),
+    ActionSpec(
         "agreement",
         "&Agreement…",
-        window.show_agreement,
-        ["Ctrl+Shift+G"],
+        lambda w: w.show_agreement,
+        ("Ctrl+Shift+G",),
         tip="Measure agreement between annotators, with charts and a report to keep",
-    )
+    ),
+)
 
+
+def _scope_widgets(window: MainWindow, scope: Scope) -> list[QWidget] | None:
+    if scope == "text":
+        return [window.article, window.annotation_list]
+    if scope == "keyed":
+        return [window.article, window.annotation_list, window.entity_list]
+    if scope == "article":
+        return [window.article]
+    return None
+
+
+def build_actions(window: MainWindow) -> None:
+    """Every action of the window from the ACTIONS table, then one (and one for the exact
+    selection, Alt+key) per label of the schema."""
+    for spec in ACTIONS:
+        action = window.make_action(
+            spec.name,
+            spec.text,
+            spec.slot(window),
+            list(spec.keys),
+            tip=spec.tip,
+            widgets=_scope_widgets(window, spec.scope),
+        )
+        action.setEnabled(spec.enabled)
+        action.setCheckable(spec.checkable)
+    keyed = _scope_widgets(window, "keyed")
     for label in window.labels:
         keys = [label.shortcut] if label.shortcut else []
-        action = a(
+        action = window.make_action(
             f"label:{label.name}",
             label.name.replace("&", "&&"),  # a name, not a mnemonic
             partial(window.apply_label, label.name),
@@ -243,7 +300,7 @@ def build_actions(window: MainWindow) -> None:
         action.setIcon(_swatch(label.colour))
         action.setIconText(f"{label.name} {label.shortcut}" if label.shortcut else label.name)
         if label.shortcut:
-            a(
+            window.make_action(
                 f"labelExact:{label.name}",
                 f"{label.name.replace('&', '&&')} (exact selection)",
                 partial(window.apply_label, label.name, whole_words=False),
@@ -252,103 +309,128 @@ def build_actions(window: MainWindow) -> None:
             )
 
 
+LABELS = "<labels>"  # in a menu or the toolbar: one entry per label of the schema
+
+# The menu bar: (title, objectName or "", entries); None is a separator.
+MENUS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
+    (
+        "&File",
+        "fileMenu",
+        (
+            "importText",
+            "importFolder",
+            "importAnnotations",
+            "importFormat",
+            None,
+            "exportAll",
+            "exportDocument",
+            "exportFormat",
+            None,
+            "switchDatabase",
+            "newDatabaseFromSchema",
+            "restoreBackup",
+            None,
+            "sync",
+            None,
+            "quit",
+        ),
+    ),
+    (
+        "&Edit",
+        "editMenu",
+        ("undo", "redo", None, "deleteAnnotation", None, "find", "findNext", "findPrevious"),
+    ),
+    (
+        "&Annotate",
+        "annotateMenu",
+        (
+            LABELS,
+            None,
+            "nextAnnotation",
+            "previousAnnotation",
+            "clearSelection",
+            None,
+            "linkSpeaker",
+            "linkCue",
+            "linkArgument",
+            "addFragment",
+            None,
+            "suggest",
+            "nextSuggestion",
+            "previousSuggestion",
+            "rejectSuggestion",
+            "acceptAllSuggestions",
+            "autoSuggest",
+        ),
+    ),
+    ("E&ntities", "entityMenu", ("linkEntity", "renameEntity", "mergeEntities", "splitMention")),
+    ("&Review", "reviewMenu", ("reviewMode", "agreement", "workAs")),
+    ("&Document", "documentMenu", ("markDone", "nextDocument", "previousDocument")),
+    ("&View", "", ("zoomIn", "zoomOut")),
+    ("&Help", "", ("shortcuts", "exampleArticle", "about")),
+)
+
+# The toolbar, and the short texts its buttons show.
+TOOLBAR: tuple[str | None, ...] = (
+    "undo",
+    "redo",
+    None,
+    LABELS,
+    None,
+    "linkSpeaker",
+    "linkCue",
+    "linkArgument",
+    "linkEntity",
+    "suggest",
+    None,
+    "markDone",
+)
+SHORT_TEXTS = {
+    "undo": "Undo",
+    "redo": "Redo",
+    "linkSpeaker": "S speaker",
+    "linkCue": "C cue",
+    "linkArgument": "A argument",
+    "linkEntity": "E entity",
+    "suggest": "Suggest",
+    "markDone": "Done ⏎",
+}
+
+
+def _expanded(window: MainWindow, entries: tuple[str | None, ...]) -> list[str | None]:
+    names: list[str | None] = []
+    for entry in entries:
+        if entry == LABELS:
+            names += [f"label:{label.name}" for label in window.labels]
+        else:
+            names.append(entry)
+    return names
+
+
 def build_menus_and_toolbar(window: MainWindow) -> None:
+    """The menu bar and the toolbar from the MENUS and TOOLBAR tables."""
     acts = window.actions_by_name
-    menu = window.menuBar()
-    file_menu = menu.addMenu("&File")
-    file_menu.setObjectName("fileMenu")
-    for name in ("importText", "importFolder", "importAnnotations", "importFormat"):
-        file_menu.addAction(acts[name])
-    file_menu.addSeparator()
-    for name in ("exportAll", "exportDocument", "exportFormat"):
-        file_menu.addAction(acts[name])
-    file_menu.addSeparator()
-    file_menu.addAction(acts["switchDatabase"])
-    file_menu.addAction(acts["newDatabaseFromSchema"])
-    file_menu.addAction(acts["restoreBackup"])
-    file_menu.addSeparator()
-    file_menu.addAction(acts["sync"])
-    file_menu.addSeparator()
-    file_menu.addAction(acts["quit"])
-    edit_menu = menu.addMenu("&Edit")
-    edit_menu.setObjectName("editMenu")
-    for entry in (
-        "undo",
-        "redo",
-        None,
-        "deleteAnnotation",
-        None,
-        "find",
-        "findNext",
-        "findPrevious",
-    ):
-        edit_menu.addAction(acts[entry]) if entry else edit_menu.addSeparator()
-    annotate_menu = menu.addMenu("&Annotate")
-    annotate_menu.setObjectName("annotateMenu")
-    for label in window.labels:
-        annotate_menu.addAction(acts[f"label:{label.name}"])
-    annotate_menu.addSeparator()
-    for name in ("nextAnnotation", "previousAnnotation", "clearSelection"):
-        annotate_menu.addAction(acts[name])
-    annotate_menu.addSeparator()
-    for name in ("linkSpeaker", "linkCue", "linkArgument", "addFragment"):
-        annotate_menu.addAction(acts[name])
-    annotate_menu.addSeparator()
-    for name in (
-        "suggest",
-        "nextSuggestion",
-        "previousSuggestion",
-        "rejectSuggestion",
-        "acceptAllSuggestions",
-        "autoSuggest",
-    ):
-        annotate_menu.addAction(acts[name])
-    entity_menu = menu.addMenu("E&ntities")
-    entity_menu.setObjectName("entityMenu")
-    for name in ("linkEntity", "renameEntity", "mergeEntities", "splitMention"):
-        entity_menu.addAction(acts[name])
-    review_menu = menu.addMenu("&Review")
-    review_menu.setObjectName("reviewMenu")
-    for name in ("reviewMode", "agreement", "workAs"):
-        review_menu.addAction(acts[name])
-    document_menu = menu.addMenu("&Document")
-    document_menu.setObjectName("documentMenu")
-    for name in ("markDone", "nextDocument", "previousDocument"):
-        document_menu.addAction(acts[name])
-    view_menu = menu.addMenu("&View")
-    view_menu.addAction(acts["zoomIn"])
-    view_menu.addAction(acts["zoomOut"])
-    help_menu = menu.addMenu("&Help")
-    help_menu.addAction(acts["shortcuts"])
-    help_menu.addAction(acts["exampleArticle"])
-    help_menu.addAction(acts["about"])
+    bar = window.menuBar()
+    for title, object_name, entries in MENUS:
+        menu = bar.addMenu(title)
+        if object_name:
+            menu.setObjectName(object_name)
+        for name in _expanded(window, entries):
+            menu.addAction(acts[name]) if name else menu.addSeparator()
 
     toolbar = QToolBar("Labels")
     toolbar.setObjectName("labelToolbar")
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    toolbar.addAction(acts["undo"])
-    toolbar.addAction(acts["redo"])
-    toolbar.addSeparator()
-    for label in window.labels:
-        toolbar.addAction(acts[f"label:{label.name}"])
-        button = toolbar.widgetForAction(acts[f"label:{label.name}"])
-        button.setObjectName(f"labelButton:{label.name}")
-        button.setAccessibleName(f"Label {label.name}")
-    toolbar.addSeparator()
-    short = {
-        "undo": "Undo",
-        "redo": "Redo",
-        "linkSpeaker": "S speaker",
-        "linkCue": "C cue",
-        "linkArgument": "A argument",
-        "linkEntity": "E entity",
-        "suggest": "Suggest",
-        "markDone": "Done ⏎",
-    }
-    for name, text in short.items():
+    for name, text in SHORT_TEXTS.items():
         acts[name].setIconText(text)
-    for name in ("linkSpeaker", "linkCue", "linkArgument", "linkEntity", "suggest"):
+    for name in _expanded(window, TOOLBAR):
+        if name is None:
+            toolbar.addSeparator()
+            continue
         toolbar.addAction(acts[name])
-    toolbar.addSeparator()
-    toolbar.addAction(acts["markDone"])
+        if name.startswith("label:"):
+            label = name.removeprefix("label:")
+            button = toolbar.widgetForAction(acts[name])
+            button.setObjectName(f"labelButton:{label}")
+            button.setAccessibleName(f"Label {label}")
     window.addToolBar(toolbar)

@@ -70,6 +70,16 @@ class MainWindow(QMainWindow):
     databaseSwitchRequested = Signal(str, str)  # path, schema text ('' for the default)
     restoreRequested = Signal(str)  # backup path: the keeper closes, restores and reopens
 
+    # Declared for the actions table (desktop/window/actions.py), which mypy reads before
+    # __init__ has assigned them.
+    store: Store
+    article: ArticleView
+    find_bar: FindBar
+    files: FileMenu
+    links: LinkController
+    suggestions: SuggestionController
+    team: TeamSync
+
     def __init__(
         self,
         store: Store,
