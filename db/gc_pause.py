@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
+    """No cycle collection while the block runs; its survivors go to the oldest generation."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

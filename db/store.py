@@ -34,7 +34,6 @@ from db.records import (
     RelationData,
     new_annotation,
     new_id,
-    now_iso,
 )
 from db.schema.keys import check_schema_keys
 from db.schema.label_schema import (
@@ -409,43 +408,6 @@ class Store:
         """Store a new annotation exactly as given."""
         self.apply(Change(f"Add {record.label}", (added(record),)))
         return record
-
-    def update_annotation(
-        self,
-        annotation_id: str,
-        *,
-        label: str | None = None,
-        attributes: dict[str, Any] | None = None,
-        note: str | None = None,
-        clear_note: bool = False,
-    ) -> AnnotationData:
-        """Change the label, attributes or note of an annotation; returns the new state."""
-        before = self.annotation(annotation_id)
-        if before is None:
-            raise InvalidAnnotation(f"no annotation with id {annotation_id}")
-        after = dataclasses.replace(
-            before,
-            label=before.label if label is None else label,
-            attributes=before.attributes if attributes is None else dict(attributes),
-            note=(note or None) if (note is not None or clear_note) else before.note,
-            modified=now_iso(),
-        )
-        self.apply(Change("Edit", (updated(before, after),)))
-        return after
-
-    def delete_annotation(self, annotation_id: str) -> AnnotationData:
-        """Delete an annotation and what depends on it; returns what was deleted."""
-        change = self.deletion_change(annotation_id)
-        self.apply(change)
-        record = change.annotations[0].before
-        assert record is not None
-        return record
-
-    def restore_annotation(self, record: AnnotationData) -> None:
-        """Put an annotation back exactly as it was (undo of an update or a delete)."""
-        current = self.annotation(record.id)
-        pair = added(record) if current is None else updated(current, record)
-        self.apply(Change("Restore", (pair,)))
 
     # -- export and import of Spanwise JSON ---------------------------------------------------
 

@@ -41,6 +41,7 @@ from db.formats import (
     register,
     stable_id,
 )
+from db.formats.palette import label_colour
 from db.records import (
     AnnotationData,
     DocumentData,
@@ -55,11 +56,6 @@ EVENT_MARK = "brat event type"
 RELATION_MARK = "brat relation"
 ROLE_MARK = "brat event role"
 NORM_PREFIX = "norm:"
-PALETTE = (
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6",
-    "#bcf60c", "#fabebe", "#008080", "#e6beff", "#9a6324", "#fffac8", "#800000",
-    "#aaffc3", "#808000", "#ffd8b1", "#000075", "#808080",
-)  # fmt: skip
 _TYPE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _PAIR = (".ann", ".txt")
@@ -890,7 +886,7 @@ def build_schema(conf: BratConf, colours: dict[str, str], usage: Usage) -> Schem
         labels.append(
             LabelDef(
                 name,
-                colours.get(name, PALETTE[index % len(PALETTE)]),
+                colours.get(name, label_colour(index)),
                 None,
                 attributes,
                 EVENT_MARK if name in event_labels else "",

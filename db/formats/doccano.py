@@ -25,8 +25,8 @@ from db.formats import (
     register,
     stable_id,
 )
+from db.formats.collected import Collected
 from db.formats.tool_json import (
-    SchemaNeeds,
     as_offset,
     check_text,
     expand,
@@ -85,7 +85,7 @@ class DoccanoFormat:
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
         report = FormatReport()
-        needs = SchemaNeeds(TOOL)
+        needs = Collected()
         documents: list[ExportedDocument] = []
         annotator = options.annotator or TOOL
         for path in expand(paths, (".jsonl",)):
@@ -106,7 +106,9 @@ class DoccanoFormat:
                 f"doccano names no annotator; lines without an 'annotator' key were "
                 f"imported as annotator '{TOOL}' (choose another with --annotator)"
             )
-        return ImportedBatch(needs.schema(), documents, report)
+        return ImportedBatch(
+            needs.schema(f"imported from {TOOL}", f"from {TOOL}"), documents, report
+        )
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -307,7 +309,7 @@ def _checked_span(at: str, start: Any, end: Any, label: Any) -> tuple[int, int, 
 
 
 def _document(
-    line: _Line, unit: OffsetUnit, needs: SchemaNeeds, report: FormatReport
+    line: _Line, unit: OffsetUnit, needs: Collected, report: FormatReport
 ) -> ExportedDocument:
     document = new_document(line.text, line.title, line.source)
     mapping = Utf16Map(line.text)

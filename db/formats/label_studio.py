@@ -29,8 +29,8 @@ from db.formats import (
     register,
     stable_id,
 )
+from db.formats.collected import Collected
 from db.formats.tool_json import (
-    SchemaNeeds,
     as_offset,
     check_text,
     expand,
@@ -116,7 +116,7 @@ class LabelStudioFormat:
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
         report = FormatReport()
-        needs = SchemaNeeds(TOOL)
+        needs = Collected()
         documents: list[ExportedDocument] = []
         for path in expand(paths, (".json",)):
             data = read_json(path)
@@ -138,7 +138,9 @@ class LabelStudioFormat:
             if decision.reason:
                 report.messages.append(f"{path.name}: {decision.reason}")
             documents.extend(_document(task, decision.unit, needs, report) for task in tasks)
-        return ImportedBatch(needs.schema(), documents, report)
+        return ImportedBatch(
+            needs.schema(f"imported from {TOOL}", f"from {TOOL}"), documents, report
+        )
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -462,7 +464,7 @@ def _parse_region_detail(
 
 
 def _document(
-    task: _Task, unit: OffsetUnit, needs: SchemaNeeds, report: FormatReport
+    task: _Task, unit: OffsetUnit, needs: Collected, report: FormatReport
 ) -> ExportedDocument:
     document = new_document(task.text, task.title, task.source)
     mapping = Utf16Map(task.text)

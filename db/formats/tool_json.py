@@ -16,14 +16,8 @@ from db.files.input_files import check_input, folder_files, read_head, read_inpu
 from db.files.outputs import write_text_atomically
 from db.files.text_files import MAX_TEXT_BYTES, parse_json, text_sha256
 from db.records import DocumentData, ExportedDocument, now_iso
-from db.schema.label_schema import LabelDef, RelationTypeDef, Schema
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-# Colours for labels a database does not have yet, in the order they first appear.
-PALETTE = (
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4",
-    "#46f0f0", "#f032e6", "#bcf60c", "#008080", "#9a6324",
-)  # fmt: skip
 
 
 def read_bytes(path: Path) -> bytes:
@@ -138,46 +132,6 @@ def whole_int(value: Any) -> bool:
 def as_offset(value: Any) -> int | None:
     """A JSON whole number (not true/false), or None."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-class SchemaNeeds:
-    """The labels, attribute names and link types imported work uses, as a Schema.
-
-    A database keeps its own definitions of labels and link types it has; the others are
-    added with a default colour, free-text attributes, and links allowed between exactly the
-    labels the file links.
-    """
-
-    def __init__(self, tool: str) -> None:
-        self.tool = tool
-        self._labels: dict[str, set[str]] = {}
-        self._relations: dict[str, tuple[set[str], set[str]]] = {}
-
-    def label(self, name: str, attributes: Iterable[str] = ()) -> None:
-        self._labels.setdefault(name, set()).update(attributes)
-
-    def relation(self, name: str, source_label: str, target_label: str) -> None:
-        sources, targets = self._relations.setdefault(name, (set(), set()))
-        sources.add(source_label)
-        targets.add(target_label)
-
-    def schema(self) -> Schema:
-        labels = tuple(
-            LabelDef(
-                name,
-                PALETTE[index % len(PALETTE)],
-                attributes={key: [] for key in sorted(keys)},
-                description=f"imported from {self.tool}",
-            )
-            for index, (name, keys) in enumerate(self._labels.items())
-        )
-        relations = tuple(
-            RelationTypeDef(
-                name, tuple(sorted(sources)), tuple(sorted(targets)), None, f"from {self.tool}"
-            )
-            for name, (sources, targets) in self._relations.items()
-        )
-        return Schema(labels, relations)
 
 
 def only_annotator(

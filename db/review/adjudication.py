@@ -54,11 +54,6 @@ def progress(items: Sequence[Item], gold: Gold) -> tuple[int, int]:
     return resolved, len(disagreements)
 
 
-def verdict_of(item: Item, gold: Gold) -> str | None:
-    decision = gold.decisions.get(item.key)
-    return decision.value if decision else None
-
-
 def decide(
     item: Item,
     verdict: Verdict,

@@ -40,15 +40,6 @@ def head_revision() -> str:
     return SCHEMA_HEAD
 
 
-def alembic_head() -> str:
-    """The head revision as Alembic reads it from the migration scripts."""
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -128,10 +128,15 @@ class OpenDocument(QObject):
 
     def reload(self) -> None:
         """Re-read everything from the store (after an import or another process's edits)."""
+        # The previous load's freeze ends here, so the document it held (now replaced) is
+        # collected as usual; paused_gc's own unfreeze would lift it too, but said here the
+        # freeze and its end stand side by side.
+        gc.unfreeze()
         with paused_gc():
             self._reload()
         # What was just loaded lives as long as the document is open and holds no cycles:
-        # keep it out of every later collection's scan (a full one would pause edits).
+        # keep it out of every later collection's scan (a full one would pause edits) until
+        # the next reload.
         gc.freeze()
 
     def _reload(self) -> None:

@@ -26,6 +26,7 @@ from db.store import Store
 from db.team.manage import Manager, upgrade_server
 from db.team.sync import sync
 from tests.bench.bench import summary as timing_summary
+from tests.store_edits import update_annotation
 from tests.team.cluster import Cluster, running_cluster, server_bin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -237,7 +238,7 @@ def w10(work: Path, ana: str, runs: int) -> dict[str, object]:
     times = []
     for run in range(runs):
         for record in mine:
-            store.update_annotation(record.id, note=f"checked, round {run}")
+            update_annotation(store, record.id, note=f"checked, round {run}")
         started = time.perf_counter()
         report = sync(store)
         times.append(time.perf_counter() - started)

@@ -17,6 +17,7 @@ from db.formats.spanwise_json import export_json
 from db.records import AnnotationData, EntityData, Fragments, RelationData
 from db.store import Store, new_id
 from tests.db.conftest import OpenStore
+from tests.store_edits import delete_annotation
 
 FIRST_SENTENCE = "While they were being trained, they were forbidden even to show their faces."
 THIRD_SENTENCE = (
@@ -383,7 +384,7 @@ def test_deleting_a_quote_removes_its_outgoing_links(article: Article) -> None:
             link(article, "cue", article.quote, article.cue),
         )
     )
-    deleted = store.delete_annotation(article.quote.id)
+    deleted = delete_annotation(store, article.quote.id)
     assert deleted == article.quote
     assert store.relations(article.doc) == []
     assert store.annotation(article.speaker.id) == article.speaker

@@ -15,6 +15,7 @@ from db.records import AnnotationData
 from db.store import Store
 from seeds import seed_paths
 from tests.db.conftest import OpenStore
+from tests.store_edits import delete_annotation, restore_annotation, update_annotation
 
 NEWS_LABELS = ["Quote", "Speaker", "Cue", "Event", "Participant", "Time", "Place"]
 
@@ -103,13 +104,13 @@ def test_every_committed_edit_survives_reopening(
     cue = store.add_annotation(seed_doc, "alice", "Cue", *wrote_span)
     event = store.add_annotation(seed_doc, "alice", "Event", *burn_span, {"type": "attack"})
 
-    updated = store.update_annotation(
-        quote.id, attributes={"kind": "mixed"}, note="reworded, mixed quote"
+    updated = update_annotation(
+        store, quote.id, attributes={"kind": "mixed"}, note="reworded, mixed quote"
     )
-    relabelled = store.update_annotation(speaker.id, label="Participant")
-    store.delete_annotation(cue.id)
-    deleted_event = store.delete_annotation(event.id)
-    store.restore_annotation(deleted_event)  # undo of the delete
+    relabelled = update_annotation(store, speaker.id, label="Participant")
+    delete_annotation(store, cue.id)
+    deleted_event = delete_annotation(store, event.id)
+    restore_annotation(store, deleted_event)  # undo of the delete
     before = store.annotations(seed_doc, "alice")
     store.close()
 
@@ -146,8 +147,8 @@ def test_undo_of_an_update_restores_the_previous_state(
     original = store.add_annotation(
         seed_doc, "alice", "Quote", 0, 30, {"kind": "indirect"}, note="first"
     )
-    store.update_annotation(original.id, label="Event", attributes={"type": "policy"}, note="x")
-    store.restore_annotation(original)
+    update_annotation(store, original.id, label="Event", attributes={"type": "policy"}, note="x")
+    restore_annotation(store, original)
     assert store.annotation(original.id) == original
     store.close()
     assert open_store().annotation(original.id) == original
@@ -155,9 +156,9 @@ def test_undo_of_an_update_restores_the_previous_state(
 
 def test_note_can_be_cleared(open_store: OpenStore, store: Store, seed_doc: str) -> None:
     record = store.add_annotation(seed_doc, "alice", "Quote", 0, 10, note="a note")
-    assert store.update_annotation(record.id, note="").note is None
-    store.update_annotation(record.id, note="again")
-    store.update_annotation(record.id, clear_note=True)
+    assert update_annotation(store, record.id, note="").note is None
+    update_annotation(store, record.id, note="again")
+    update_annotation(store, record.id, clear_note=True)
     store.close()
     assert open_store().annotation(record.id).note is None
 
@@ -169,9 +170,9 @@ def test_attribute_can_be_left_empty(store: Store, seed_doc: str) -> None:
 
 def test_deleting_an_unknown_annotation_is_refused(store: Store, seed_doc: str) -> None:
     with pytest.raises(InvalidAnnotation, match="no annotation"):
-        store.delete_annotation("does-not-exist")
+        delete_annotation(store, "does-not-exist")
     with pytest.raises(InvalidAnnotation, match="no annotation"):
-        store.update_annotation("does-not-exist", note="x")
+        update_annotation(store, "does-not-exist", note="x")
 
 
 # -- invalid annotations store nothing ---------------------------------------------------------
@@ -224,9 +225,9 @@ def test_annotation_on_unknown_document_is_refused(store: Store, seed_doc: str) 
 def test_invalid_update_changes_nothing(store: Store, seed_doc: str) -> None:
     record = store.add_annotation(seed_doc, "alice", "Quote", 0, 20, {"kind": "direct"})
     with pytest.raises(InvalidAnnotation):
-        store.update_annotation(record.id, attributes={"kind": "sarcastic"})
+        update_annotation(store, record.id, attributes={"kind": "sarcastic"})
     with pytest.raises(InvalidAnnotation, match="unknown label"):
-        store.update_annotation(record.id, label="Gossip", note="lost")
+        update_annotation(store, record.id, label="Gossip", note="lost")
     assert store.annotation(record.id) == record
 
 
@@ -335,7 +336,7 @@ def test_restored_record_is_identical(store: Store, seed_doc: str) -> None:
         created="2020-01-01T00:00:00.000Z",
         modified="2020-01-02T00:00:00.000Z",
     )
-    store.restore_annotation(record)
+    restore_annotation(store, record)
     assert store.annotation("fixed-id") == record
 
 
@@ -346,7 +347,7 @@ def test_records_read_in_bulk_are_ordinary_immutable_records(store: Store, seed_
     record = AnnotationData(
         "bulk-id", seed_doc, "alice", "Quote", 3, 12, {"kind": "direct"}, None, "c", "m", pieces
     )
-    store.restore_annotation(record)
+    restore_annotation(store, record)
     (read,) = store.annotations(seed_doc, "alice")
     assert read == record
     assert repr(read) == repr(record)

@@ -9,6 +9,8 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QToolTip
 
+from tests.store_edits import update_annotation
+
 HTML_TEXT = 'Click <a href="x">here</a> &amp; <b>bold</b> <img src="y.png"> now.'
 
 
@@ -33,7 +35,7 @@ def test_hovering_a_highlight_shows_label_and_attributes(make_window, qtbot):
     window.article.select_span(0, 14)
     window.actions_by_name["label:Quote"].trigger()
     record = window.doc.records()[0]
-    window.store.update_annotation(record.id, attributes={"kind": "direct"})
+    update_annotation(window.store, record.id, attributes={"kind": "direct"})
     window.doc.reload()
     view = window.article
     cursor = QTextCursor(view.document())

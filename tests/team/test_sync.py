@@ -19,6 +19,7 @@ from db.team.conflicts import take_conflict
 from db.team.connect import ServerProblem
 from db.team.manage import Manager
 from db.team.sync import conflicts, sync
+from tests.store_edits import delete_annotation, update_annotation
 from tests.team.conftest import MakeProject, Project
 
 ARTICLES = (
@@ -135,7 +136,7 @@ def test_deletions_travel_to_the_other_laptop_and_the_reviewer(team, laptop) -> 
     sync(two, team.address("ana"))
     sync(rita, team.address("rita"))
     assert {a.id for a in two.annotations(doc)} == {keep.id, gone.id}
-    one.delete_annotation(gone.id)
+    delete_annotation(one, gone.id)
     assert sync(one).pushed.written["annotation"] == 1
     for other in (two, rita):
         report = sync(other)
@@ -152,8 +153,8 @@ def test_two_laptops_merge_and_a_clash_is_kept_visible_and_takeable(team, laptop
     sync(two, team.address("ana"))
     from_one = one.add_annotation(doc, "ana", "Speaker", 0, 9)
     from_two = two.add_annotation(doc, "ana", "Cue", 10, 14)
-    two.update_annotation(shared.id, note="checked on the train")  # earlier
-    one.update_annotation(shared.id, note="checked at home")  # later: this one is kept
+    update_annotation(two, shared.id, note="checked on the train")  # earlier
+    update_annotation(one, shared.id, note="checked at home")  # later: this one is kept
     sync(two)
     report = sync(one)
     assert report.conflicts_new == 1
@@ -180,8 +181,8 @@ def test_a_deletion_against_an_edit_keeps_the_later_and_offers_the_other(team, l
     shared = one.add_annotation(doc, "ana", "Quote", 44, 61)
     sync(one)
     sync(two, team.address("ana"))
-    one.update_annotation(shared.id, note="earlier edit")
-    two.delete_annotation(shared.id)  # later
+    update_annotation(one, shared.id, note="earlier edit")
+    delete_annotation(two, shared.id)  # later
     sync(one)
     assert sync(two).conflicts_new == 1
     sync(one)

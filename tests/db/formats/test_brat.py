@@ -14,6 +14,7 @@ from db.formats.brat import BratFormat, parse_conf, parse_standoff
 from db.store import Store
 from tests.db.conftest import OpenStore
 from tests.db.formats import SAMPLE, at, content, fill_sample, import_into, round_trip, shared
+from tests.store_edits import update_annotation
 
 BRAT = BratFormat()
 
@@ -151,7 +152,7 @@ def test_what_brat_cannot_carry_is_reported(open_store: OpenStore, tmp_path: Pat
 
     lone = EntityData("e2", doc_id, "ana", "the capital", "other", (mention.id,))
     store.apply(Change("entity", (), (), (added(lone),)))
-    store.update_annotation(mention.id, note="first\nsecond")
+    update_annotation(store, mention.id, note="first\nsecond")
     out = tmp_path / "out"  # an export folder is new, empty or an export
     report = BRAT.write(store.export_documents(), store.schema(), out, WriteOptions())
     assert "entities with a single mention (a brat equivalence needs two)" in report.lost

@@ -16,6 +16,7 @@ from db.formats.uima_cas import UimaCasFormat
 from db.store import Store
 from tests.db.conftest import OpenStore
 from tests.db.formats import SAMPLE, at, content, fill_sample, import_into, round_trip
+from tests.store_edits import update_annotation
 
 XMI = UimaCasFormat("uima-xmi", ".xmi", "")
 JSON = UimaCasFormat("uima-json", ".json", "")
@@ -33,7 +34,7 @@ def test_round_trip_keeps_everything(
 
     lone = EntityData("e2", doc_id, "ana", "the capital", "other", (mention.id,))
     source.apply(Change("entity", (), (), (added(lone),)))
-    source.update_annotation(mention.id, note="first\r\nsecond", attributes={})
+    update_annotation(source, mention.id, note="first\r\nsecond", attributes={})
     _batch, again = round_trip(fmt, source, target, tmp_path / "out")
     assert content(again) == content(source.export_documents())  # names, lone entities too
     assert (tmp_path / "out" / "sample.txt" / f"ana{fmt.suffix}").is_file()
