@@ -90,8 +90,21 @@ def atomic_text(target: Path, newline: str | None = "\n") -> Iterator[IO[str]]:
 
 
 def write_text_atomically(target: Path, text: str) -> None:
+    """Write a whole UTF-8 text file, complete or not at all."""
     with atomic_text(target) as handle:
         handle.write(text)
+
+
+def write_bytes_atomically(target: Path, content: bytes) -> None:
+    """Write a whole file of bytes (an icon, a launcher entry), complete or not at all."""
+
+    def write(partial: Path) -> None:
+        partial.write_bytes(content)
+
+    try:
+        atomic_copy(target, write)
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
 
 
 def atomic_copy(target: Path, write: Callable[[Path], None]) -> None:

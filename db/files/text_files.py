@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import json
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from db.errors import EncodingRefused, ImportRefused
 from db.files.input_files import named_files, read_input
@@ -41,20 +39,6 @@ class TextFile:
 def text_sha256(text: str) -> str:
     """The document's identity: SHA-256 of its text as UTF-8."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def parse_json(text: str, where: str, one_line: bool = False, **options: Any) -> Any:
-    """json.loads, with a mistake refused as "WHERE: not valid JSON (line L, column C: why)"
-    (`one_line`: a line of a JSON-lines file, WHERE names it, so the column is enough)."""
-    try:
-        return json.loads(text, **options)
-    except json.JSONDecodeError as exc:
-        place = f"column {exc.colno}"
-        if not one_line:
-            place = f"line {exc.lineno}, {place}"
-        raise ImportRefused(f"{where}: not valid JSON ({place}: {exc.msg})") from exc
-    except RecursionError as exc:
-        raise ImportRefused(f"{where}: JSON nested too deeply") from exc
 
 
 def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:

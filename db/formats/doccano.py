@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import ImportRefused
+from db.files.outputs import write_text_atomically
 from db.formats import (
     FormatReport,
     ImportedBatch,
@@ -36,7 +37,6 @@ from db.formats.tool_json import (
     only_annotator,
     read_json_lines,
     title_of,
-    write_atomically,
 )
 from db.formats.utf16 import RawSpan, Utf16Map, decide_offsets, offset_writer
 from db.records import AnnotationData, ExportedDocument, RelationData, now_iso
@@ -169,7 +169,7 @@ class DoccanoFormat:
                 line["source"] = doc.source
                 out.append(json_line(line))
             report.count("documents")
-        write_atomically(target, "".join(out))
+        write_text_atomically(target, "".join(out))
         return report
 
 

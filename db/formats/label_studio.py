@@ -20,6 +20,7 @@ from xml.sax.saxutils import quoteattr
 
 from db.errors import ImportRefused
 from db.files.input_files import read_head
+from db.files.outputs import write_text_atomically
 from db.formats import (
     FormatReport,
     ImportedBatch,
@@ -41,7 +42,6 @@ from db.formats.tool_json import (
     read_json,
     title_of,
     whole_int,
-    write_atomically,
 )
 from db.formats.utf16 import RawSpan, Utf16Map, decide_offsets, offset_writer
 from db.records import AnnotationData, ExportedDocument, RelationData, now_iso
@@ -182,7 +182,7 @@ class LabelStudioFormat:
                 report.lose("entities")
             if "in progress" in item.statuses.values():
                 report.lose("'in progress' status (every annotation is written as submitted)")
-        write_atomically(target, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+        write_text_atomically(target, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
         return report
 
 

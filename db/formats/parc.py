@@ -11,7 +11,6 @@ the brat format unchanged.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 
 from db.errors import SpanwiseError
 from db.files.input_files import read_head
+from db.files.json_files import parse_json
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register
 from db.formats.brat import (
     BratConf,
@@ -65,10 +65,7 @@ def load_mapping(text: str | None = None, where: str = "parc.json") -> Attributi
     """The shipped PARC mapping, or another file's text; a wrong field is named."""
     if text is None:
         text = resource("mappings", "parc.json").read_text(encoding="utf-8")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SpanwiseError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    data = parse_json(text, where)
 
     def field(key: str, kind: type, within: Any = None) -> Any:
         value = (data if within is None else within).get(key)

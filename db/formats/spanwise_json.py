@@ -12,8 +12,9 @@ from typing import IO, Any
 
 from db.errors import ImportRefused, SpanwiseError
 from db.files.input_files import read_input
+from db.files.json_files import parse_json
 from db.files.outputs import atomic_text
-from db.files.text_files import MAX_TEXT_BYTES, parse_json, shown, text_sha256
+from db.files.text_files import MAX_TEXT_BYTES, shown, text_sha256
 from db.gc_pause import paused_gc
 from db.model_records import parse_model_records
 from db.records import (

@@ -13,8 +13,8 @@ from typing import Any
 
 from db.errors import ImportRefused
 from db.files.input_files import check_input, folder_files, read_head, read_input
-from db.files.outputs import write_text_atomically
-from db.files.text_files import MAX_TEXT_BYTES, parse_json, text_sha256
+from db.files.json_files import parse_json
+from db.files.text_files import MAX_TEXT_BYTES, text_sha256
 from db.records import DocumentData, ExportedDocument, now_iso
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -156,9 +156,6 @@ def owners(item: ExportedDocument) -> list[str]:
     names = {a.annotator for a in item.annotations}
     names |= {name for name, status in item.statuses.items() if status == "done"}
     return sorted(names)
-
-
-write_atomically = write_text_atomically  # the writers of tools' files, complete or absent
 
 
 def json_line(value: Any) -> str:

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db.errors import ImportRefused
+from db.files.outputs import write_text_atomically
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register
-from db.formats.tool_json import json_line, only_annotator, owners, write_atomically
+from db.formats.tool_json import json_line, only_annotator, owners
 from db.records import AnnotationData, ExportedDocument
 from db.schema.label_schema import Schema
 
@@ -155,7 +156,7 @@ class _TrainingExport:
                 report.lose("entities")
             if any(a.attributes or a.note for a in item.annotations):
                 report.lose("attributes and notes")
-        write_atomically(target, "".join(out))
+        write_text_atomically(target, "".join(out))
         return report
 
     def block(

@@ -31,8 +31,9 @@ from typing import Any
 
 from db.errors import ImportRefused, SpanwiseError
 from db.files.input_files import check_input, folder_files, read_head, read_input
+from db.files.json_files import parse_json
 from db.files.outputs import atomic_folder
-from db.files.text_files import parse_json, split_source, text_sha256, title_for
+from db.files.text_files import split_source, text_sha256, title_for
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register, stable_id
 from db.formats.brat import annotators_of, file_names_of, file_stem
 from db.formats.collected import Collected

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import ImportRefused, SpanwiseError
+from db.files.outputs import write_text_atomically
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register
-from db.formats.tool_json import only_annotator, write_atomically
+from db.formats.tool_json import only_annotator
 from db.records import AnnotationData, ExportedDocument, RelationData
 from db.schema.label_schema import Schema
 
@@ -74,7 +75,7 @@ class W3CFormat:
             "total": len(items),
             "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
         }
-        write_atomically(target, json.dumps(collection, ensure_ascii=False, indent=1) + "\n")
+        write_text_atomically(target, json.dumps(collection, ensure_ascii=False, indent=1) + "\n")
         return report
 
 

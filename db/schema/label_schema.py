@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.errors import SpanwiseError
-from db.files.text_files import parse_json
+from db.files.json_files import parse_json
 from db.model_records import ModelRecord
 from db.schema.keys import check_schema_keys
 from db.schema.quote_definition import SuggestSettings, parse_suggest_settings

@@ -17,7 +17,7 @@ from typing import Any
 
 from db.errors import SpanwiseError
 from db.files.input_files import SETTINGS_FILE_BYTES, read_input
-from db.files.text_files import parse_json
+from db.files.json_files import parse_json
 from db.schema.quote_definition import BROAD, SuggestSettings
 from db.text.plain import shown
 from resources import resource

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.files.outputs import write_bytes_atomically
 from db.text.messages import counted
 from desktop.identity import APP_ID, APP_NAME, ICON_SIZES, data_folder, icon_png, icon_svg
 
@@ -143,9 +144,11 @@ class DesktopPlace:
         for target in files:
             created += _make_folders(target.parent)
         created += _make_folders(self.record.parent)
-        _write_whole(self.record, json.dumps({"folders": created}, indent=1).encode("utf-8"))
+        write_bytes_atomically(
+            self.record, json.dumps({"folders": created}, indent=1).encode("utf-8")
+        )
         for target, content in files.items():
-            _write_whole(target, content)
+            write_bytes_atomically(target, content)
         return len(files)
 
     def remove(self) -> int:
@@ -180,14 +183,3 @@ def _make_folders(folder: Path) -> list[str]:
     except OSError as exc:
         raise SpanwiseError(f"{folder}: cannot create the folder ({exc.strerror})") from exc
     return [str(p) for p in missing]
-
-
-def _write_whole(path: Path, content: bytes) -> None:
-    """Write beside the final name first, so the desktop never reads half a file."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(content)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise SpanwiseError(f"{path}: cannot write ({exc.strerror})") from exc
