@@ -53,6 +53,17 @@ from db.store import Store
 
 Json = dict[str, Any]
 PAIRWISE = ("exact_f1", "overlap_f1", "kappa")
+# The pairwise scores, in the order PairMeasures and Row hold them: a row's value of each is
+# the mean over pairs of annotators of the pairs' values.
+SCORES = (
+    "exact_precision",
+    "exact_recall",
+    "exact_f1",
+    "overlap_precision",
+    "overlap_recall",
+    "overlap_f1",
+    "kappa",
+)
 
 
 @dataclass(frozen=True)
@@ -539,15 +550,7 @@ def _row(
     ]
     means: dict[str, float | None] = {}
     sd: dict[str, float | None] = {}
-    for key in (
-        "exact_precision",
-        "exact_recall",
-        "exact_f1",
-        "overlap_precision",
-        "overlap_recall",
-        "overlap_f1",
-        "kappa",
-    ):
+    for key in SCORES:
         means[key], spread = mean_and_sd(getattr(m, key) for m in per_pair)
         if key in PAIRWISE:
             sd[key] = spread
@@ -567,17 +570,11 @@ def _row(
         sum(m.overlap_matches for m in per_pair),
     )
     return Row(
-        means["exact_precision"],
-        means["exact_recall"],
-        means["exact_f1"],
-        means["overlap_precision"],
-        means["overlap_recall"],
-        means["overlap_f1"],
-        means["kappa"],
-        alpha.alpha() if label_tallies else None,
-        _alpha_u(common, label_tallies),
-        sd,
-        counts,
+        **means,
+        alpha=alpha.alpha() if label_tallies else None,
+        alpha_u=_alpha_u(common, label_tallies),
+        sd=sd,
+        counts=counts,
     )
 
 

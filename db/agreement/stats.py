@@ -11,10 +11,51 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from statistics import fmean, pstdev
+from typing import Any, Self
 
 from db.agreement.spans import Interval
+
+# Field metadata: the field is the same in every part (the number of annotators), so a sum
+# keeps the first part's value instead of adding.
+SAME_IN_EVERY_PART = {"sum": "first"}
+
+
+def add_fields(mine: Any, other: Any) -> None:
+    """Add `other`'s counts into `mine`, field by field, the one rule every tally sums by:
+    numbers add, dicts of counts add per key (lists of counts element by element), lists of
+    lengths join, nested tallies add themselves, and SAME_IN_EVERY_PART fields keep the first
+    value that is set."""
+    for spec in fields(mine):
+        name = spec.name
+        value, more = getattr(mine, name), getattr(other, name)
+        if spec.metadata.get("sum") == "first":
+            setattr(mine, name, value or more)
+        elif isinstance(value, list):
+            value.extend(more)
+        elif isinstance(value, dict):
+            for key, count in more.items():
+                if isinstance(count, list):
+                    counts = value.setdefault(key, [0] * len(count))
+                    for index, part in enumerate(count):
+                        counts[index] += part
+                else:
+                    value[key] = value.get(key, 0) + count
+        elif isinstance(value, Summed):
+            value.add(more)
+        else:
+            setattr(mine, name, value + more)
+
+
+class Summed:
+    """A tally (a dataclass of counts) that adds another of its kind into itself."""
+
+    __slots__ = ()  # slotted tallies (one per document and label) stay without a __dict__
+
+    def add(self, other: Self) -> None:
+        """Add `other`'s counts into these (see add_fields)."""
+        add_fields(self, other)
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -31,7 +72,7 @@ def mean_and_sd(values: Iterable[float | None]) -> tuple[float | None, float | N
 
 
 @dataclass
-class SpanTally:
+class SpanTally(Summed):
     """Spans of one label: how many each side has and how many pair up.
 
     `first` is the reference (precision is of `second` against it). Exact matches need the
@@ -42,12 +83,6 @@ class SpanTally:
     second: int = 0
     exact: int = 0
     overlap: int = 0
-
-    def add(self, other: SpanTally) -> None:
-        self.first += other.first
-        self.second += other.second
-        self.exact += other.exact
-        self.overlap += other.overlap
 
     def precision(self, matches: int) -> float | None:
         return ratio(matches, self.second)
@@ -60,7 +95,7 @@ class SpanTally:
 
 
 @dataclass
-class TokenTally:
+class TokenTally(Summed):
     """A 2x2 table of tokens: inside the label for both, for the first only, the second only;
     `total` tokens were compared (the rest are outside the label for both)."""
 
@@ -68,12 +103,6 @@ class TokenTally:
     first_only: int = 0
     second_only: int = 0
     total: int = 0
-
-    def add(self, other: TokenTally) -> None:
-        self.both += other.both
-        self.first_only += other.first_only
-        self.second_only += other.second_only
-        self.total += other.total
 
     def kappa(self) -> float | None:
         """Cohen's kappa, (p_o - p_e) / (1 - p_e), in integers scaled by total squared, so
@@ -90,7 +119,7 @@ class TokenTally:
 
 
 @dataclass
-class AlphaTally:
+class AlphaTally(Summed):
     """Krippendorff's alpha (nominal) for one label over tokens, values in/out of the label.
 
     `values` counts pairable values (tokens times the annotators present, where two or more
@@ -101,12 +130,6 @@ class AlphaTally:
     values: int = 0
     inside: int = 0
     mismatches: dict[int, int] = field(default_factory=dict)
-
-    def add(self, other: AlphaTally) -> None:
-        self.values += other.values
-        self.inside += other.inside
-        for coders, total in other.mismatches.items():
-            self.mismatches[coders] = self.mismatches.get(coders, 0) + total
 
     def alpha(self) -> float | None:
         """1 - (n - 1) * o_01 / (n_0 * n_1), with o_01 = sum of k (m - k) / (m - 1): the
@@ -120,7 +143,7 @@ class AlphaTally:
 
 
 @dataclass
-class TokenAlphaTally:
+class TokenAlphaTally(Summed):
     """Krippendorff's alpha (nominal) over tokens with one multi-valued variable per token:
     its label, or none, as attribution corpora publish it (PARC 3.0 and its kin).
 
@@ -134,13 +157,6 @@ class TokenAlphaTally:
     values: int = 0
     by_value: dict[str, int] = field(default_factory=dict)
     disagreements: dict[int, int] = field(default_factory=dict)
-
-    def add(self, other: TokenAlphaTally) -> None:
-        self.values += other.values
-        for value, count in other.by_value.items():
-            self.by_value[value] = self.by_value.get(value, 0) + count
-        for coders, total in other.disagreements.items():
-            self.disagreements[coders] = self.disagreements.get(coders, 0) + total
 
     def none(self) -> int:
         return self.values - sum(self.by_value.values())
@@ -158,7 +174,7 @@ class TokenAlphaTally:
 
 
 @dataclass
-class UnitizingTally:
+class UnitizingTally(Summed):
     """Krippendorff's unitizing alpha (alpha_U) for one label over a continuum of code points.
 
     `coders` annotators each cut the continuum (`length` code points: the documents' texts
@@ -167,18 +183,11 @@ class UnitizingTally:
     `units` and `gaps` are all segment lengths (a gap never runs across a document boundary).
     """
 
-    coders: int = 0
+    coders: int = field(default=0, metadata=SAME_IN_EVERY_PART)
     length: int = 0
     observed: int = 0
     units: list[int] = field(default_factory=list)
     gaps: list[int] = field(default_factory=list)
-
-    def add(self, other: UnitizingTally) -> None:
-        self.coders = self.coders or other.coders
-        self.length += other.length
-        self.observed += other.observed
-        self.units.extend(other.units)
-        self.gaps.extend(other.gaps)
 
     def disagreements(self) -> tuple[float, float] | None:
         """(D_o, D_e) after Krippendorff (2004, sec. 12.5; 1995), or None when D_e is 0.
@@ -275,7 +284,7 @@ def gap_lengths(units: Sequence[Interval], length: int) -> list[int]:
 
 
 @dataclass
-class LinkTally:
+class LinkTally(Summed):
     """Coreference of matched mentions: common and own links, and B-cubed sums.
 
     `common` counts mention pairs in one entity for both annotators, `first_links` and
@@ -292,19 +301,9 @@ class LinkTally:
     b3_precision_sum: float = 0.0
     b3_recall_sum: float = 0.0
 
-    def add(self, other: LinkTally) -> None:
-        self.mentions_first += other.mentions_first
-        self.mentions_second += other.mentions_second
-        self.matched += other.matched
-        self.common += other.common
-        self.first_links += other.first_links
-        self.second_links += other.second_links
-        self.b3_precision_sum += other.b3_precision_sum
-        self.b3_recall_sum += other.b3_recall_sum
-
 
 @dataclass
-class AttributionTally:
+class AttributionTally(Summed):
     """Speakers, cues and event arguments of the quotes and events both annotators marked."""
 
     quotes_matched: int = 0
@@ -314,15 +313,3 @@ class AttributionTally:
     cue_agreed: int = 0
     events_matched: int = 0
     roles: dict[str, list[int]] = field(default_factory=dict)  # role -> [matched, first, second]
-
-    def add(self, other: AttributionTally) -> None:
-        self.quotes_matched += other.quotes_matched
-        self.speaker_compared += other.speaker_compared
-        self.speaker_agreed += other.speaker_agreed
-        self.cue_compared += other.cue_compared
-        self.cue_agreed += other.cue_agreed
-        self.events_matched += other.events_matched
-        for role, counts in other.roles.items():
-            mine = self.roles.setdefault(role, [0, 0, 0])
-            for index, value in enumerate(counts):
-                mine[index] += value

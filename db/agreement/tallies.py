@@ -25,9 +25,11 @@ from db.agreement.spans import (
     match_overlapping,
 )
 from db.agreement.stats import (
+    SAME_IN_EVERY_PART,
     AttributionTally,
     LinkTally,
     SpanTally,
+    Summed,
     TokenAlphaTally,
     TokenTally,
     gap_lengths,
@@ -40,7 +42,8 @@ ConfusionKey = tuple[str | None, str | None]
 WORKING_STATUSES = ("in progress", "done")
 
 
-class LabelTallies:
+@dataclass(slots=True)
+class LabelTallies(Summed):
     """One label's counts (in one document or summed over many), kept flat because a corpus
     has one per document and label.
 
@@ -50,45 +53,15 @@ class LabelTallies:
     someone used the label, all annotators present) feed alpha_U (`UnitizingTally`).
     """
 
-    __slots__ = (
-        "annotations",
-        "gaps",
-        "inside",
-        "mismatches",
-        "observed",
-        "pairs",
-        "tokens",
-        "unitized_lengths",
-        "units",
-    )
-
-    def __init__(self) -> None:
-        self.annotations: dict[str, int] = {}
-        self.tokens: dict[str, int] = {}
-        self.pairs: dict[Pair, list[int]] = {}
-        self.inside = 0
-        self.mismatches: dict[int, int] = {}
-        self.observed = 0
-        self.units: list[int] = []
-        self.gaps: list[int] = []
-        self.unitized_lengths: list[int] = []
-
-    def add(self, other: LabelTallies) -> None:
-        add_counts(self.annotations, other.annotations)
-        add_counts(self.tokens, other.tokens)
-        for pair, counts in other.pairs.items():
-            mine = self.pairs.get(pair)
-            if mine is None:
-                self.pairs[pair] = list(counts)
-            else:
-                for index, value in enumerate(counts):
-                    mine[index] += value
-        self.inside += other.inside
-        add_counts(self.mismatches, other.mismatches)
-        self.observed += other.observed
-        self.units.extend(other.units)
-        self.gaps.extend(other.gaps)
-        self.unitized_lengths.extend(other.unitized_lengths)
+    annotations: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)
+    pairs: dict[Pair, list[int]] = field(default_factory=dict)
+    inside: int = 0
+    mismatches: dict[int, int] = field(default_factory=dict)
+    observed: int = 0
+    units: list[int] = field(default_factory=list)
+    gaps: list[int] = field(default_factory=list)
+    unitized_lengths: list[int] = field(default_factory=list)
 
     def span_tally(self, pair: Pair) -> SpanTally:
         counts = self.pairs.get(pair)
@@ -100,7 +73,7 @@ class LabelTallies:
 
 
 @dataclass
-class CommonTallies:
+class CommonTallies(Summed):
     """What every label shares: documents and tokens compared, the continuum for alpha_U."""
 
     documents: int = 0
@@ -108,25 +81,12 @@ class CommonTallies:
     pair_tokens: dict[Pair, int] = field(default_factory=dict)
     tokens: int = 0
     alpha_values: int = 0
-    coders: int = 0
+    coders: int = field(default=0, metadata=SAME_IN_EVERY_PART)
     unitized_lengths: list[int] = field(default_factory=list)  # texts all annotated
     confusion: dict[ConfusionKey, int] = field(default_factory=dict)
     attribution: AttributionTally = field(default_factory=AttributionTally)
     coreference: LinkTally = field(default_factory=LinkTally)
     token_alpha: TokenAlphaTally = field(default_factory=TokenAlphaTally)
-
-    def add(self, other: CommonTallies) -> None:
-        self.documents += other.documents
-        add_counts(self.pair_documents, other.pair_documents)
-        add_counts(self.pair_tokens, other.pair_tokens)
-        self.tokens += other.tokens
-        self.alpha_values += other.alpha_values
-        self.coders = self.coders or other.coders
-        self.unitized_lengths.extend(other.unitized_lengths)
-        add_counts(self.confusion, other.confusion)
-        self.attribution.add(other.attribution)
-        self.coreference.add(other.coreference)
-        self.token_alpha.add(other.token_alpha)
 
 
 K = TypeVar("K")
