@@ -27,7 +27,6 @@ LABELS = {QUOTE: "Quote", SPEAKER: "Speaker", CUE: "Cue"}
 OUTSIDE = "O"
 MAX_STRETCH = 2500  # code points: a paragraph longer than this is cut between sentences
 _MARKS = set(OPENING_MARKS + CLOSING_MARKS)
-_STOPS = set(".!?…")
 
 Span = tuple[int, int]
 
@@ -358,7 +357,3 @@ def segments(stretch: Stretch, tags: Sequence[str], offset: int) -> list[Segment
         if tag != OUTSIDE and not label:
             label, first = tag[2:], i
     return found
-
-
-def is_stop(token: Token) -> bool:
-    return token.text in _STOPS

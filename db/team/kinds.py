@@ -25,9 +25,6 @@ class Kind:
         """Every column a client writes, in the order rows travel."""
         return (*self.key, *(c for c in self.content if c not in self.key), "modified", "deleted")
 
-    def identifier(self, column: str) -> sql.Composable:
-        return sql.Identifier(column)
-
     def server_table(self) -> sql.Composable:
         return sql.Identifier("spanwise", self.table)
 
@@ -74,7 +71,6 @@ DECISION = Kind(
 )
 # In the order a push writes them: links and entities point at annotations.
 KINDS = (ANNOTATION, RELATION, ENTITY, STATUS, DECISION)
-BY_NAME = {kind.name: kind for kind in KINDS}
 
 
 def sql_type(kind: Kind, column: str) -> str:

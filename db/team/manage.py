@@ -32,14 +32,6 @@ def _alembic_config(connection: Any) -> Any:
     return config
 
 
-def server_head() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
-    assert head is not None
-    return head
-
-
 def upgrade_server(address: str) -> tuple[str | None, str]:
     """Create (or bring up to date) the project's tables, through Alembic, in one
     transaction; returns the revisions before and after."""
