@@ -382,6 +382,8 @@ _ROLE = re.compile(r"^([^:?*+{]+)(\?|\*|\+|\{[\d,-]+\})?:(.+)$")
 
 def parse_conf(content: str, name: str) -> BratConf:
     """Read an annotation.conf; lines it cannot read are refused with their number."""
+    # Long because one loop over annotation.conf's sections, each section's lines read in a few
+    # lines with the same refusal by line number.
     conf = BratConf()
     section = ""
     macros: dict[str, str] = {}
@@ -660,6 +662,8 @@ def standoff_to_document(
     item: BratFile, conf: BratConf, usage: Usage, report: FormatReport
 ) -> ExportedDocument:
     """One document's brat records as Spanwise annotations, links and entities."""
+    # Long because one pass over the standoff records by kind (T, E, R, A/M, N, #, *), each a few
+    # lines sharing the id maps built so far; split, those maps would travel through every piece.
     text, standoff, who = item.text, item.standoff, item.annotator
     sha = text_sha256(text)
     name = str(item.ann)
@@ -986,6 +990,8 @@ def document_to_standoff(
     event_labels: set[str],
     report: FormatReport,
 ) -> Standoff:
+    # Long because writes the .ann in brat's order of record kinds, every step numbering from the
+    # same counters and id maps.
     text = item.document.text
     standoff = Standoff()
     mine = [a for a in item.annotations if a.annotator == annotator]

@@ -162,6 +162,8 @@ def type_system(schema: Schema) -> Any:
 
 def document_cas(item: ExportedDocument, annotator: str, ts: Any, report: FormatReport) -> Any:
     """One annotator's work on one document as a CAS."""
+    # Long because builds the CAS layer by layer (sentences, tokens, spans, links, metadata) in the
+    # order cassis needs them.
     cassis = _cassis()
     text = item.document.text
     cas = cassis.Cas(typesystem=ts)
@@ -339,6 +341,8 @@ def _type_system_for(path: Path, root: Path) -> Path:
 def cas_to_document(
     cas: Any, path: Path, annotator: str, collected: Collected, report: FormatReport
 ) -> ExportedDocument:
+    # Long because one pass over the CAS's feature structures by layer kind (spans, relations,
+    # slots, chains), each sharing the id maps built as it goes.
     text = cas.sofa_string or ""
     if not isinstance(text, str) or not text.strip():
         raise ImportRefused(f"{path}: the CAS has no text")

@@ -131,6 +131,8 @@ def decide_offsets(
     documents: Sequence[tuple[str, Sequence[RawSpan]]], option: OffsetUnit | None, name: str
 ) -> OffsetDecision:
     """Which unit a file's spans count; refuses a contradicted option or an undecidable file."""
+    # Long because the decision table between the option and what the spans show, each case with its
+    # own refusal.
     readings = {unit: _Reading(unit) for unit in UNITS}
     differing = 0
     for text, spans in documents:

@@ -103,6 +103,8 @@ def _elements(column: str) -> list[tuple[str, str | None, str | None]]:
 
 def parse_tsv(content: str, name: str) -> TsvDocument:
     """Parse the whole file; a line that does not fit the header is refused with its number."""
+    # Long because one pass over the file's lines (header, sentences, tokens), keeping the line
+    # number every refusal names.
     lines = content.split("\n")
     if not lines or not lines[0].startswith("#FORMAT=WebAnno TSV 3"):
         raise ImportRefused(f"{name}, line 1: not WebAnno TSV 3 (no '#FORMAT=WebAnno TSV 3.x')")
@@ -261,6 +263,8 @@ def _label(layer: Layer) -> str:
 def to_document(
     parsed: TsvDocument, path: Path, annotator: str, collected: Collected, report: FormatReport
 ) -> ExportedDocument:
+    # Long because one pass over the parsed layers (spans, relations, chains, coreference), sharing
+    # the id maps it builds.
     text = parsed.text
     sha = text_sha256(text)
     ids = {key: stable_id(sha, annotator, key) for key in parsed.spans}

@@ -210,6 +210,8 @@ def _looks_like_apposition(words: Sequence[Token], lexicon: Lexicon) -> bool:
 def _core_before(
     tokens: Sequence[Token], end: int, lexicon: Lexicon, cues: AbstractSet[int]
 ) -> Mention | None:
+    # Long because the cases of a speaker's head word before a position, tried in order; their order
+    # is the rule (make eval measures it).
     if end < 0:
         return None
     last = tokens[end]
@@ -315,6 +317,8 @@ def noun_phrase_at(
 ) -> Mention | None:
     """The noun phrase starting at tokens[index]: "said Marta Lindqvist, the ...", "According
     to the ministry, ...", "said a spokesperson for the agency"."""
+    # Long because the cases of a noun phrase after a cue, tried in order; each is a few lines and
+    # their order is the rule (make eval measures it).
     stop = len(tokens) if limit is None else limit
     if index >= stop:
         return None

@@ -117,6 +117,8 @@ def train(
 ) -> Trained:
     """Train the tagger and the rankers on the examples (CPU, a few seconds per hundred
     articles)."""
+    # Long because the training steps in order (tagger, then each ranker), sharing the examples and
+    # one temporary folder.
     import pycrfsuite
 
     began = time.perf_counter()

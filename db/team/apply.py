@@ -105,6 +105,7 @@ class Writer:
         """A chunk of annotations: the loop is the hot path of a big pull, so its lookups
         are local dictionaries and its usual case (a continuous span, known label, no or
         already-checked attributes) is tested inline."""
+        # Long because inlined on purpose: the hot loop of a big pull (see the docstring).
         upserts: list[tuple[Any, ...]] = []
         gone: list[tuple[str, int]] = []
         label_ids = self.local.labels

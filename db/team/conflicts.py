@@ -72,6 +72,8 @@ def take_conflict(store: Store, conflict_id: str) -> str:
 
 
 def _change(store: Store, conflict: Conflict) -> Change | None:
+    # Long because one case per kind of record (annotation, link, entity, status), each turning the
+    # other version into a Change.
     version: dict[str, Any] | None = conflict.version
     doc = conflict.document_id
     who = conflict.annotator

@@ -172,6 +172,8 @@ class Manager:
         """Put text files, folders and exports' documents up (matched by SHA-256: a text
         already there is not added again), with the label schema: the one given, else an
         export's, else the bundled news schema when the server has none yet."""
+        # Long because one server transaction (documents, schema, record) in order; split, the
+        # transaction would be spread over helpers.
         from db.formats.batch_import import plan_import
 
         plan = plan_import(paths, encoding)

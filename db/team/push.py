@@ -159,6 +159,8 @@ def _record_conflicts(
 ) -> None:
     """Find the pushed records whose server version this laptop has not seen and whose
     content differs; keep the later one, record the other."""
+    # Long because one SQL statement (the comparison of pushed and server versions) and the
+    # bookkeeping of its result.
     rows = cursor.execute(
         sql.SQL(
             "SELECT {key}, to_jsonb(t) - 'base', to_jsonb(s) - 'txid' FROM {temp} AS t "

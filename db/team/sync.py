@@ -336,6 +336,8 @@ def _pull_and_finish(
     gold: set[str],
     say: Progress,
 ) -> None:
+    # Long because the steps of one pull (rows, schema, bookkeeping, conflicts) in order, on one
+    # cursor, committed together.
     local.pushed(outbox.items, outbox.others, outbox.max_seq)
     local.tracking(False)  # what comes from the server does not go back to it
     window = _window(local)

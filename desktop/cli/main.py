@@ -67,6 +67,8 @@ def add_global_options(
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Long because the command line as one declarative list of argparse options, in the order
+    # `spanwise --help` shows them.
     parser = _Parser(
         prog="spanwise",
         description="Annotate quotes, speakers and events in news articles, offline.",

@@ -28,6 +28,8 @@ ADDRESS_HELP = (
 def add_parsers(subparsers: Any) -> list[argparse.ArgumentParser]:
     """Add `server` (with its subcommands) and `sync`; returns the parsers that take the
     global --db/--annotator options (sync's)."""
+    # Long because the team commands as one declarative list of argparse options, in the order
+    # --help shows them.
     server = subparsers.add_parser(
         "server",
         help="the manager's commands on the team's PostgreSQL server",

@@ -40,6 +40,7 @@ THIS_DOCUMENT, ALL_DOCUMENTS = "This document", "All documents"
 
 class AgreementDialog(QDialog):
     def __init__(self, window: WindowFace) -> None:
+        # Long because builds the dialog's widgets and layout in reading order.
         super().__init__(window.qt)
         self.setObjectName("agreementDialog")
         self.setAccessibleName("Agreement between annotators")

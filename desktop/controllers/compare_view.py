@@ -62,6 +62,7 @@ class CompareView(QWidget):
     """The review page of the window (objectName compareView)."""
 
     def __init__(self, window: WindowFace) -> None:
+        # Long because builds the review page's widgets and layout in reading order.
         super().__init__()
         self.setObjectName("compareView")
         self.setAccessibleName("Compare annotators")

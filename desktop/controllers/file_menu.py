@@ -158,6 +158,8 @@ class FileMenu(QObject):
         """Import text files, folders, exports or other tools' files, all or nothing. A text
         file in another encoding, or a file no format claims, is asked about here (the
         encoding, the format) and the import tried again with the answer."""
+        # Long because the ask-and-retry loop around one import: each answer (encoding, format,
+        # consent) retries the same import, so the questions stay in one loop.
         from db.formats.batch_import import import_paths  # loaded when needed: a faster start
 
         encoding: str | None = None

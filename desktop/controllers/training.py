@@ -220,6 +220,7 @@ class TrainingPanel(QDialog):
     automatic retraining option. Not modal: the work goes on while it trains."""
 
     def __init__(self, controller: TrainingController) -> None:
+        # Long because builds the panel's widgets and layout in reading order.
         super().__init__(controller.window.qt)
         self.controller = controller
         self.setObjectName("trainingPanel")

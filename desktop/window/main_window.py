@@ -129,6 +129,14 @@ class MainWindow(QMainWindow):
     # -- construction -------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
+        self._build_document_list()
+        self._build_centre()
+        self._build_panels()
+        self._build_layout()
+        self._build_status_bar()
+        self.resize(1440, 860)
+
+    def _build_document_list(self) -> None:
         self.document_model = DocumentListModel()
         self.document_list = QTreeView()
         self.document_list.setObjectName("documentList")
@@ -143,6 +151,8 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
+    def _build_centre(self) -> None:
+        """The article with the find bar above it."""
         link_types = [r.name for r in self.store.schema().relation_types]
         self.article = ArticleView(self.doc, self.labels, link_types)
         self.find_bar = FindBar(self.article)
@@ -152,7 +162,10 @@ class MainWindow(QMainWindow):
         centre_layout.setSpacing(0)
         centre_layout.addWidget(self.find_bar)
         centre_layout.addWidget(self.article)
+        self.centre = centre
 
+    def _build_panels(self) -> None:
+        """The annotation list and attributes (right), the entities and annotators (left)."""
         self.annotation_panel = AnnotationPanel(self.doc, self.labels)
         self.annotation_model = self.annotation_panel.model
         self.annotation_list = self.annotation_panel.table
@@ -166,6 +179,8 @@ class MainWindow(QMainWindow):
         self.left_tabs.addTab(self.entity_panel, "Entities")
         self.left_tabs.addTab(self.annotator_panel, "Annotators")
 
+    def _build_layout(self) -> None:
+        """Three columns: documents and tabs, the article (or review) pages, the lists."""
         right = self.right_panel = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
         right.addWidget(self.annotation_panel)
@@ -185,8 +200,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.pages = QStackedWidget()
         self.pages.setObjectName("centrePages")
-        self.centre = centre
-        self.pages.addWidget(centre)
+        self.pages.addWidget(self.centre)
         self.splitter.addWidget(self.pages)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 1)
@@ -195,6 +209,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([260, 620, 560])
         self.setCentralWidget(self.splitter)
 
+    def _build_status_bar(self) -> None:
         self.save_label = QLabel()
         self.save_label.setObjectName("saveStatus")
         self.save_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -204,7 +219,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.save_label.setText("All changes saved")
-        self.resize(1440, 860)
 
     def make_action(
         self,

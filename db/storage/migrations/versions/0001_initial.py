@@ -15,6 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Long because a migration is one schema step; its DDL reads as one list.
     op.create_table(
         "annotator",
         sa.Column("id", sa.Integer(), primary_key=True),

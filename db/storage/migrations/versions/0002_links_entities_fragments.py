@@ -16,6 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     # SQLite adds a column with a constant default in place; no table rebuild is needed.
+    # Long because a migration is one schema step; its DDL reads as one list.
     op.add_column(
         "label",
         sa.Column("forms_entities", sa.Boolean(), nullable=False, server_default=sa.false()),

@@ -194,6 +194,7 @@ def _quoted(name: str) -> str:
 
 
 def upgrade() -> None:
+    # Long because a migration is one schema step; its DDL reads as one list.
     bind = op.get_bind()
     database = bind.exec_driver_sql("SELECT current_database()").scalar_one()
     annotators, reviewers = (_quoted(r) for r in group_roles(database))
