@@ -52,6 +52,7 @@ class ModelRecord:
         )
 
     def to_json(self) -> dict[str, Any]:
+        """The record as an export carries it (the payload base64-encoded)."""
         return {
             "id": self.id,
             "version": self.version,

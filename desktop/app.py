@@ -20,6 +20,7 @@ from desktop.window.main_window import MainWindow
 
 
 def ensure_app() -> QApplication:
+    """The QApplication, made once with Spanwise's name and icon."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
@@ -65,6 +66,7 @@ class WindowKeeper:
         self.switch(str(path))
 
     def switch(self, path: str, schema_text: str = "") -> None:
+        """Close the window and open another database in a new one."""
         old = self.window
         try:
             store = open_store(Path(path), schema_text or None)
@@ -86,6 +88,7 @@ def run_gui(
     screenshot: Path | None,
     schema_text: str | None = None,
 ) -> int:
+    """Open the window and run the event loop until it closes; the exit code."""
     app = ensure_app()
     try:
         store = open_store(database, schema_text)

@@ -136,6 +136,7 @@ class PairLinks:
         return tally
 
     def attribution(self) -> AttributionTally:
+        """Speakers, cues and event arguments compared on the quotes and events both marked."""
         tally = AttributionTally()
         quotes_a = self.first.by_label.get(QUOTE_LABEL, [])
         quotes_b = self.second.by_label.get(QUOTE_LABEL, [])

@@ -77,6 +77,7 @@ def render_report(result: AgreementResult) -> str:
 
 
 def number(value: float | None, digits: int = 3) -> str:
+    """A score as the report shows it: fixed digits, or a dash when undefined."""
     return "—" if value is None else f"{value:.{digits}f}"
 
 

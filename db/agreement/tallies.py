@@ -64,10 +64,12 @@ class LabelTallies(Summed):
     unitized_lengths: list[int] = field(default_factory=list)
 
     def span_tally(self, pair: Pair) -> SpanTally:
+        """The span counts of one pair of annotators."""
         counts = self.pairs.get(pair)
         return SpanTally(*counts[:4]) if counts else SpanTally()
 
     def token_tally(self, pair: Pair) -> TokenTally:
+        """The token table of one pair of annotators."""
         counts = self.pairs.get(pair)
         return TokenTally(*counts[4:]) if counts else TokenTally()
 
@@ -93,6 +95,7 @@ K = TypeVar("K")
 
 
 def add_counts(target: dict[K, int], source: dict[K, int]) -> None:
+    """Add `source`'s counts into `target`, key by key."""
     for key, count in source.items():
         target[key] = target.get(key, 0) + count
 

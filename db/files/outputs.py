@@ -57,6 +57,7 @@ def _running(pid: int) -> bool:
 
 
 def cannot_write(target: Path, exc: OSError) -> SpanwiseError:
+    """The one message for a file that could not be written: where, why, nothing left."""
     reason = exc.strerror or str(exc)
     return SpanwiseError(f"{shown(target)}: cannot write ({reason}); nothing was written there")
 

@@ -33,6 +33,7 @@ class TextFile:
 
     @property
     def sha256(self) -> str:
+        """The text's SHA-256: the document's identity in the database."""
         return text_sha256(self.text)
 
 

@@ -56,6 +56,7 @@ def load_formats() -> dict[str, Format]:
 
 
 def importable_formats() -> list[Format]:
+    """The formats an import can read, in menu order."""
     formats = load_formats()
     ordered = [formats[name] for name in PREFERENCE if name in formats]
     ordered += [fmt for name, fmt in formats.items() if name not in PREFERENCE]

@@ -13,6 +13,7 @@ SPANWISE = "spanwise"
 
 
 def export_formats() -> list[str]:
+    """The names of the formats an export can write, Spanwise JSON first."""
     from db.formats.detect import load_formats
 
     return [SPANWISE] + sorted(n for n, f in load_formats().items() if f.can_export)

@@ -87,6 +87,8 @@ class RawSpan:
 
 @dataclass(frozen=True)
 class OffsetDecision:
+    """The offset unit chosen for a file, and how it was chosen."""
+
     unit: OffsetUnit
     reason: str  # for the report: how the unit was chosen ("" when both agree)
 

@@ -22,6 +22,8 @@ PROVENANCE = "provenance"
 
 
 class Verdict(StrEnum):
+    """A reviewer's decision on one compared item."""
+
     ACCEPT_A = "accept A"
     ACCEPT_B = "accept B"
     ACCEPT_BOTH = "accept both"
@@ -219,6 +221,7 @@ class _GoldBuilder:
 
 
 def side_of(store: Store, document_id: str, annotator: str) -> Side:
+    """One annotator's work on a document, as the compare view reads it."""
     return Side(
         annotator,
         store.annotations(document_id, annotator),
@@ -228,6 +231,7 @@ def side_of(store: Store, document_id: str, annotator: str) -> Side:
 
 
 def gold_of(store: Store, document_id: str, annotator: str) -> Gold:
+    """The gold annotator's work on a document and the decisions taken so far."""
     return Gold(
         annotator,
         store.annotations(document_id, annotator),

@@ -38,13 +38,16 @@ class SuggestSettings:
     lexicon: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        """The settings as the schema file's `suggest` object."""
         return {"quote_definition": self.quote_definition, "lexicon": self.lexicon}
 
     def to_text(self) -> str:
+        """The settings as one canonical JSON text (a cache key and a stored setting)."""
         return json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
 
     @property
     def description(self) -> str:
+        """The definition in words, for the window and the command line."""
         return DEFINITIONS[self.quote_definition]
 
 

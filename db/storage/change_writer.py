@@ -40,6 +40,7 @@ from db.text.messages import counted
 
 
 def write_change(session: Session, change: Change) -> None:
+    """Write one Change in the caller's session, after checking every record of it."""
     for pair in change.relations:
         if pair.before is not None:
             row = session.get(Relation, pair.before.id)

@@ -135,6 +135,7 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: list
 
 
 def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    """Ids in slices small enough for one `IN (...)` query."""
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
 
@@ -152,6 +153,7 @@ class Catalogue:
 
     @classmethod
     def load(cls, session: Session) -> Catalogue:
+        """The labels, link types and annotators the database has, read once."""
         rows = list(session.scalars(select(Label)))
         label_ids = {row.name: row.id for row in rows}
         labels = {row.name: label_def(row) for row in rows}
@@ -160,6 +162,7 @@ class Catalogue:
         return cls(session, label_ids, labels, types, any_annotation)
 
     def annotator(self, name: str) -> int:
+        """The annotator's id, added to the database when new."""
         if name not in self.annotators:
             self.annotators[name] = annotator_id(self.session, name)
         return self.annotators[name]

@@ -9,10 +9,14 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
+    """The declarative base: custom column types through type_annotation_map."""
+
     type_annotation_map = {dict[str, Any]: JSON}
 
 
 class Annotator(Base):
+    """Someone whose work is in the database (an annotator, or the gold version)."""
+
     __tablename__ = "annotator"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -51,6 +55,8 @@ class RelationType(Base):
 
 
 class Document(Base):
+    """An article: its text exactly as imported, identified by its SHA-256."""
+
     __tablename__ = "document"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)

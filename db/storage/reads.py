@@ -27,6 +27,7 @@ from db.storage.models import Annotator, Entity, EntityMention, Label, Relation
 
 
 def annotator_names(session: Session) -> dict[int, str]:
+    """Every annotator's name by id."""
     return dict(session.execute(select(Annotator.id, Annotator.name)).tuples().all())
 
 
@@ -128,6 +129,7 @@ def _annotation_records(
 def read_relations(
     session: Session, document_ids: Sequence[str] | None, annotator_id: int | None
 ) -> list[RelationData]:
+    """A document's links as plain records, straight from the columns."""
     names = annotator_names(session)
     table = Relation.__table__
     query = select(

@@ -54,11 +54,14 @@ class Entity:
 
     @property
     def key(self) -> str:
+        """The name as entities are matched by: label and case-folded name."""
         return f"{self.label}:{self.name.casefold()}"
 
 
 @dataclass(frozen=True)
 class Assignment:
+    """The entity a mention is put in, and the rule that chose it."""
+
     entity: Entity
     rule: str
 

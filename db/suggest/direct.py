@@ -26,6 +26,7 @@ def after_cue(tokens: list[Token], cue: Cue, index: int) -> int:
 
 
 def quote_spans(analysis: Analysis, indices: list[int]) -> list[Span]:
+    """The spans of quoted text over these tokens, marks excluded."""
     spans = []
     for index in indices:
         for start, end in analysis.quotations[index].contents(analysis.text):

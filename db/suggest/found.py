@@ -29,10 +29,12 @@ class Found:
 
     @property
     def start(self) -> int:
+        """Where the found span starts (code points)."""
         return self.spans[0][0]
 
     @property
     def end(self) -> int:
+        """Where the found span ends (code points, exclusive)."""
         return self.spans[-1][1]
 
     @property

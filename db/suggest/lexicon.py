@@ -37,6 +37,8 @@ class Verb:
 
 @dataclass(frozen=True)
 class Phrase:
+    """A multi-word cue, and the kind of cue it is."""
+
     phrase: str
     kind: str  # source (according to), verb (pointed out), manner (posting on Telegram)
 
@@ -91,6 +93,7 @@ class Lexicon:
         self.speaker_nouns = self.roles | self.organisations | self.groups
 
     def cue(self, matched: str) -> CueWord:
+        """The cue word for the matched text (its lemma and kind)."""
         return self._cues[_phrase_key(matched)]
 
     def merged(self, other: Lexicon) -> Lexicon:
@@ -207,6 +210,7 @@ def _phrase(entry: Any, where: str) -> Phrase:
 
 
 def read_lexicon_text(text: str, where: str) -> Lexicon:
+    """A lexicon from a JSON text; a mistake is refused naming `where`."""
     return parse_lexicon(parse_json(text, where), where)
 
 

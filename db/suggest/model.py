@@ -142,6 +142,7 @@ class Suggestions:
         return sorted(seen.values(), key=lambda a: (a.start, -a.end, a.label))
 
     def relations(self) -> list[RelationData]:
+        """The speaker and cue links of the suggestion, as records."""
         return [link for item in self.items for link in item.relations]
 
     def entities(self) -> list[EntityData]:

@@ -53,6 +53,7 @@ class Quotation:
 
     @property
     def open(self) -> int:
+        """Where the quote opens (its first piece's start)."""
         return self.pieces[0][0]
 
     @property
@@ -62,6 +63,7 @@ class Quotation:
 
     @property
     def multi_paragraph(self) -> bool:
+        """Whether the quote runs over more than one paragraph."""
         return len(self.pieces) > 1
 
     def contents(self, text: str) -> list[tuple[int, int]]:

@@ -17,10 +17,13 @@ Candidates = Sequence[Sequence[str]]
 
 
 class Ranker:
+    """A linear scorer of candidates: the sum of their features' weights."""
+
     def __init__(self, weights: dict[str, float] | None = None) -> None:
         self.weights: dict[str, float] = dict(weights or {})
 
     def scores(self, candidates: Candidates) -> list[float]:
+        """One score per candidate, in order."""
         get = self.weights.get
         return [sum(get(name, 0.0) for name in features) for features in candidates]
 

@@ -57,6 +57,7 @@ class Mention:
 
     @property
     def head(self) -> str:
+        """The mention's head word: what coreference and the ranker compare."""
         return self.words[-1].lower() if self.words else ""
 
     @property
@@ -71,6 +72,7 @@ class Mention:
         }
 
     def with_rule(self, rule: str) -> Mention:
+        """The same mention, credited to another rule."""
         return Mention(
             self.start,
             self.end,

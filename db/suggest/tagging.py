@@ -99,6 +99,7 @@ class Describer:
         self._sentence_starts = [start for start, _ in analysis.sentences.spans]
 
     def stretches(self) -> list[Stretch]:
+        """The text cut into the stretches the tagger labels token by token."""
         result = []
         for start, end in _cut(self.analysis):
             found = tokens(self.analysis.text, start, end)

@@ -146,12 +146,14 @@ class Sentences:
         self._starts = [s for s, _ in spans]
 
     def index_at(self, position: int) -> int | None:
+        """The index of the unit holding this position, or None between units."""
         index = bisect_right(self._starts, position) - 1
         if index >= 0 and position < self.spans[index][1]:
             return index
         return None
 
     def at(self, position: int) -> tuple[int, int] | None:
+        """The (start, end) of the unit holding this position, or None."""
         index = self.index_at(position)
         return None if index is None else self.spans[index]
 

@@ -14,6 +14,8 @@ from psycopg import sql
 
 @dataclass(frozen=True)
 class Kind:
+    """A kind of record the team sync moves: its table, key and content columns."""
+
     name: str  # as sync_outbox.kind and sync_base.kind spell it
     table: str
     key: tuple[str, ...]
@@ -26,6 +28,7 @@ class Kind:
         return (*self.key, *(c for c in self.content if c not in self.key), "modified", "deleted")
 
     def server_table(self) -> sql.Composable:
+        """The kind's table on the server, in the spanwise schema."""
         return sql.Identifier("spanwise", self.table)
 
     def key_text(self, row: dict[str, object]) -> str:
@@ -74,6 +77,7 @@ KINDS = (ANNOTATION, RELATION, ENTITY, STATUS, DECISION)
 
 
 def sql_type(kind: Kind, column: str) -> str:
+    """The server's column type of one of the kind's columns."""
     if column == "deleted":
         return "boolean"
     return kind.types.get(column, TEXT)

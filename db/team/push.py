@@ -36,6 +36,7 @@ class Conflict:
     created: str
 
     def row(self) -> tuple[Any, ...]:
+        """The conflict as a row of the server's conflict table."""
         version = None if self.version is None else json.dumps(self.version, ensure_ascii=False)
         return (
             self.id,
@@ -52,6 +53,8 @@ class Conflict:
 
 @dataclass
 class Pushed:
+    """What a push wrote, found in conflict, and must refresh locally."""
+
     written: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     bases: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, key, txid)
@@ -59,6 +62,7 @@ class Pushed:
 
     @property
     def total(self) -> int:
+        """How many records the push wrote."""
         return sum(self.written.values())
 
 

@@ -63,6 +63,7 @@ class SyncReport:
     finished_at: str = ""
 
     def describe(self) -> str:
+        """The sync's outcome in one line for the status bar and the terminal."""
         parts = [
             f"pushed {counted(self.pushed.total, 'record')}",
             f"pulled {counted(self.pulled.total, 'record')}",

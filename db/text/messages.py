@@ -53,6 +53,7 @@ class Repeated:
     many: str  # "already in the database"
 
     def line(self, subjects: list[str]) -> str:
+        """The message for these subjects: named one by one, or counted when many."""
         if len(subjects) == 1:
             return self.one.replace("{}", subjects[0])
         named = ", ".join(subjects[:SHOWN_SUBJECTS])
@@ -77,6 +78,7 @@ class Messages:
         self._groups: dict[Repeated, _Group] = {}
 
     def append(self, line: str) -> None:
+        """Add one line, unless it is already there."""
         self._items.append(line)
 
     def about(self, repeated: Repeated, subject: str) -> None:
@@ -88,6 +90,7 @@ class Messages:
         group.subjects.append(subject)
 
     def extend(self, other: Iterable[str] | Messages) -> None:
+        """Add several lines, each once."""
         if not isinstance(other, Messages):
             self._items.extend(other)
             return

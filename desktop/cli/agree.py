@@ -68,9 +68,9 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 
 def describe(result: AgreementResult) -> str:
+    """The result as a plain-text table with a few lines on links."""
     from db.agreement.report import number
 
-    """The result as a plain-text table with a few lines on links."""
     names = result.annotators
     overall = result.overall
     lines = [

@@ -44,6 +44,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Install (or with --remove, uninstall) the launcher entry and icons."""
     if sys.platform in ("win32", "darwin"):
         raise SpanwiseError(
             "install-desktop writes a freedesktop launcher (Linux); on Windows and macOS "
@@ -119,12 +120,14 @@ class DesktopPlace:
 
     @classmethod
     def of_user(cls) -> DesktopPlace:
+        """The places for the user running Spanwise (XDG data home)."""
         from platformdirs import user_data_path
 
         return cls(user_data_path(), data_folder() / RECORD)
 
     @property
     def entry(self) -> Path:
+        """The launcher entry's file."""
         return self.data_home / "applications" / f"{APP_ID}.desktop"
 
     def icons(self) -> list[tuple[Path, Path]]:

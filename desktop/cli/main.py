@@ -69,6 +69,7 @@ def add_global_options(
 def build_parser() -> argparse.ArgumentParser:
     # Long because the command line as one declarative list of argparse options, in the order
     # `spanwise --help` shows them.
+    """The `spanwise` command line: global options and every subcommand."""
     parser = _Parser(
         prog="spanwise",
         description="Annotate quotes, speakers and events in news articles, offline.",
@@ -180,6 +181,7 @@ def _name_unknown_option(parser: argparse.ArgumentParser, argv: list[str]) -> No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `spanwise` command: exit code 0, 2 on bad input (one line on stderr)."""
     try:
         return run(list(sys.argv[1:] if argv is None else argv))
     except SpanwiseError as exc:
@@ -194,6 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(argv: list[str]) -> int:
+    """Parse and run one command; errors a user can cause become one line."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

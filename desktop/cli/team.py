@@ -132,6 +132,7 @@ def _address(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace, schema_text: str | None) -> int:
+    """Run `spanwise server ...` or `spanwise sync`."""
     if args.command == "sync":
         return _sync(args)
     return _server(args, schema_text)

@@ -38,6 +38,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(store: Store, args: argparse.Namespace) -> int:
+    """Train on the chosen annotator's work and keep the model as the next version."""
     if args.list:
         models = store.models()
         if not models:

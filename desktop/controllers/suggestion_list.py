@@ -28,6 +28,8 @@ def source_of(suggestion: Suggestion) -> str:
 
 
 class SuggestionList(QDockWidget):
+    """A dock listing every suggestion still to review, with its source and rule."""
+
     def __init__(self, window: WindowFace) -> None:
         super().__init__("Suggestions", window.qt)
         self.window_ = window
@@ -44,6 +46,7 @@ class SuggestionList(QDockWidget):
         self.hide()
 
     def refill(self) -> None:
+        """Show the suggestions as they are now."""
         hints = self.window_.suggestions
         text = self.window_.doc.text
         self._filling = True
@@ -76,6 +79,7 @@ class SuggestionList(QDockWidget):
 
 
 def install_suggestion_list(window: WindowFace) -> SuggestionList:
+    """Add the suggestion list to the window's right side."""
     dock = SuggestionList(window)
     window.qt.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.hide()

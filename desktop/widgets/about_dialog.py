@@ -92,6 +92,7 @@ class AboutDialog(QDialog):
         layout.addWidget(buttons)
 
     def copy(self, name: str) -> None:
+        """Copy one value to the clipboard."""
         QGuiApplication.clipboard().setText(self.values[name])
 
     def copy_all(self) -> None:

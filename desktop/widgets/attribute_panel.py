@@ -37,6 +37,7 @@ class NoteEdit(QPlainTextEdit):
     editingFinished = Signal()
 
     def focusOutEvent(self, event: Any) -> None:
+        """Leaving the note commits it (one undo step)."""
         super().focusOutEvent(event)
         self.editingFinished.emit()
 
@@ -85,9 +86,11 @@ class AttributePanel(QWidget):
             self._note_timer.start()
 
     def editor(self, name: str) -> QComboBox | QLineEdit:
+        """The editor of one attribute."""
         return self._editors[name]
 
     def show_record(self, record: AnnotationData | None) -> None:
+        """Show this annotation's attributes and note (or nothing)."""
         previous = self._record
         if previous is not None and (record is None or record.id != previous.id):
             self.commit_note()  # the note typed for the previous annotation is kept

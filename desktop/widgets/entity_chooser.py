@@ -88,6 +88,7 @@ class EntityChooser(QDialog):
         return super().eventFilter(watched, event)  # type: ignore[arg-type]
 
     def accept(self) -> None:
+        """Choose the highlighted entry (or a new entity with the typed name)."""
         item = self.list.currentItem()
         if item is None:
             return
