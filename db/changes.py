@@ -24,16 +24,20 @@ class Pair(Generic[T]):
 
     @property
     def key(self) -> str:
+        """The id of the object the pair is about."""
         item = self.after or self.before
         assert item is not None
         return item.id
 
     def swapped(self) -> Pair[T]:
+        """The pair the other way round: what undoing it writes."""
         return Pair(self.after, self.before)
 
 
 @dataclass(frozen=True)
 class Change:
+    """One user edit as data: what each touched object was before and is after."""
+
     description: str
     annotations: tuple[Pair[AnnotationData], ...] = ()
     relations: tuple[Pair[RelationData], ...] = ()
@@ -41,6 +45,7 @@ class Change:
     decisions: tuple[Pair[DecisionData], ...] = ()
 
     def inverse(self) -> Change:
+        """The Change that undoes this one (pairs swapped, in reverse order)."""
         return Change(
             self.description,
             tuple(p.swapped() for p in reversed(self.annotations)),
@@ -51,6 +56,7 @@ class Change:
 
     @property
     def document_ids(self) -> set[str]:
+        """The documents the Change touches."""
         ids: set[str] = set()
         for pairs in (self.annotations, self.relations, self.entities, self.decisions):
             for pair in pairs:
@@ -60,18 +66,22 @@ class Change:
         return ids
 
     def is_empty(self) -> bool:
+        """Whether the Change changes nothing."""
         return not (self.annotations or self.relations or self.entities or self.decisions)
 
 
 def added(item: T) -> Pair[T]:
+    """The pair that creates `item`."""
     return Pair(None, item)
 
 
 def removed(item: T) -> Pair[T]:
+    """The pair that deletes `item`."""
     return Pair(item, None)
 
 
 def updated(before: T, after: T) -> Pair[T]:
+    """The pair that turns `before` into `after`."""
     return Pair(before, after)
 
 

@@ -29,10 +29,12 @@ def describe(record: AnnotationData, text: str) -> str:
 
 
 def add_annotation(record: AnnotationData, text: str) -> Change:
+    """Add one annotation, described by its label and text for Edit > Undo."""
     return Change(f"Add {describe(record, text)}", (added(record),))
 
 
 def edit_annotation(before: AnnotationData, after: AnnotationData, what: str, text: str) -> Change:
+    """Edit one annotation's label, attributes or note (`what` names the edit)."""
     after = dataclasses.replace(after, modified=now_iso())
     return Change(f"{what} of {describe(before, text)}", (updated(before, after),))
 
@@ -78,6 +80,7 @@ def link(
 
 
 def unlink(relation: RelationData) -> Change:
+    """Remove one link."""
     return Change(f"Remove {relation.type} link", (), (removed(relation),))
 
 
@@ -113,6 +116,7 @@ def assign_entity(
 
 
 def rename_entity(entity: EntityData, name: str, entity_type: str | None = None) -> Change:
+    """Rename an entity (and change its type, when given)."""
     after = dataclasses.replace(entity, name=name.strip(), label=entity_type or entity.label)
     return Change(
         f"Rename entity “{entity.name}” to “{name.strip()}”", entities=(updated(entity, after),)

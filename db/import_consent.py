@@ -28,6 +28,7 @@ class Consent:
 
     @property
     def protected(self) -> set[str]:
+        """The names an import may not write under without a yes: gold and the importer."""
         return {GOLD} | ({self.importer} if self.importer else set())
 
 
@@ -43,15 +44,18 @@ class Needs:
     link_types: list[str] = field(default_factory=list)
 
     def wrote(self, name: str, protected: set[str], count: int = 1) -> None:
+        """Count `count` records written under `name`, when it is protected."""
         if name in protected:
             self.names[name] = self.names.get(name, 0) + count
 
     def describe_names(self) -> str:
+        """The protected names written, with their counts, for the question."""
         return ", ".join(
             f"{name} ({n} record{'s' if n != 1 else ''})" for name, n in self.names.items()
         )
 
     def describe_schema(self, limit: int = 12) -> str:
+        """The labels and link types the import would add, the first `limit` named."""
         parts = []
         if self.labels:
             parts.append(f"{len(self.labels)} label(s): {_listed(self.labels, limit)}")

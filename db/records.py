@@ -71,6 +71,7 @@ class AnnotationData:
         )
 
     def same_content(self, other: AnnotationData) -> bool:
+        """Whether two annotations hold the same content (ids and times aside)."""
         return self.content() == other.content()
 
 
@@ -86,6 +87,7 @@ class RelationData:
     target: str
 
     def content(self) -> tuple[str, ...]:
+        """What a user changes of a link: an import compares this."""
         return (self.document_id, self.annotator, self.type, self.source, self.target)
 
 
@@ -101,6 +103,7 @@ class EntityData:
     mentions: tuple[str, ...] = ()
 
     def content(self) -> tuple[Any, ...]:
+        """What a user changes of an entity: an import compares this."""
         return (self.document_id, self.annotator, self.name, self.label, self.mentions)
 
 
@@ -116,9 +119,11 @@ class DecisionData:
 
     @property
     def id(self) -> str:
+        """A decision is identified by its key."""
         return self.key
 
     def content(self) -> tuple[str, ...]:
+        """What a decision holds: an import compares this."""
         return (self.document_id, self.annotator, self.key, self.value)
 
 
@@ -203,6 +208,7 @@ class ImportSummary:
     by_annotator: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def tally(self, annotator: str, outcome: str) -> None:
+        """Count one annotation of `annotator` as added, unchanged, conflicting or replaced."""
         counts = self.by_annotator.setdefault(
             annotator, {"added": 0, "unchanged": 0, "conflicting": 0, "replaced": 0}
         )
@@ -218,6 +224,7 @@ class ImportSummary:
         ]
 
     def describe(self) -> str:
+        """The import in one line: documents new and matched, annotations, links, entities."""
         parts = [counted(self.documents_new, "new document")]
         if self.documents_matched:
             parts.append(f"{self.documents_matched} already present")

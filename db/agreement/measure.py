@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property, partial
 from itertools import combinations
 from typing import Any
@@ -53,22 +53,12 @@ from db.store import Store
 
 Json = dict[str, Any]
 PAIRWISE = ("exact_f1", "overlap_f1", "kappa")
-# The pairwise scores, in the order PairMeasures and Row hold them: a row's value of each is
-# the mean over pairs of annotators of the pairs' values.
-SCORES = (
-    "exact_precision",
-    "exact_recall",
-    "exact_f1",
-    "overlap_precision",
-    "overlap_recall",
-    "overlap_f1",
-    "kappa",
-)
 
 
 @dataclass(frozen=True)
-class PairMeasures:
-    """Span and token agreement of one pair of annotators, the second against the first."""
+class Scores:
+    """The pairwise scores, listed once: a pair's own (PairMeasures), or their mean over the
+    pairs of annotators (Row)."""
 
     exact_precision: float | None
     exact_recall: float | None
@@ -77,6 +67,15 @@ class PairMeasures:
     overlap_recall: float | None
     overlap_f1: float | None
     kappa: float | None
+
+
+SCORES = tuple(score.name for score in fields(Scores))
+
+
+@dataclass(frozen=True)
+class PairMeasures(Scores):
+    """Span and token agreement of one pair of annotators, the second against the first."""
+
     first_spans: int
     second_spans: int
     exact_matches: int
@@ -109,7 +108,7 @@ class RowCounts:
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(Scores):
     """Agreement on one label, or on all labels together ("overall").
 
     Pairwise measures (precision, recall, F1, kappa) are means over the pairs of annotators
@@ -117,13 +116,6 @@ class Row:
     alpha and alpha_u are computed over all annotators at once.
     """
 
-    exact_precision: float | None
-    exact_recall: float | None
-    exact_f1: float | None
-    overlap_precision: float | None
-    overlap_recall: float | None
-    overlap_f1: float | None
-    kappa: float | None
     alpha: float | None
     alpha_u: float | None
     sd: dict[str, float | None]

@@ -59,6 +59,7 @@ class Summed:
 
 
 def ratio(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is no whole (the measure is undefined)."""
     return part / whole if whole else None
 
 
@@ -85,12 +86,15 @@ class SpanTally(Summed):
     overlap: int = 0
 
     def precision(self, matches: int) -> float | None:
+        """Of the second's spans, the share matched (exact or overlap `matches`)."""
         return ratio(matches, self.second)
 
     def recall(self, matches: int) -> float | None:
+        """Of the first's (the reference's) spans, the share matched."""
         return ratio(matches, self.first)
 
     def f1(self, matches: int) -> float | None:
+        """The harmonic mean of precision and recall, from the counts."""
         return ratio(2 * matches, self.first + self.second)
 
 
@@ -159,6 +163,7 @@ class TokenAlphaTally(Summed):
     disagreements: dict[int, int] = field(default_factory=dict)
 
     def none(self) -> int:
+        """How many pairable values are no label at all."""
         return self.values - sum(self.by_value.values())
 
     def alpha(self) -> float | None:
@@ -215,6 +220,7 @@ class UnitizingTally(Summed):
         return observed, expected
 
     def alpha(self) -> float | None:
+        """Krippendorff's unitizing alpha, 1 - D_o / D_e; None when undefined."""
         found = self.disagreements()
         return None if found is None else 1.0 - found[0] / found[1]
 

@@ -19,6 +19,8 @@ NOT_COMPARED = frozenset({"provenance", "origin", "rule"})
 
 
 class Agreement(StrEnum):
+    """How the two sides of a compared item relate."""
+
     AGREED = "agreed"
     PARTLY = "partly agreed"
     ONLY_A = "only A"
@@ -39,6 +41,7 @@ class Side:
         return {r.type: r.target for r in self.relations if r.source == annotation_id}
 
     def entity_of(self, annotation_id: str) -> EntityData | None:
+        """The entity this annotation is a mention of, if any."""
         return next((e for e in self.entities if annotation_id in e.mentions), None)
 
 
@@ -53,10 +56,12 @@ class Item:
 
     @property
     def start(self) -> int:
+        """Where the item starts: the earlier of its two sides."""
         return min(x.start for x in (self.a, self.b) if x is not None)
 
     @property
     def end(self) -> int:
+        """Where the item ends: the later of its two sides."""
         return max(x.end for x in (self.a, self.b) if x is not None)
 
     @property
@@ -66,6 +71,7 @@ class Item:
 
     @property
     def is_disagreement(self) -> bool:
+        """Whether the reviewer has something to decide here."""
         return self.kind is not Agreement.AGREED
 
 

@@ -43,6 +43,7 @@ class LabelDef:
                 )
 
     def to_json(self) -> dict[str, Any]:
+        """The label as a schema file writes it."""
         return {
             "name": self.name,
             "colour": self.colour,
@@ -64,9 +65,11 @@ class RelationTypeDef:
     description: str = ""
 
     def allows(self, source_label: str, target_label: str) -> bool:
+        """Whether a link of this type may go from the one label to the other."""
         return source_label in self.from_labels and target_label in self.to_labels
 
     def to_json(self) -> dict[str, Any]:
+        """The link type as a schema file writes it."""
         return {
             "name": self.name,
             "from": list(self.from_labels),
@@ -89,9 +92,11 @@ class Schema:
     models: tuple[ModelRecord, ...] = ()
 
     def label(self, name: str) -> LabelDef | None:
+        """The label of this name, or None."""
         return next((label for label in self.labels if label.name == name), None)
 
     def relation_type(self, name: str) -> RelationTypeDef | None:
+        """The link type of this name, or None."""
         return next((r for r in self.relation_types if r.name == name), None)
 
 
@@ -182,6 +187,7 @@ def parse_relation_types(
 
 
 def parse_entity_types(entries: Any, where: str) -> tuple[str, ...]:
+    """The entity types of a schema file (the defaults when it names none)."""
     if entries is None:
         return DEFAULT_ENTITY_TYPES
     if (
@@ -239,6 +245,7 @@ def _line_in(source: str, start: int, end: int, label: str) -> int | None:
 
 
 def parse_schema(data: Any, where: str, source: str | None = None) -> Schema:
+    """A schema from parsed JSON; the first mistake is refused with its line."""
     if not isinstance(data, dict):
         raise SpanwiseError(f"{where}: a schema is a JSON object with 'labels'")
     labels = parse_labels(data.get("labels"), where)
