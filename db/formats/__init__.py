@@ -46,6 +46,7 @@ class FormatReport:
     messages: Messages = field(default_factory=Messages)
 
     def count(self, kind: str, n: int = 1) -> None:
+        """Count `n` more of `kind` (documents, spans, links...) for the report."""
         self.counts[kind] = self.counts.get(kind, 0) + n
 
     def lose(self, what: str) -> None:
@@ -54,6 +55,7 @@ class FormatReport:
             self.lost.append(what)
 
     def describe(self) -> str:
+        """What was read or written, counted in words."""
         parts = [counted_phrase(n, kind) for kind, n in self.counts.items()]
         text = ", ".join(parts) or "nothing"
         if self.lost:
@@ -63,6 +65,8 @@ class FormatReport:
 
 @dataclass
 class ReadOptions:
+    """What the user chose for an import (`spanwise import`, File > Import)."""
+
     annotator: str | None = None  # for formats that do not say who annotated
     offsets: OffsetUnit | None = None  # None: detect from the text where possible
     encoding: str | None = None
@@ -70,6 +74,8 @@ class ReadOptions:
 
 @dataclass
 class WriteOptions:
+    """What the user chose for an export."""
+
     annotator: str | None = None  # only this annotator's work
 
 
@@ -95,7 +101,9 @@ class Format(Protocol):
         """True when the path (file or folder) looks like this format."""
         ...
 
-    def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch: ...
+    def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
+        """Read these files or folders into documents and the schema they need."""
+        ...
 
     def write(
         self,
@@ -103,12 +111,15 @@ class Format(Protocol):
         schema: Schema,
         target: Path,
         options: WriteOptions,
-    ) -> FormatReport: ...
+    ) -> FormatReport:
+        """Write the documents to `target` (a file or a folder), complete or not at all."""
+        ...
 
 
 FORMATS: dict[str, Format] = {}
 
 
 def register(fmt: Format) -> Format:
+    """Add a format to the registry under its name; returns it."""
     FORMATS[fmt.name] = fmt
     return fmt

@@ -65,6 +65,8 @@ class _Line:
 
 
 class DoccanoFormat:
+    """doccano's JSONL: one document per line, spans (and relations) as offsets."""
+
     name = "doccano"
     description = "doccano JSON lines (.jsonl): spans and relations"
     can_import = True
@@ -76,6 +78,7 @@ class DoccanoFormat:
     # -- detection ----------------------------------------------------------------------------
 
     def sniff(self, path: Path) -> bool:
+        """Whether the path is a doccano JSONL file (or a folder holding one)."""
         if path.is_dir():
             files = sorted(p for p in path.glob("*.jsonl") if p.is_file())
             return bool(files) and all(_looks_like_doccano(f) for f in files[:5])
@@ -84,6 +87,7 @@ class DoccanoFormat:
     # -- reading ------------------------------------------------------------------------------
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
+        """Read doccano JSONL files into documents."""
         report = FormatReport()
         needs = Collected()
         documents: list[ExportedDocument] = []
@@ -119,6 +123,7 @@ class DoccanoFormat:
         target: Path,
         options: WriteOptions,
     ) -> FormatReport:
+        """Write one JSON line per document (one annotator's work each)."""
         report = FormatReport()
         entity_ids, relation_ids, record_ids = count(1), count(1), count(1)
         out: list[str] = []

@@ -89,6 +89,8 @@ class _Task:
 
 
 class LabelStudioFormat:
+    """Label Studio's JSON export: tasks with their annotations."""
+
     name = "label-studio"
     description = "Label Studio JSON export (.json): text spans, relations, per-span choices"
     can_import = True
@@ -98,6 +100,7 @@ class LabelStudioFormat:
         self.offsets = offsets  # what the writer counts
 
     def sniff(self, path: Path) -> bool:
+        """Whether the path is a Label Studio export (a JSON list of tasks)."""
         if not path.is_file() or path.suffix.lower() != ".json":
             return False
         try:
@@ -115,6 +118,7 @@ class LabelStudioFormat:
     # -- reading ------------------------------------------------------------------------------
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
+        """Read Label Studio exports into documents."""
         report = FormatReport()
         needs = Collected()
         documents: list[ExportedDocument] = []
@@ -151,6 +155,7 @@ class LabelStudioFormat:
         target: Path,
         options: WriteOptions,
     ) -> FormatReport:
+        """Write the documents as Label Studio tasks."""
         report = FormatReport()
         user_ids: dict[str, int] = {}
         annotation_ids = count(1)

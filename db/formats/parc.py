@@ -42,6 +42,8 @@ SNIFF_BYTES = 4 * 1024 * 1024  # enough of an .ann to find PARC's attribution ev
 
 @dataclass(frozen=True)
 class AttributionMapping:
+    """How PARC's brat types and roles map to Spanwise's labels and link types."""
+
     labels: dict[str, str]  # brat type -> Spanwise label
     events: tuple[str, ...]  # brat event types that are attributions
     content_role: str
@@ -52,12 +54,15 @@ class AttributionMapping:
 
     @property
     def quote_label(self) -> str:
+        """The Spanwise label of PARC's quote content."""
         return self.labels[self.content_role]
 
     def brat_type(self, label: str) -> str:
+        """The brat type a Spanwise label is written as."""
         return next((k for k, v in self.labels.items() if v == label), label)
 
     def brat_role(self, link_type: str) -> str | None:
+        """The brat role a Spanwise link type is written as, if it has one."""
         return next((k for k, v in self.roles.items() if v == link_type), None)
 
 
@@ -261,6 +266,8 @@ def conf_to_parc(conf: BratConf, colours: dict[str, str], mapping: AttributionMa
 
 
 class ParcBratFormat:
+    """PARC 3.0's attribution relations in brat standoff, mapped to quotes."""
+
     name = "parc-brat"
     description = "PARC / PolNeAR attribution in brat (Source, Cue, Content, Attribution)"
     can_import = True
@@ -271,11 +278,13 @@ class ParcBratFormat:
 
     @property
     def mapping(self) -> AttributionMapping:
+        """The mapping in use (the shipped one unless another was set)."""
         if self._mapping is None:
             self._mapping = load_mapping()
         return self._mapping
 
     def sniff(self, path: Path) -> bool:
+        """Whether the path is brat standoff that uses PARC's types."""
         if not looks_like_brat(path):
             return False
         files = sorted(path.rglob("*.ann"))[:20] if path.is_dir() else [path.with_suffix(".ann")]
@@ -287,6 +296,7 @@ class ParcBratFormat:
         return False
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
+        """Read PARC brat files into quotes, speakers and cues."""
         mapping = self.mapping
         return read_brat(
             paths,
@@ -302,6 +312,7 @@ class ParcBratFormat:
         target: Path,
         options: WriteOptions,
     ) -> FormatReport:
+        """Write quotes, speakers and cues as PARC brat standoff."""
         mapping = self.mapping
         return write_brat(
             documents,

@@ -21,10 +21,12 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 def read_bytes(path: Path) -> bytes:
+    """A tool's file, read within the size every tool's file is allowed."""
     return read_input(path, MAX_FILE_BYTES)
 
 
 def decode_utf8(raw: bytes, path: Path) -> str:
+    """The bytes as UTF-8 text; anything else is refused naming the file."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -126,6 +128,7 @@ def iso_time(value: Any) -> str:
 
 
 def whole_int(value: Any) -> bool:
+    """Whether a JSON value is a whole number (true and false are not)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -159,4 +162,5 @@ def owners(item: ExportedDocument) -> list[str]:
 
 
 def json_line(value: Any) -> str:
+    """One JSON Lines line."""
     return json.dumps(value, ensure_ascii=False) + "\n"

@@ -170,6 +170,8 @@ class _TrainingExport:
 
 
 class BioFormat(_TrainingExport):
+    """BIO token tags, one token per line and a blank line between sentences."""
+
     name = "bio"
     description = "token-level BIO tags, CoNLL style (.conll), export only"
 
@@ -180,11 +182,14 @@ class BioFormat(_TrainingExport):
         annotations: list[AnnotationData],
         report: FormatReport,
     ) -> list[str]:
+        """One document as BIO lines."""
         lines = bio_lines(item.document.text, annotations, report)
         return [DOCSTART, *lines, "\n"]
 
 
 class SpacyFormat(_TrainingExport):
+    """spaCy's JSONL training data: text and character-offset spans per line."""
+
     name = "spacy"
     description = "spaCy-style JSON lines (.jsonl): text and spans, export only"
 
@@ -195,6 +200,7 @@ class SpacyFormat(_TrainingExport):
         annotations: list[AnnotationData],
         report: FormatReport,
     ) -> list[str]:
+        """One document as spaCy JSON lines."""
         spans = []
         for record in annotations:
             if record.fragments:

@@ -31,23 +31,29 @@ QUOTE_CONTEXT = 32  # code points of prefix and suffix kept with each quote
 
 
 def annotation_iri(annotation_id: str) -> str:
+    """The IRI an exported annotation is named by."""
     return f"urn:spanwise:annotation:{annotation_id}"
 
 
 def document_iri(document_id: str) -> str:
+    """The IRI an exported document is named by."""
     return f"urn:spanwise:document:{document_id}"
 
 
 class W3CFormat:
+    """W3C Web Annotation JSON-LD, export only; targets can be re-anchored."""
+
     name = "w3c"
     description = "W3C Web Annotation JSON-LD (.jsonld), export only; re-anchors in edited text"
     can_import = False
     can_export = True
 
     def sniff(self, path: Path) -> bool:
+        """Never: Spanwise does not import Web Annotation."""
         return False  # export only
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
+        """Refused: Web Annotation is an export format here."""
         raise ImportRefused("w3c: Web Annotation is an export format; Spanwise does not import it")
 
     def write(
@@ -57,6 +63,7 @@ class W3CFormat:
         target: Path,
         options: WriteOptions,
     ) -> FormatReport:
+        """Write the documents' annotations as one Web Annotation collection."""
         report = FormatReport()
         items: list[dict[str, Any]] = []
         for item in only_annotator(documents, options.annotator):
@@ -160,6 +167,7 @@ def _link(link: RelationData) -> dict[str, Any]:
 
 
 def quote_selector(text: str, start: int, end: int) -> dict[str, Any]:
+    """A TextQuoteSelector: the exact text with some context either side."""
     return {
         "type": "TextQuoteSelector",
         "exact": text[start:end],

@@ -33,12 +33,14 @@ class Cue:
 
     @property
     def rule(self) -> str:
+        """The rule that found the cue, for the suggestion's origin."""
         if self.word.phrase is not None:
             return f"cue:phrase-{self.word.phrase.kind}"
         return "cue:verb"
 
     @property
     def is_verb(self) -> bool:
+        """Whether the cue is a verb of speech (not a phrase or a noun)."""
         return self.word.verb is not None or (
             self.word.phrase is not None and self.word.phrase.kind == "verb"
         )
@@ -78,6 +80,7 @@ class Analysis:
                 yield index, quotation, sentence
 
     def line_index(self, position: int) -> int:
+        """The index of the line holding this position."""
         return bisect_right(self.line_starts, position) - 1
 
     def sentence_tokens(self, index: int, upto: int | None = None) -> list[Token]:
@@ -161,6 +164,7 @@ class Analysis:
         return bisect_left(self.cue_starts, start) < bisect_left(self.cue_starts, end)
 
     def cues_between(self, start: int, end: int) -> list[Cue]:
+        """The cues starting inside [start, end)."""
         return self.cues[bisect_left(self.cue_starts, start) : bisect_left(self.cue_starts, end)]
 
     def quotations_between(self, start: int, end: int) -> list[int]:

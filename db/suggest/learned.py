@@ -41,6 +41,7 @@ class LearnedCue(Cue):
 
     @property
     def rule(self) -> str:
+        """The rule name a model-found cue is shown with."""
         return f"{MODEL_RULE}:cue"
 
 
@@ -75,6 +76,7 @@ class LearnedModel:
     # -- the payload --------------------------------------------------------------------------
 
     def payload(self) -> bytes:
+        """The model as bytes to keep in the database (JSON, the tagger base64-encoded)."""
         data = {
             "format": PAYLOAD_FORMAT,
             "settings": self.settings.to_json(),
@@ -125,9 +127,11 @@ class LearnedModel:
         return [self._found(article, item) for item in link_quotes(linker, quotes, self)]
 
     def choose_cue(self, features: list[list[str]]) -> int:
+        """The index of the best cue among the candidates' features."""
         return self.cue_ranker.best(features)
 
     def choose_speaker(self, features: list[list[str]]) -> int:
+        """The index of the best speaker among the candidates' features."""
         return self.speaker_ranker.best(features)
 
     def _found(self, article: Article, item: Linked) -> Found:

@@ -36,14 +36,17 @@ class Quote:
 
     @property
     def first(self) -> int:
+        """The quote's first token."""
         return self.pieces[0].first
 
     @property
     def last(self) -> int:
+        """The quote's last token."""
         return self.pieces[-1].last
 
     @property
     def spans(self) -> list[tuple[int, int]]:
+        """The quote's pieces as (start, end) spans."""
         return [(p.start, p.end) for p in self.pieces]
 
 
@@ -67,6 +70,7 @@ class Article:
             count += len(stretch.tokens)
 
     def index_at(self, position: int) -> int:
+        """The index of the segment holding this position."""
         return max(0, bisect_right(self.starts, position) - 1)
 
     def kind(self, spans: Sequence[tuple[int, int]]) -> str:
@@ -213,6 +217,7 @@ class Linker:
             self.rule_quotes = []
 
     def set_quotes(self, quotes: Sequence[Quote]) -> None:
+        """The quotes found in the text, which candidates must not fall inside."""
         self.quote_firsts = sorted(p.first for q in quotes for p in q.pieces)
 
     def _window(self, firsts: list[int], quote: Quote, reach: int) -> list[int]:
@@ -276,6 +281,7 @@ class Linker:
     def cue_candidates(
         self, quote: Quote, used: set[int]
     ) -> tuple[list[Segment | None], list[list[str]]]:
+        """The cue candidates near a quote (the first: no cue), with each one's features."""
         options: list[Segment | None] = [None]
         kind = self.article.kind(quote.spans)
         count = 0
@@ -296,6 +302,7 @@ class Linker:
     def speaker_candidates(
         self, quote: Quote, cue: Segment | None, previous: Segment | None, used: set[int]
     ) -> tuple[list[Segment | None], list[list[str]]]:
+        """The speaker candidates near a quote (the first: none), with their features."""
         options: list[Segment | None] = [None]
         kind = self.article.kind(quote.spans)
         having = "cue" if cue is not None else "nocue"
