@@ -44,9 +44,11 @@ class StoreCommand(QUndoCommand):
         self.refused = False  # the edit broke a rule (nothing was at risk), not a save failure
 
     def redo(self) -> None:
+        """Do the edit (QUndoStack calls this on push); a failure is caught and kept."""
         self._guard(self.do)
 
     def undo(self) -> None:
+        """Undo the edit; a failure is caught and kept."""
         self._guard(self.undo_change)
 
     def _guard(self, step: Callable[[], None]) -> None:
@@ -64,9 +66,11 @@ class StoreCommand(QUndoCommand):
             self.setObsolete(True)
 
     def do(self) -> None:
+        """Write the edit through the store and show it; subclasses say how."""
         raise NotImplementedError
 
     def undo_change(self) -> None:
+        """Write the edit's inverse through the store and show it; subclasses say how."""
         raise NotImplementedError
 
 
@@ -82,6 +86,7 @@ class ApplyChange(StoreCommand):
         self.document_id = next(iter(ids)) if ids else doc.document_id
 
     def do(self) -> None:
+        """Write the Change, show it, and make `select` current."""
         self.doc.store.apply(self.change)
         self.doc.apply(self.change)
         if self.select:
@@ -90,12 +95,15 @@ class ApplyChange(StoreCommand):
                 self.doc.set_current(record)
 
     def undo_change(self) -> None:
+        """Write the Change's inverse and show it."""
         inverse = self.change.inverse()
         self.doc.store.apply(inverse)
         self.doc.apply(inverse)
 
 
 class SetStatus(StoreCommand):
+    """Mark a document new, in progress or done (one undo step)."""
+
     def __init__(self, doc: OpenDocument, document_id: str, before: str, after: str) -> None:
         super().__init__(f"Mark document {after}")
         self.doc = doc
@@ -104,7 +112,9 @@ class SetStatus(StoreCommand):
         self.after = after
 
     def do(self) -> None:
+        """Write the new status."""
         self.doc.store.set_status(self.document_id, self.doc.annotator, self.after)
 
     def undo_change(self) -> None:
+        """Write the status back as it was."""
         self.doc.store.set_status(self.document_id, self.doc.annotator, self.before)

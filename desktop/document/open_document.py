@@ -66,10 +66,12 @@ class OpenDocument(QObject):
 
     @property
     def text(self) -> str:
+        """The open document's text ('' when none is open)."""
         return self.document.text if self.document else ""
 
     @property
     def document_id(self) -> str | None:
+        """The open document's id, or None."""
         return self.document.id if self.document else None
 
     def open(self, document_id: str | None) -> None:
@@ -116,9 +118,11 @@ class OpenDocument(QObject):
         return {self.annotator} | self.others
 
     def mine(self, record: AnnotationData | None) -> bool:
+        """Whether the annotation is the current annotator's own (so editable here)."""
         return record is not None and record.annotator == self.annotator
 
     def show_annotators(self, others: set[str]) -> None:
+        """Show these other annotators' work beside the current one's."""
         self.others = set(others) - {self.annotator}
         self.reload()
 
@@ -207,12 +211,15 @@ class OpenDocument(QObject):
         return sum(1 for r in self._records if r.annotator == self.annotator)
 
     def records(self) -> list[AnnotationData]:
+        """The annotations on screen, in text order."""
         return list(self._records)
 
     def get(self, annotation_id: str) -> AnnotationData | None:
+        """The annotation with this id, if it is on screen."""
         return self._by_id.get(annotation_id)
 
     def index_of(self, annotation_id: str) -> int:
+        """The annotation's place in text order, or -1."""
         record = self._by_id.get(annotation_id)
         if record is None:
             return -1
@@ -248,16 +255,20 @@ class OpenDocument(QObject):
         return next((r for r in self._records if r.start >= offset), self._records[0])
 
     def links_from(self, annotation_id: str) -> list[RelationData]:
+        """The links that start at this annotation."""
         return list(self._from.get(annotation_id, ()))
 
     def links_to(self, annotation_id: str) -> list[RelationData]:
+        """The links that end at this annotation."""
         return list(self._to.get(annotation_id, ()))
 
     def link_target(self, annotation_id: str, relation_type: str) -> AnnotationData | None:
+        """The annotation this one links to by this type (a quote's speaker, say)."""
         link = next((r for r in self.links_from(annotation_id) if r.type == relation_type), None)
         return self._by_id.get(link.target) if link else None
 
     def entity_of(self, annotation_id: str) -> EntityData | None:
+        """The entity this annotation is a mention of, if any."""
         entity_id = self._entity_of.get(annotation_id)
         return self.entities.get(entity_id) if entity_id else None
 
@@ -285,11 +296,13 @@ class OpenDocument(QObject):
         return ids
 
     def text_of(self, record: AnnotationData, separator: str = " … ") -> str:
+        """The annotation's text (its fragments joined by `separator`)."""
         return separator.join(self.text[s:e] for s, e in record.spans)
 
     # -- changes (called by the undo command after the store has committed) ------------------
 
     def set_current(self, record: AnnotationData | None) -> None:
+        """Make this annotation the current one (or none), and say so."""
         if record is not None:
             record = self._by_id.get(record.id, record)
         if record != self.current:

@@ -19,6 +19,7 @@ Stack = tuple[int, int, Fragments, str, str]
 
 
 def stack_of(record: AnnotationData) -> Stack:
+    """What makes two spans one stack: the same pieces of text and label."""
     return (record.start, -record.end, record.fragments, record.label, record.annotator)
 
 
@@ -31,6 +32,7 @@ class SpanStacks:
         self._max_length = 0
 
     def reset(self, records: Iterable[AnnotationData]) -> None:
+        """Start again from these annotations."""
         members: dict[Stack, list[AnnotationData]] = {}
         for record in records:
             members.setdefault(stack_of(record), []).append(record)
@@ -39,6 +41,7 @@ class SpanStacks:
         self._max_length = max((-s[1] - s[0] for s in self._order), default=0)
 
     def add(self, record: AnnotationData) -> None:
+        """Count one more annotation in its stack."""
         stack = stack_of(record)
         found = self._members.setdefault(stack, [])
         found.append(record)
@@ -47,6 +50,7 @@ class SpanStacks:
             self._max_length = max(self._max_length, record.end - record.start)
 
     def remove(self, record: AnnotationData) -> None:
+        """Count one annotation out of its stack."""
         stack = stack_of(record)
         found = self._members.get(stack, [])
         kept = [r for r in found if r.id != record.id]
@@ -62,6 +66,7 @@ class SpanStacks:
         return len(self._order)
 
     def members(self, stack: Stack) -> list[AnnotationData]:
+        """The annotations drawn as this one stack."""
         return self._members.get(stack, [])
 
     def overlapping(self, start: int, end: int) -> Iterator[Stack]:

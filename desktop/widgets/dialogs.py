@@ -61,17 +61,21 @@ class Dialogs:
     """Asks with real Qt dialogs."""
 
     def open_files(self, parent: QWidget, title: str, filters: str) -> list[str]:
+        """Ask for files to open; [] when cancelled."""
         files, _ = QFileDialog.getOpenFileNames(parent, title, "", filters)
         return files
 
     def open_folder(self, parent: QWidget, title: str) -> str | None:
+        """Ask for a folder; None when cancelled."""
         return QFileDialog.getExistingDirectory(parent, title) or None
 
     def save_file(self, parent: QWidget, title: str, suggested: str, filters: str) -> str | None:
+        """Ask where to save; None when cancelled."""
         path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
         return path or None
 
     def choose_database(self, parent: QWidget) -> str | None:
+        """Ask for a database file to open or create; None when cancelled."""
         path, _ = QFileDialog.getSaveFileName(
             parent,
             "Open or create a database",
@@ -82,22 +86,26 @@ class Dialogs:
         return path or None
 
     def ask_annotator(self, parent: QWidget | None, default: str) -> str | None:
+        """Ask who is annotating; None when cancelled."""
         name, ok = QInputDialog.getText(
             parent, "Who is annotating?", "Your annotator name:", text=default
         )
         return name.strip() or None if ok else None
 
     def error(self, parent: QWidget | None, title: str, message: str) -> None:
+        """Say what went wrong, and wait for OK."""
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         _answered(box)
 
     def info(self, parent: QWidget | None, title: str, message: str) -> None:
+        """Say something, and wait for OK."""
         box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         _answered(box)
 
     def confirm(self, parent: QWidget | None, title: str, message: str) -> bool:
+        """Ask a yes-or-no question; True for yes."""
         box = QMessageBox(QMessageBox.Icon.Question, title, message, parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
@@ -105,6 +113,7 @@ class Dialogs:
         return _answered(box) == QMessageBox.StandardButton.Yes
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str) -> str | None:
+        """Ask for a line of text; None when cancelled."""
         text, ok = QInputDialog.getText(parent, title, label, text=default)
         return text.strip() or None if ok else None
 

@@ -8,11 +8,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QW
 
 
 class FindField(QLineEdit):
+    """The search field, whose keys (Enter, Shift+Enter, Esc) act on the bar."""
+
     def __init__(self, bar: FindBar) -> None:
         super().__init__(bar)
         self.bar = bar
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter, Shift+Enter and Esc act on the bar; other keys type."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.bar.find_next(
                 backwards=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
@@ -24,6 +27,8 @@ class FindField(QLineEdit):
 
 
 class FindBar(QWidget):
+    """A slim bar above the article for finding text (Ctrl+F)."""
+
     def __init__(self, view: QPlainTextEdit) -> None:
         super().__init__()
         self.setObjectName("findBar")
@@ -43,6 +48,7 @@ class FindBar(QWidget):
         self.hide()
 
     def open(self) -> None:
+        """Show the bar, with the selected text (one line of it) to find, focused."""
         self.show()
         selected = self.view.textCursor().selectedText()
         if selected and "\u2029" not in selected:
@@ -51,10 +57,12 @@ class FindBar(QWidget):
         self.field.setFocus()
 
     def close_bar(self) -> None:
+        """Hide the bar and give the focus back to the article."""
         self.hide()
         self.view.setFocus()
 
     def find_next(self, backwards: bool = False, from_start_of_match: bool = False) -> bool:
+        """Select the next (or previous) match, wrapping round; False when there is none."""
         needle = self.field.text()
         if not needle:
             self.result.setText("")

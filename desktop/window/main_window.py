@@ -60,6 +60,7 @@ _ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def shortcut_text(action: QAction) -> str:
+    """An action's keys as the platform writes them."""
     return ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
 
 
@@ -307,6 +308,7 @@ class MainWindow(QMainWindow):
         self.open_row(row if row >= 0 else 0)
 
     def save_settings(self) -> None:
+        """Keep the window's geometry, its splitter and the open document for next time."""
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         if self.doc.document_id:
@@ -333,6 +335,7 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Commit a note being typed and keep the settings before closing."""
         self.attribute_panel.commit_note()
         self.save_settings()
         super().closeEvent(event)
@@ -345,6 +348,7 @@ class MainWindow(QMainWindow):
         return self.annotation_panel.shown
 
     def refresh_documents(self) -> None:
+        """Reload the document list from the store."""
         self.document_model.set_documents(self.store.documents(self.annotator))
         names = self.store.annotators()
         if names != self._known_annotators:
@@ -372,6 +376,7 @@ class MainWindow(QMainWindow):
             self.article.setFocus()
 
     def open_row(self, row: int) -> None:
+        """Open the document in this row of the document list."""
         self.show_centre()
         if not 0 <= row < self.document_model.rowCount():
             self.doc.open(None)
@@ -385,6 +390,7 @@ class MainWindow(QMainWindow):
         self._document_chosen(row)
 
     def open_document(self, document_id: str) -> None:
+        """Open the document with this id."""
         self.open_row(self.document_model.row_of(document_id))
 
     def _document_chosen(self, row: int) -> None:
@@ -404,11 +410,13 @@ class MainWindow(QMainWindow):
         self.settings.setValue(self._settings_key(), document_id)
 
     def step_document(self, step: int) -> None:
+        """Open the next (or previous, for -1) document in the list."""
         row = self.document_model.row_of(self.doc.document_id) + step
         if 0 <= row < self.document_model.rowCount():
             self.open_row(row)
 
     def mark_done_and_next(self) -> None:
+        """Mark the open document done (one undo step) and open the next one."""
         document_id = self.doc.document_id
         if document_id is None:
             return
@@ -510,6 +518,7 @@ class MainWindow(QMainWindow):
         self.push(change)
 
     def step_annotation(self, backwards: bool) -> None:
+        """Make the next (or previous) annotation current."""
         self.doc.ensure_complete()
         if self.links.picking:
             self.links.step(backwards)
@@ -534,15 +543,18 @@ class MainWindow(QMainWindow):
             self.show_message(self.suggestions.nothing_current())
 
     def reject_suggestion(self) -> None:
+        """Reject the current suggestion (Backspace)."""
         if not self.suggestions.reject():
             self.show_message(self.suggestions.nothing_current())
 
     def select_annotation(self, record: AnnotationData | None) -> None:
+        """Make this annotation current and show it."""
         self.doc.set_current(record)
         if record is not None:
             self.article.show_annotation(record)
 
     def clear_selection(self) -> None:
+        """Esc: cancel a pick, else clear the selection and the current annotation."""
         if self.links.busy:
             self.links.cancel()
             return
@@ -658,9 +670,11 @@ class MainWindow(QMainWindow):
 
     @property
     def reviewing(self) -> bool:
+        """Whether the compare view is showing."""
         return self.pages.currentWidget() is self.compare_view
 
     def show_agreement(self) -> AgreementDialog:
+        """Review > Agreement: the dialog, computed at once when two are chosen."""
         from desktop.controllers.agreement_dialog import AgreementDialog
 
         self.compare_view.set_annotators(self.annotators_of_document())
@@ -684,6 +698,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def choose_annotator(self) -> None:
+        """Review > Work as annotator: ask for a name and annotate as it."""
         name = self.dialogs.ask_text(self, "Work as annotator", "Annotator name:", self.annotator)
         if name and name != self.annotator:
             self.set_annotator(name)
@@ -749,9 +764,11 @@ class MainWindow(QMainWindow):
         return self.edits.push(command)
 
     def undo(self) -> None:
+        """Undo one step (Ctrl+Z)."""
         self.edits.step(backwards=True)
 
     def redo(self) -> None:
+        """Redo one step (Ctrl+Shift+Z, Ctrl+Y)."""
         self.edits.step(backwards=False)
 
     def _after_edit(self, applied: Applied) -> None:
@@ -784,11 +801,13 @@ class MainWindow(QMainWindow):
         self.dialogs.error(self, "Could not save", message)
 
     def show_message(self, message: str, persistent: bool = False) -> None:
+        """A line in the status bar (for 8 s unless persistent)."""
         self.statusBar().showMessage(message, 0 if persistent else 8000)
 
     # -- help ---------------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
+        """Help > Keyboard shortcuts: every action with keys, in a table."""
         table = QTableWidget(0, 2, self)
         table.setWindowFlag(Qt.WindowType.Window)
         table.setObjectName("shortcutTable")
