@@ -39,6 +39,8 @@ THIS_DOCUMENT, ALL_DOCUMENTS = "This document", "All documents"
 
 
 class AgreementDialog(QDialog):
+    """Review > Agreement: choose annotators, see the numbers and charts, save the report."""
+
     def __init__(self, window: WindowFace) -> None:
         # Long because builds the dialog's widgets and layout in reading order.
         super().__init__(window.qt)
@@ -107,6 +109,7 @@ class AgreementDialog(QDialog):
         self.resize(900, 700)
 
     def chosen(self) -> list[str]:
+        """The annotators ticked in the list."""
         return [
             self.annotators.item(row).text()
             for row in range(self.annotators.count())
@@ -114,6 +117,7 @@ class AgreementDialog(QDialog):
         ]
 
     def compute(self) -> None:
+        """Measure agreement between the ticked annotators and show it."""
         from db.agreement.measure import agreement
         from db.agreement.report import bars_svg, confusion_svg, number
 
@@ -147,6 +151,7 @@ class AgreementDialog(QDialog):
         self.save.setEnabled(True)
 
     def save_report(self) -> None:
+        """Save the report as one self-contained HTML file, where the user says."""
         from pathlib import Path
 
         from db.agreement.report import save_report

@@ -48,6 +48,7 @@ STATE_NAMES = {
 
 
 def review_state(item: Item, gold: Gold) -> str:
+    """The item's review state as the colours show it (agreed, accepted, rejected...)."""
     decision = gold.decisions.get(item.key)
     if decision is not None:
         return "rejected" if decision.value == Verdict.REJECT.value else "accepted"
@@ -176,6 +177,7 @@ class CompareView(QWidget):
         return self.annotator_a.currentText(), self.annotator_b.currentText()
 
     def set_annotators(self, names: list[str]) -> None:
+        """Offer these annotators in both combo boxes, keeping the choice where possible."""
         for combo, index in ((self.annotator_a, 0), (self.annotator_b, 1)):
             current = combo.currentText()
             combo.blockSignals(True)
@@ -278,6 +280,7 @@ class CompareView(QWidget):
         self.text.setExtraSelections(selections)
 
     def current_item(self) -> Item | None:
+        """The item of the table's current row, if any."""
         row = self.table.currentRow()
         return self.items[row] if 0 <= row < len(self.items) else None
 
@@ -310,6 +313,7 @@ class CompareView(QWidget):
         return False
 
     def decide(self, verdict: Verdict) -> None:
+        """Apply the reviewer's verdict on the current item (one undo step)."""
         item = self.current_item()
         if item is None or self.side_a is None or self.side_b is None or self.gold is None:
             return
@@ -330,6 +334,7 @@ class CompareView(QWidget):
             self.main.show_message("Every disagreement of this document is resolved.")
 
     def accept_all_agreed(self) -> None:
+        """Accept every item both annotators agree on into gold (one undo step)."""
         if self.side_a is None or self.side_b is None or self.gold is None:
             return
         change = accept_agreed(self.items, self.side_a, self.side_b, self.gold)

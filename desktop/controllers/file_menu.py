@@ -87,11 +87,13 @@ class FileMenu(QObject):
             dialog.deleteLater()
 
     def import_text_files(self) -> None:
+        """File > Import text files."""
         paths = self.window.dialogs.open_files(self.window.qt, "Import text files", TEXT_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths])
 
     def import_folder(self) -> None:
+        """File > Import a folder of text files."""
         folder = self.window.dialogs.open_folder(self.window.qt, "Import a folder of text files")
         if folder:
             self.import_paths([Path(folder)])
@@ -120,6 +122,7 @@ class FileMenu(QObject):
             self.import_paths(paths, f"Importing ({chosen})…", fmt)
 
     def export_other_format(self) -> None:
+        """File > Export in another format: ask which and where, then write it."""
         from db.formats.export import export_formats, export_to
 
         chosen = self.window.dialogs.choose_format(
@@ -236,14 +239,17 @@ class FileMenu(QObject):
         return False
 
     def import_annotations(self) -> None:
+        """File > Import annotations (Spanwise JSON exports)."""
         paths = self.window.dialogs.open_files(self.window.qt, "Import annotations", JSON_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths], "Importing annotations…")
 
     def export_all(self) -> None:
+        """File > Export database as JSON."""
         self._export(None, "spanwise-export.json")
 
     def export_document(self) -> None:
+        """File > Export current document."""
         if self.window.doc.document is None:
             self.window.show_message("No document is open.")
             return
@@ -269,6 +275,7 @@ class FileMenu(QObject):
         self.window.show_message(f"Exported {describe_export(data)} to {path}")
 
     def switch_database(self) -> None:
+        """File > Switch or create database."""
         path = self.window.dialogs.choose_database(self.window.qt)
         if path:
             self.window.databaseSwitchRequested.emit(path, "")

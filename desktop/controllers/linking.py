@@ -42,6 +42,7 @@ class Pick:
 
     @property
     def candidate(self) -> AnnotationData | None:
+        """The candidate highlighted now, if any."""
         return self.candidates[self.index] if 0 <= self.index < len(self.candidates) else None
 
 
@@ -60,6 +61,7 @@ class LinkController(QObject):
 
     @property
     def picking(self) -> bool:
+        """Whether a pick (speaker, cue, argument) is waiting for its target."""
         return self.pick is not None
 
     @property
@@ -127,6 +129,7 @@ class LinkController(QObject):
             self.start(role)
 
     def cancel(self, message: str = "Linking cancelled.") -> None:
+        """Stop picking (or adding fragments) and say so."""
         if self.fragment_of is not None:
             self.fragment_of = None
             self.window.show_message("Adding a fragment cancelled.")
@@ -172,6 +175,7 @@ class LinkController(QObject):
         return False
 
     def choose(self, target: AnnotationData) -> None:
+        """Link the picked annotation to this target (one undo step)."""
         assert self.pick is not None
         pick = self.pick
         change = link(
@@ -257,6 +261,7 @@ class LinkController(QObject):
         self.window.push(change, select=mention.id)
 
     def merge_selected(self) -> None:
+        """Entities > Merge the selected entities into one."""
         entities = self.window.entity_panel.selected_entities()
         if len(entities) < 2:
             self.window.show_message("Select two or more entities in the entity list to merge.")
@@ -267,6 +272,7 @@ class LinkController(QObject):
         self.window.entity_panel.select_entity(keep.id)
 
     def split_current(self) -> None:
+        """Entities > Split the current mention out of its entity."""
         mention = self.doc.current
         if mention is not None and not self.window.editable(mention):
             return
@@ -277,6 +283,7 @@ class LinkController(QObject):
         self.window.push(split_mention(entity, mention, self.doc.text), select=mention.id)
 
     def rename_selected(self) -> None:
+        """Entities > Rename the selected entity."""
         chosen = self.window.entity_panel.selected_entities()
         entity = chosen[0] if chosen else None
         if entity is None and self.doc.current is not None:

@@ -36,6 +36,8 @@ def waiting() -> Iterator[None]:
 
 
 class SuggestionController(QObject):
+    """Suggestions in the window: found, shown, walked, accepted and rejected."""
+
     itemsChanged = Signal()  # the list of suggestions, or the current one, changed
 
     def __init__(self, window: WindowFace) -> None:
@@ -54,10 +56,12 @@ class SuggestionController(QObject):
 
     @property
     def current(self) -> Suggestion | None:
+        """The suggestion selected now, if any."""
         return self.items[self.index] if 0 <= self.index < len(self.items) else None
 
     @property
     def active(self) -> bool:
+        """Whether suggestions are showing."""
         return bool(self.items)
 
     def _change_applied(self, applied: Applied) -> None:
@@ -89,6 +93,7 @@ class SuggestionController(QObject):
         self.request(quiet=True)
 
     def clear(self) -> None:
+        """Stop showing suggestions."""
         showing = self.current is not None
         self.items, self.index, self.shown_for = [], -1, None
         self._show()
@@ -242,6 +247,7 @@ class SuggestionController(QObject):
         return True
 
     def accept(self) -> bool:
+        """Accept the current suggestion: quote, speaker, cue and entity in one undo step."""
         from db.suggest import accept_change
 
         suggestion = self.current
@@ -259,6 +265,7 @@ class SuggestionController(QObject):
         return True
 
     def reject(self) -> bool:
+        """Reject the current suggestion (recorded, so it is not suggested again)."""
         suggestion = self.current
         document_id = self.doc.document_id
         if suggestion is None or document_id is None:
@@ -276,6 +283,7 @@ class SuggestionController(QObject):
         return True
 
     def accept_all(self) -> None:
+        """Accept every suggestion shown, in one undo step."""
         if not self.items:
             self.window.show_message("No suggestions to accept: Ctrl+Shift+S asks for them.")
             return

@@ -38,6 +38,7 @@ class SyncThread(QThread):
         self.address = address
 
     def run(self) -> None:
+        """Sync on this thread, with a connection of its own; report when done."""
         from db.team.sync import sync
 
         try:
@@ -91,16 +92,19 @@ class TeamSync(QObject):
 
     @property
     def store(self) -> Store:
+        """The window's store."""
         return self.window.store
 
     @property
     def linked(self) -> bool:
+        """Whether this database is linked to a team server."""
         from db.team.sync import linked_server
 
         return linked_server(self.store) is not None
 
     @property
     def running(self) -> bool:
+        """Whether a sync is running now."""
         return self.worker is not None
 
     # -- starting -----------------------------------------------------------------------------

@@ -94,9 +94,11 @@ class TrainingController(QObject):
         return None if found is None else (found[0].id, found[1])
 
     def latest(self) -> ModelRecord | None:
+        """The newest trained model, if any."""
         return self.window.store.latest_model()
 
     def set_use_model(self, on: bool) -> None:
+        """Suggest with the trained model (kept in the settings)."""
         self.use_model = on
         self.window.settings.setValue(USE_MODEL_SETTING, on)
 
@@ -120,12 +122,14 @@ class TrainingController(QObject):
         return GOLD if GOLD in known else self.window.annotator
 
     def set_learn_from(self, annotator: str) -> None:
+        """Learn from this annotator's work from now on (kept in the settings)."""
         self.window.settings.setValue(LEARN_FROM_SETTING, annotator)
 
     # -- training -----------------------------------------------------------------------------
 
     @property
     def running(self) -> bool:
+        """Whether a training is running now."""
         return self.process is not None
 
     def train(self) -> bool:
@@ -206,6 +210,7 @@ class TrainingController(QObject):
             self.process.waitForFinished(60000)
 
     def show_panel(self) -> None:
+        """Annotate > Train suggestions: show the Suggestion model panel."""
         if self.panel is None:
             self.panel = TrainingPanel(self)
         self.panel.refresh()
@@ -283,6 +288,7 @@ class TrainingPanel(QDialog):
         self.resize(560, 240)
 
     def refresh(self) -> None:
+        """Show the newest model, and the annotators there are to learn from."""
         record = self.controller.latest()
         self.version.setText(
             record.describe() if record else "No model yet: suggestions come from the rules."
@@ -297,6 +303,7 @@ class TrainingPanel(QDialog):
         self.train_button.setEnabled(not self.controller.running)
 
     def show_options(self) -> None:
+        """Show the options as they are set."""
         for widget, value in (
             (self.automatic, self.controller.automatic),
             (self.every, self.controller.every),
