@@ -115,11 +115,13 @@ def feature_name(attribute: str) -> str | None:
 
 
 def fragments_to_utf16(text: str, fragments: Sequence[tuple[int, int]]) -> str:
+    """Fragments as the 'begin end;begin end' string of UTF-16 offsets a CAS keeps."""
     units = Utf16Map(text)
     return ";".join(f"{units.to_utf16(s)} {units.to_utf16(e)}" for s, e in fragments)
 
 
 def fragments_from_utf16(text: str, value: str, where: str) -> tuple[tuple[int, int], ...]:
+    """A CAS's fragments string back as code-point offsets; a bad one is refused."""
     units = Utf16Map(text)
     result = []
     for piece in value.split(";"):
@@ -241,6 +243,7 @@ def write_cases(
     options: WriteOptions,
     suffix: str,
 ) -> FormatReport:
+    """Write each document's work as a CAS file per annotator, with the type system."""
     report = FormatReport()
     ts = type_system(schema)
     annotators = annotators_of(documents, options) or ["spanwise"]
@@ -343,6 +346,7 @@ def cas_to_document(
 ) -> ExportedDocument:
     # Long because one pass over the CAS's feature structures by layer kind (spans, relations,
     # slots, chains), each sharing the id maps built as it goes.
+    """One CAS as one annotator's document with annotations, links and entities."""
     text = cas.sofa_string or ""
     if not isinstance(text, str) or not text.strip():
         raise ImportRefused(f"{path}: the CAS has no text")
@@ -575,6 +579,7 @@ def cas_files(paths: Sequence[Path], suffix: str) -> list[tuple[Path, Path]]:
 
 
 def read_cases(paths: Sequence[Path], options: ReadOptions, suffix: str) -> ImportedBatch:
+    """Read CAS files (XMI or JSON) into documents."""
     report = FormatReport()
     collected = Collected()
     documents = []
@@ -592,6 +597,8 @@ def read_cases(paths: Sequence[Path], options: ReadOptions, suffix: str) -> Impo
 
 
 class UimaCasFormat:
+    """UIMA CAS for INCEpTION / WebAnno, as XMI or as JSON."""
+
     can_import = True
     can_export = True
 
@@ -601,6 +608,7 @@ class UimaCasFormat:
         self.description = description
 
     def sniff(self, path: Path) -> bool:
+        """Whether the path is (or holds) a CAS file of this serialisation."""
         files = sorted(path.rglob(f"*{self.suffix}"))[:1] if path.is_dir() else [path]
         for item in files:
             if item.suffix.lower() != self.suffix:
@@ -611,6 +619,7 @@ class UimaCasFormat:
         return False
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
+        """Read CAS files into documents."""
         return read_cases(paths, options, self.suffix)
 
     def write(
@@ -620,6 +629,7 @@ class UimaCasFormat:
         target: Path,
         options: WriteOptions,
     ) -> FormatReport:
+        """Write the documents as CAS files with their type system."""
         return write_cases(documents, schema, target, options, self.suffix)
 
 

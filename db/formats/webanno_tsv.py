@@ -45,21 +45,27 @@ _SPLIT = re.compile(r"(?<!\\)\|")
 
 @dataclass
 class Layer:
+    """A layer declared in the file's header: its kind, name and features."""
+
     kind: str  # "span", "chain" or "relation"
     name: str
     features: list[str]
 
     @property
     def short(self) -> str:
+        """The layer's name without its package (what labels are named after)."""
         return self.name.rsplit(".", 1)[-1]
 
     @property
     def base(self) -> str | None:
+        """The layer a chain or relation layer points to (its BT_ feature), if any."""
         return next((f[3:] for f in self.features if f.startswith("BT_")), None)
 
 
 @dataclass
 class Span:
+    """One annotation of a span layer, with its feature values."""
+
     layer: Layer
     key: str
     begin: int  # UTF-16 units until converted
@@ -70,6 +76,8 @@ class Span:
 
 @dataclass
 class Link:
+    """One annotation of a relation layer: its two ends and feature values."""
+
     layer: Layer
     values: dict[str, str]
     source: str  # span keys
@@ -79,6 +87,8 @@ class Link:
 
 @dataclass
 class TsvDocument:
+    """A parsed TSV file: the text rebuilt from its sentences, and its layers."""
+
     text: str
     spans: dict[str, Span]
     links: list[Link]
@@ -86,6 +96,7 @@ class TsvDocument:
 
 
 def unescape(value: str) -> str:
+    """A TSV cell's value with its backslash escapes undone."""
     return re.sub(r"\\(.)", r"\1", value)
 
 
@@ -265,6 +276,7 @@ def to_document(
 ) -> ExportedDocument:
     # Long because one pass over the parsed layers (spans, relations, chains, coreference), sharing
     # the id maps it builds.
+    """A parsed file as one annotator's document with annotations, links, entities."""
     text = parsed.text
     sha = text_sha256(text)
     ids = {key: stable_id(sha, annotator, key) for key in parsed.spans}
@@ -354,6 +366,7 @@ def to_document(
 
 
 def tsv_files(paths: Sequence[Path]) -> list[Path]:
+    """The .tsv files named, or found in the folders named."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -369,12 +382,15 @@ def tsv_files(paths: Sequence[Path]) -> list[Path]:
 
 
 class WebAnnoTsvFormat:
+    """WebAnno / INCEpTION TSV 3, import only."""
+
     name = "webanno-tsv"
     description = "WebAnno / INCEpTION TSV 3 (spans, links, coreference chains as entities)"
     can_import = True
     can_export = False
 
     def sniff(self, path: Path) -> bool:
+        """Whether the path is (or holds) a WebAnno TSV 3 file."""
         files = sorted(path.rglob("*.tsv"))[:1] if path.is_dir() else [path]
         for item in files:
             if read_head(item, 40).lstrip(b"\xef\xbb\xbf").startswith(b"#FORMAT=WebAnno TSV 3"):
@@ -382,6 +398,7 @@ class WebAnnoTsvFormat:
         return False
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
+        """Read TSV files into documents; each file is one annotator's work."""
         report = FormatReport()
         collected = Collected()
         annotator = options.annotator or "webanno"
@@ -408,6 +425,7 @@ class WebAnnoTsvFormat:
         target: Path,
         options: WriteOptions,
     ) -> FormatReport:
+        """Refused: WebAnno TSV is import only here."""
         raise SpanwiseError("WebAnno TSV is import only; export to UIMA CAS XMI for INCEpTION")
 
 

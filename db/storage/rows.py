@@ -32,6 +32,7 @@ from db.storage.models import (
 
 
 def label_row(label: LabelDef, position: int) -> Label:
+    """A label definition as a database row at this position of the schema."""
     return Label(
         name=label.name,
         colour=label.colour,
@@ -44,6 +45,7 @@ def label_row(label: LabelDef, position: int) -> Label:
 
 
 def label_def(row: Label) -> LabelDef:
+    """A label row as the plain definition the store hands out."""
     return LabelDef(
         row.name,
         row.colour,
@@ -55,6 +57,7 @@ def label_def(row: Label) -> LabelDef:
 
 
 def relation_type_row(relation: RelationTypeDef, position: int) -> RelationType:
+    """A link type definition as a database row at this position of the schema."""
     return RelationType(
         name=relation.name,
         from_labels=list(relation.from_labels),
@@ -66,6 +69,7 @@ def relation_type_row(relation: RelationTypeDef, position: int) -> RelationType:
 
 
 def relation_type_def(row: RelationType) -> RelationTypeDef:
+    """A link type row as the plain definition the store hands out."""
     return RelationTypeDef(
         row.name,
         tuple(row.from_labels),
@@ -76,6 +80,7 @@ def relation_type_def(row: RelationType) -> RelationTypeDef:
 
 
 def label_by_name(session: Session, name: str) -> Label:
+    """The label row of this name; an unknown label is refused."""
     label = session.scalar(select(Label).where(Label.name == name))
     if label is None:
         raise InvalidAnnotation(f"unknown label '{name}'")
@@ -129,6 +134,7 @@ def add_suggest_settings(session: Session, schema: Schema) -> int:
 
 
 def model_row(record: ModelRecord) -> SuggestionModel:
+    """A trained model's record as a database row."""
     return SuggestionModel(
         id=record.id,
         version=record.version,
@@ -144,6 +150,7 @@ def model_row(record: ModelRecord) -> SuggestionModel:
 
 
 def model_record(row: SuggestionModel) -> ModelRecord:
+    """A trained model's row as the plain record the store hands out."""
     return ModelRecord(
         row.id,
         row.version,
@@ -162,6 +169,7 @@ def model_record(row: SuggestionModel) -> ModelRecord:
 
 
 def annotator_id(session: Session, name: str) -> int:
+    """The annotator's id, added to the database when new."""
     existing = session.scalar(select(Annotator.id).where(Annotator.name == name))
     if existing is not None:
         return existing
@@ -190,6 +198,7 @@ def mark_in_progress(session: Session, document_id: str, annotator: int) -> None
 
 
 def next_position(session: Session) -> int:
+    """The position after the last document's: where a new document goes."""
     return (session.scalar(select(func.max(Document.position))) or 0) + 1
 
 
@@ -222,6 +231,7 @@ def add_document(session: Session, doc: DocumentData, position: int) -> str:
 
 
 def document_data(row: Document) -> DocumentData:
+    """A document row as a plain record."""
     return DocumentData(row.id, row.title, row.source, row.text, row.sha256, row.imported_at)
 
 
@@ -229,6 +239,7 @@ def document_data(row: Document) -> DocumentData:
 
 
 def annotation_data(row: Annotation) -> AnnotationData:
+    """An annotation row as a plain record."""
     return AnnotationData(
         id=row.id,
         document_id=row.document_id,
@@ -257,12 +268,14 @@ def fill_annotation(session: Session, row: Annotation, record: AnnotationData) -
 
 
 def relation_data(row: Relation) -> RelationData:
+    """A link row as a plain record."""
     return RelationData(
         row.id, row.document_id, row.annotator.name, row.type, row.source_id, row.target_id
     )
 
 
 def relation_row(session: Session, record: RelationData) -> Relation:
+    """A link record as a new database row."""
     return Relation(
         id=record.id,
         document_id=record.document_id,
@@ -274,6 +287,7 @@ def relation_row(session: Session, record: RelationData) -> Relation:
 
 
 def entity_data(session: Session, row: Entity) -> EntityData:
+    """An entity row, with its mentions, as a plain record."""
     mentions = session.scalars(
         select(EntityMention.annotation_id)
         .where(EntityMention.entity_id == row.id)
@@ -285,6 +299,7 @@ def entity_data(session: Session, row: Entity) -> EntityData:
 
 
 def add_entity(session: Session, record: EntityData) -> None:
+    """Add an entity and its mentions."""
     session.add(
         Entity(
             id=record.id,
@@ -300,6 +315,7 @@ def add_entity(session: Session, record: EntityData) -> None:
 
 
 def delete_entity(session: Session, entity_id: str) -> None:
+    """Delete an entity and its mentions (the annotations stay)."""
     for mention in session.scalars(
         select(EntityMention).where(EntityMention.entity_id == entity_id)
     ):

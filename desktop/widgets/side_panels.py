@@ -150,6 +150,7 @@ class AnnotatorPanel(QWidget):
         layout.addWidget(self.list)
 
     def set_annotators(self, names: list[str]) -> None:
+        """List these annotators, each with a check box for showing their work."""
         self.list.blockSignals(True)
         self.list.clear()
         for name in names:
@@ -175,6 +176,7 @@ class AnnotatorPanel(QWidget):
         combo.blockSignals(False)
 
     def checked(self) -> set[str]:
+        """The annotators whose work is shown."""
         return {
             str(self.list.item(row).data(Qt.ItemDataRole.UserRole))
             for row in range(self.list.count())
@@ -205,10 +207,12 @@ class EntityPanel(QWidget):
         layout.addWidget(self.table)
 
     def selected_entities(self) -> list[EntityData]:
+        """The entities selected in the list."""
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.entity(row) for row in rows]
 
     def select_entity(self, entity_id: str | None) -> None:
+        """Select this entity in the list (or none)."""
         row = self.model.row_of(entity_id) if entity_id else -1
         if row < 0:
             self.table.clearSelection()
