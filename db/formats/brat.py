@@ -66,6 +66,8 @@ _PAIR = (".ann", ".txt")
 
 @dataclass(slots=True)
 class TextBound:
+    """A T line: a typed span (fragments in file order) and the text brat shows."""
+
     id: str
     type: str
     fragments: list[tuple[int, int]]  # in file order (brat allows any order)
@@ -75,6 +77,8 @@ class TextBound:
 
 @dataclass(slots=True)
 class Event:
+    """An E line: an event's trigger and its role arguments."""
+
     id: str
     type: str
     trigger: str
@@ -84,6 +88,8 @@ class Event:
 
 @dataclass(slots=True)
 class Relation:
+    """An R line: a typed relation between two annotations."""
+
     id: str
     type: str
     arg1: str
@@ -93,6 +99,8 @@ class Relation:
 
 @dataclass(slots=True)
 class Attribute:
+    """An A or M line: an attribute of an annotation, with its value."""
+
     id: str
     name: str
     target: str
@@ -102,6 +110,8 @@ class Attribute:
 
 @dataclass(slots=True)
 class Normalization:
+    """An N line: a normalisation (a reference to an entry of a resource)."""
+
     id: str
     type: str
     target: str
@@ -113,6 +123,8 @@ class Normalization:
 
 @dataclass(slots=True)
 class Note:
+    """A # line: an AnnotatorNotes note on an annotation."""
+
     id: str
     type: str
     target: str
@@ -122,6 +134,8 @@ class Note:
 
 @dataclass(slots=True)
 class Equiv:
+    """A * line: annotations that refer to the same thing (an equivalence)."""
+
     type: str
     ids: list[str]
     line: int
@@ -140,6 +154,7 @@ class Standoff:
     equivs: list[Equiv] = field(default_factory=list)
 
     def ids(self) -> set[str]:
+        """Every id the file defines (T, E and R records)."""
         return set(self.textbounds) | set(self.events) | set(self.relations)
 
 
@@ -325,6 +340,7 @@ def _offsets(fragments: Iterable[tuple[int, int]]) -> str:
 
 
 def render_standoff(standoff: Standoff) -> str:
+    """The records as the text of an .ann file, in brat's order of kinds."""
     lines: list[str] = []
     for bound in standoff.textbounds.values():
         shown = bound.text.replace("\r", " ").replace("\n", " ")
@@ -362,6 +378,7 @@ class BratConf:
     attributes: dict[str, tuple[list[str], list[str] | None]] = field(default_factory=dict)
 
     def merge(self, other: BratConf) -> None:
+        """Add another conf's declarations (a sub-folder's) to these."""
         for name in other.entities:
             if name not in self.entities:
                 self.entities.append(name)
@@ -473,6 +490,7 @@ def _special(arg: str) -> list[str]:
 
 
 def render_conf(conf: BratConf) -> str:
+    """The declarations as the text of an annotation.conf."""
     lines = ["# Written by Spanwise.", "", "[entities]", ""]
     lines += conf.entities
     lines += ["", "[relations]", ""]
@@ -516,6 +534,7 @@ def parse_visual(content: str) -> dict[str, str]:
 
 
 def render_visual(colours: dict[str, str]) -> str:
+    """The colours as the text of a visual.conf."""
     lines = ["# Written by Spanwise.", "", "[labels]", "", "[drawing]", ""]
     lines.append("SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken")
     lines.append("ARC_DEFAULT\tcolor:black, arrowHead:triangle-5")
@@ -571,6 +590,7 @@ def find_pairs(paths: Sequence[Path], options: ReadOptions) -> list[tuple[Path, 
 
 
 def read_pair(ann: Path, txt: Path, annotator: str, options: ReadOptions) -> BratFile:
+    """Read one .txt and its .ann (absent: no annotations) as one annotator's file."""
     data = read_input(txt)
     content = read_input(ann) if ann.exists() or ann.is_symlink() else b""
     text = decode_text(data, str(txt), options.encoding)
@@ -639,9 +659,11 @@ class Usage:
     relations: dict[str, tuple[set[str], set[str], str]] = field(default_factory=dict)
 
     def label(self, name: str) -> dict[str, set[str]]:
+        """The attributes seen on this label (added when new)."""
         return self.labels.setdefault(name, {})
 
     def relation(self, name: str, source: str, target: str, mark: str) -> None:
+        """Note a relation of this name between these two types."""
         froms, tos, _ = self.relations.setdefault(name, (set(), set(), mark))
         froms.add(source)
         tos.add(target)
@@ -992,6 +1014,7 @@ def document_to_standoff(
 ) -> Standoff:
     # Long because writes the .ann in brat's order of record kinds, every step numbering from the
     # same counters and id maps.
+    """One annotator's work on one document as brat records."""
     text = item.document.text
     standoff = Standoff()
     mine = [a for a in item.annotations if a.annotator == annotator]
@@ -1096,6 +1119,7 @@ class StandoffUse:
     equivs: set[str] = field(default_factory=set)
 
     def add(self, standoff: Standoff) -> None:
+        """Note every type, role, relation and attribute a written file uses."""
         type_of = {i: b.type for i, b in standoff.textbounds.items()}
         type_of.update({i: e.type for i, e in standoff.events.items()})
         for event in standoff.events.values():
@@ -1193,6 +1217,7 @@ def file_stem(item: ExportedDocument, taken: set[str]) -> str:
 
 
 def annotators_of(documents: Sequence[ExportedDocument], options: WriteOptions) -> list[str]:
+    """The annotators to write: the one asked for, or everyone with work."""
     if options.annotator is not None:
         return [options.annotator]
     names: set[str] = set()
@@ -1279,25 +1304,31 @@ def file_names_of(
 
 
 def brat_folder(annotator: str) -> str:
+    """An annotator's name as a safe folder name."""
     return _UNSAFE_FILE.sub("_", annotator).strip(" .") or "annotator"
 
 
 def looks_like_brat(path: Path) -> bool:
+    """Whether the path is brat standoff (.ann files, or a folder with them or a conf)."""
     if path.is_dir():
         return (path / "annotation.conf").is_file() or any(p.is_file() for p in path.rglob("*.ann"))
     return path.suffix == ".ann" or (path.suffix == ".txt" and path.with_suffix(".ann").is_file())
 
 
 class BratFormat:
+    """brat standoff: .txt and .ann per document, annotation.conf and visual.conf."""
+
     name = "brat"
     description = "brat standoff: .txt + .ann per document, annotation.conf and visual.conf"
     can_import = True
     can_export = True
 
     def sniff(self, path: Path) -> bool:
+        """Whether the path is brat standoff."""
         return looks_like_brat(path)
 
     def read(self, paths: Sequence[Path], options: ReadOptions) -> ImportedBatch:
+        """Read brat files or folders into documents and the schema they declare."""
         return read_brat(paths, options)
 
     def write(
@@ -1307,6 +1338,7 @@ class BratFormat:
         target: Path,
         options: WriteOptions,
     ) -> FormatReport:
+        """Write a folder brat loads as it is (a sub-folder per annotator when several)."""
         return write_brat(documents, schema, target, options)
 
 

@@ -41,14 +41,17 @@ class Applied:
     messages: Messages = field(default_factory=Messages)
 
     def count(self, table: dict[str, int], kind: str, n: int) -> None:
+        """Count `n` records of `kind` in one of the report's tables."""
         table[kind] = table.get(kind, 0) + n
 
     def refuse(self, what: str) -> None:
+        """Count a pulled record the local rules refused, and say what it was."""
         self.refused += 1
         self.messages.about(REFUSED, what)
 
     @property
     def total(self) -> int:
+        """How many records the pull wrote or deleted."""
         return sum(self.written.values()) + sum(self.deleted.values())
 
 
@@ -218,6 +221,7 @@ class Writer:
         return ends
 
     def relations(self, rows: Iterable[Row]) -> None:
+        """Apply a chunk of pulled links."""
         from db.records import RelationData
 
         rows = list(rows)
@@ -263,6 +267,7 @@ class Writer:
     # -- entities -----------------------------------------------------------------------------
 
     def entities(self, rows: Iterable[Row]) -> None:
+        """Apply a chunk of pulled entities with their mentions."""
         from db.records import EntityData
 
         rows = list(rows)
@@ -321,6 +326,7 @@ class Writer:
     # -- statuses and decisions ---------------------------------------------------------------
 
     def statuses(self, rows: Iterable[Row]) -> None:
+        """Apply a chunk of pulled document statuses."""
         for doc, who, status, _modified, deleted, txid in rows:
             local_doc = self._document(doc, f"status of {who}")
             if local_doc is None:
@@ -344,6 +350,7 @@ class Writer:
             self.applied.count(self.applied.written, "status", 1)
 
     def decisions(self, rows: Iterable[Row]) -> None:
+        """Apply a chunk of pulled decisions."""
         for doc, who, key, value, created, _modified, deleted, txid in rows:
             local_doc = self._document(doc, f"decision of {who}")
             if local_doc is None:
@@ -383,6 +390,7 @@ class Writer:
         return written
 
     def finish(self) -> None:
+        """Record the server versions now applied, as the bases of later pushes."""
         self.local.set_bases(self.bases)
         self.bases = []
 

@@ -48,6 +48,8 @@ class Outgoing:
 
 @dataclass
 class Outbox:
+    """The local edits waiting to be pushed, up to a sequence number."""
+
     items: list[Outgoing] = field(default_factory=list)
     max_seq: int = 0
     unpublished: int = 0  # on documents the server does not have
@@ -77,10 +79,12 @@ class LocalSide:
     # -- the transaction ----------------------------------------------------------------------
 
     def commit(self) -> None:
+        """Commit the sync's local transaction."""
         self.session.commit()
         self._release()
 
     def rollback(self) -> None:
+        """Roll the sync's local transaction back."""
         self.session.rollback()
         self._release()
 
@@ -90,10 +94,12 @@ class LocalSide:
         self.session.close()
 
     def setting(self, key: str) -> str | None:
+        """A setting of the local database, or None."""
         row = self.raw.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def set_setting(self, key: str, value: str) -> None:
+        """Set a setting of the local database."""
         self.session.merge(Setting(key=key, value=value))
         self.session.flush()
 
@@ -103,6 +109,7 @@ class LocalSide:
         self.raw.execute("INSERT INTO sync_tracking (active) VALUES (?)", (int(active),))
 
     def annotator_id(self, name: str) -> int:
+        """The local id of an annotator, added when new."""
         if name not in self.ids:
             cursor = self.raw.execute("INSERT INTO annotator (name) VALUES (?)", (name,))
             self.ids[name] = int(cursor.lastrowid)
@@ -136,6 +143,7 @@ class LocalSide:
             self.raw.execute(queue.format(key=key, table=table, marks=marks), (kind, stamp, *ids))
 
     def waiting(self) -> int:
+        """How many local edits wait to be pushed."""
         return int(self.raw.execute("SELECT count(*) FROM sync_outbox").fetchone()[0])
 
     # -- reading the outbox -------------------------------------------------------------------
@@ -308,6 +316,7 @@ class LocalSide:
         )
 
     def bases(self, kind: str, keys: list[str]) -> dict[str, str]:
+        """The server version each of these records was last synced at."""
         result: dict[str, str] = {}
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]

@@ -84,6 +84,7 @@ class Manager:
             )
 
     def close(self) -> None:
+        """Close the connection to the server."""
         self.connection.close()
 
     def __enter__(self) -> Manager:
@@ -158,6 +159,7 @@ class Manager:
         return self._run(work)
 
     def people(self) -> list[tuple[str, str, str]]:
+        """Everyone on the project: name, login and role."""
         return self._run(
             lambda c: c.execute(
                 "SELECT name, login, role FROM spanwise.person ORDER BY role, name"
@@ -237,6 +239,7 @@ class Manager:
         return self._run(work)
 
     def schema(self) -> Schema | None:
+        """The project's label schema on the server, if one was published."""
         row = self._run(
             lambda c: c.execute(
                 "SELECT labels, relation_types, entity_types FROM spanwise.label_schema"
@@ -376,6 +379,8 @@ def _choose_pairs(
 
 @dataclass
 class PersonAdded:
+    """Someone added to the project, with the password to hand over once."""
+
     name: str
     login: str
     role: str
@@ -384,6 +389,8 @@ class PersonAdded:
 
 @dataclass
 class PublishReport:
+    """What a publish put up: documents new and already there, schema labels."""
+
     published: list[str] = field(default_factory=list)
     already_there: int = 0
     schema_labels: int = 0
@@ -391,6 +398,8 @@ class PublishReport:
 
 @dataclass
 class StatusRow:
+    """One annotator's status on one document, for `spanwise server status`."""
+
     annotator: str
     role: str
     document_id: str
@@ -402,11 +411,14 @@ class StatusRow:
 
 @dataclass
 class ProjectStatus:
+    """The project at a glance: every status row and each person's last sync."""
+
     rows: list[StatusRow] = field(default_factory=list)
     last_sync: dict[str, str] = field(default_factory=dict)
     documents: int = 0
 
     def to_json(self) -> dict[str, Any]:
+        """The status as one JSON object, by person."""
         people: dict[str, dict[str, Any]] = {}
         for row in self.rows:
             person = people.setdefault(
