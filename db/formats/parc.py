@@ -21,18 +21,11 @@ from db.errors import SpanwiseError
 from db.files.input_files import read_head
 from db.files.json_files import parse_json
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register
-from db.formats.brat import (
-    BratConf,
-    BratFile,
-    Event,
-    Relation,
-    Standoff,
-    TextBound,
-    event_labels_of,
-    looks_like_brat,
-    read_brat,
-    write_brat,
-)
+from db.formats.brat import looks_like_brat
+from db.formats.brat.conf import BratConf
+from db.formats.brat.reading import BratFile, read_brat
+from db.formats.brat.standoff import Event, Relation, Standoff, TextBound
+from db.formats.brat.writing import event_labels_of, write_brat
 from db.records import ExportedDocument
 from db.schema.label_schema import Schema
 from resources import resource

@@ -35,7 +35,7 @@ from db.files.json_files import parse_json
 from db.files.outputs import atomic_folder
 from db.files.text_files import split_source, text_sha256, title_for
 from db.formats import FormatReport, ImportedBatch, ReadOptions, WriteOptions, register, stable_id
-from db.formats.brat import annotators_of, file_names_of, file_stem
+from db.formats.brat.writing import annotators_of, file_names_of, file_stem
 from db.formats.collected import Collected
 from db.formats.tool_json import check_text
 from db.formats.utf16 import Utf16Map

@@ -10,7 +10,9 @@ import pytest
 
 from db.errors import ImportRefused
 from db.formats import FORMATS, ReadOptions, WriteOptions
-from db.formats.brat import BratFormat, parse_conf, parse_standoff
+from db.formats.brat import BratFormat
+from db.formats.brat.conf import parse_conf
+from db.formats.brat.standoff import parse_standoff
 from db.store import Store
 from tests.db.conftest import OpenStore
 from tests.db.formats import SAMPLE, at, content, fill_sample, import_into, round_trip, shared

@@ -9,7 +9,7 @@ import pytest
 
 from db.errors import SpanwiseError
 from db.formats import FORMATS, ReadOptions, WriteOptions
-from db.formats.brat import parse_standoff
+from db.formats.brat.standoff import parse_standoff
 from db.formats.parc import ParcBratFormat, load_mapping
 from db.store import Store
 from tests.db.conftest import OpenStore
