@@ -83,16 +83,20 @@ class LinkGutter(QWidget):
         self.fit()
 
     def margin_width(self) -> int:
+        """The gutter's width: the widest link label, within twelve letters."""
         return self._width
 
     def label_height(self) -> int:
+        """The height of one link label in the gutter."""
         return self.fontMetrics().height() + 2
 
     def fit(self) -> None:
+        """Take the article's left margin, full height."""
         area = self.view.contentsRect()
         self.setGeometry(area.left(), area.top(), self._width, area.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the link labels beside the lines of their annotations."""
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.view.palette().base())  # one page with the text
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -194,6 +198,7 @@ class ArticleView(QPlainTextEdit):
         )
 
     def cursor_offset(self) -> int:
+        """The caret's position as a code-point offset into the text."""
         return self.doc.positions.to_offset(self.textCursor().position())
 
     def select_span(self, start: int, end: int) -> None:
@@ -206,6 +211,7 @@ class ArticleView(QPlainTextEdit):
         self.ensureCursorVisible()
 
     def place_cursor(self, offset: int) -> None:
+        """Put the caret at this code-point offset."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self.doc.positions.to_qt(offset))
         self.setTextCursor(cursor)
@@ -273,6 +279,7 @@ class ArticleView(QPlainTextEdit):
         self.viewport().update()
 
     def show_span(self, start: int, end: int) -> None:
+        """Select this span (code points) and scroll it into view."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self.doc.positions.to_qt(end))
         self.setTextCursor(cursor)
@@ -340,6 +347,7 @@ class ArticleView(QPlainTextEdit):
                     painter.drawRect(rect.adjusted(-1, 0, 1, -1))
 
     def set_candidate(self, annotation_id: str | None) -> None:
+        """Outline this annotation as the pick's candidate (or none)."""
         self.candidate_id = annotation_id
         self.refresh_highlights()
 
@@ -355,6 +363,7 @@ class ArticleView(QPlainTextEdit):
                 self.refresh_highlights()
 
     def refresh_highlights(self, *_args: object) -> None:
+        """Redraw the highlights of the visible part of the text."""
         if self._holds or self._decorating:
             # Qt may scroll inside setExtraSelections, and a nested call would free the
             # selections it is still reading (a crash): decorate again once it is done
@@ -520,11 +529,13 @@ class ArticleView(QPlainTextEdit):
     # -- events -------------------------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the gutter beside the text and the highlights on the visible part."""
         super().resizeEvent(event)
         self.gutter.fit()
         self.refresh_highlights()
 
     def viewportEvent(self, event: QEvent) -> bool:
+        """A tooltip over a highlight names its label and attributes (as plain text)."""
         if event.type() == QEvent.Type.ToolTip:
             help_event = cast(QHelpEvent, event)
             point = help_event.pos()
@@ -570,6 +581,7 @@ class ArticleView(QPlainTextEdit):
         return " ".join(parts)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click without a selection makes the annotation under it current."""
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return

@@ -34,6 +34,7 @@ def one_line(text: str, limit: int = 120) -> str:
 
 
 def attributes_text(record: AnnotationData) -> str:
+    """An annotation's attributes as one line: key=value, comma-separated."""
     return ", ".join(f"{k}={v}" for k, v in record.attributes.items() if v not in (None, ""))
 
 
@@ -94,6 +95,7 @@ class DocumentListModel(_ListModel):
         self._shown: list[str] = []
 
     def set_documents(self, rows: list[DocumentSummary]) -> None:
+        """Show these documents (titles made distinguishable where two are alike)."""
         self._shown = distinguishable_titles(rows)
         if [r.id for r in rows] == [r.id for r in self._rows]:
             self._rows = rows
@@ -105,9 +107,11 @@ class DocumentListModel(_ListModel):
         self.endResetModel()
 
     def document(self, row: int) -> DocumentSummary:
+        """The document in this row."""
         return self._rows[row]
 
     def update_row(self, row: int, summary: DocumentSummary) -> None:
+        """Replace one row's summary (its count or status changed)."""
         if self._rows[row] != summary:
             retitled = summary.title != self._rows[row].title
             self._rows[row] = summary
@@ -116,6 +120,7 @@ class DocumentListModel(_ListModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
 
     def row_of(self, document_id: str | None) -> int:
+        """The row of this document, or -1."""
         return next((i for i, r in enumerate(self._rows) if r.id == document_id), -1)
 
     def row_of_source(self, source: str) -> int:
@@ -123,9 +128,11 @@ class DocumentListModel(_ListModel):
         return next((i for i, r in enumerate(self._rows) if r.source == source), -1)
 
     def rows(self) -> list[DocumentSummary]:
+        """Every document's summary, in list order."""
         return list(self._rows)
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        """What a cell shows (title, status, count) for Qt's view."""
         if not index.isValid():
             return None
         doc = self._rows[index.row()]
@@ -164,9 +171,11 @@ class AnnotationTableModel(_ListModel):
         self._rows = doc.records()
 
     def record(self, row: int) -> AnnotationData:
+        """The annotation in this row."""
         return self._rows[row]
 
     def row_of(self, annotation_id: str) -> int:
+        """The row of this annotation, or -1."""
         return next((i for i, r in enumerate(self._rows) if r.id == annotation_id), -1)
 
     def _row_of_record(self, record: AnnotationData) -> int:
@@ -220,10 +229,12 @@ class AnnotationTableModel(_ListModel):
         return entity.name if entity else self.doc.text_of(speaker)
 
     def entity_text(self, record: AnnotationData) -> str:
+        """The name of the entity the annotation is a mention of ('' when none)."""
         entity = self.doc.entity_of(record.id)
         return entity.name if entity else ""
 
     def display(self, record: AnnotationData, column: int) -> str:
+        """What one column shows of an annotation."""
         if column == self.LABEL:
             return record.label
         if column == self.TEXT:
@@ -237,6 +248,7 @@ class AnnotationTableModel(_ListModel):
         return record.annotator
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        """What a cell shows for Qt's view: the columns, the text and note as tooltip."""
         if not index.isValid():
             return None
         record = self._rows[index.row()]
@@ -277,16 +289,19 @@ class AnnotationFilterModel(QSortFilterProxyModel):
                 self.sort(0)
 
     def set_label(self, label: str | None) -> None:
+        """Show only this label's annotations (None: all)."""
         self.beginFilterChange()
         self.label = label
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_annotator(self, annotator: str | None) -> None:
+        """Show only this annotator's annotations (None: all)."""
         self.beginFilterChange()
         self.annotator = annotator
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_grouped(self, grouped: bool) -> None:
+        """Group the annotations by entity, or keep text order."""
         self.grouped = grouped
         self.setDynamicSortFilter(grouped)
         if grouped:
@@ -295,20 +310,24 @@ class AnnotationFilterModel(QSortFilterProxyModel):
             self.sort(-1)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        """Whether a row passes the label and annotator filters."""
         record = self.table.record(source_row)
         return (self.label is None or record.label == self.label) and (
             self.annotator is None or record.annotator == self.annotator
         )
 
     def lessThan(self, left: Index, right: Index) -> bool:
+        """Text order, or entity first when grouped."""
         if not self.grouped:
             return left.row() < right.row()
         return bool(left.data(_SORT_ROLE) < right.data(_SORT_ROLE))
 
     def record(self, row: int) -> AnnotationData:
+        """The annotation shown in this row."""
         return self.table.record(self.mapToSource(self.index(row, 0)).row())
 
     def row_of(self, annotation_id: str) -> int:
+        """The row showing this annotation, or -1."""
         source_row = self.table.row_of(annotation_id)
         if source_row < 0:
             return -1
@@ -329,17 +348,21 @@ class EntityListModel(_ListModel):
         self.refresh()
 
     def refresh(self) -> None:
+        """Reload the entities from the open document."""
         self.beginResetModel()
         self._rows = sorted(self.doc.entities.values(), key=lambda e: (e.name.lower(), e.id))
         self.endResetModel()
 
     def entity(self, row: int) -> EntityData:
+        """The entity in this row."""
         return self._rows[row]
 
     def row_of(self, entity_id: str) -> int:
+        """The row of this entity, or -1."""
         return next((i for i, e in enumerate(self._rows) if e.id == entity_id), -1)
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        """What a cell shows (name, type, counts) for Qt's view."""
         if not index.isValid():
             return None
         entity = self._rows[index.row()]
