@@ -382,6 +382,23 @@ def _unique(check: _Checker, seen: set[str], item_id: str, where: str) -> None:
     seen.add(item_id)
 
 
+def _owned_annotation(
+    check: _Checker,
+    annotations: dict[str, AnnotationData],
+    annotation_id: str,
+    owner: str,
+    named: str,
+    where: str,
+) -> AnnotationData:
+    """The annotation a link end or an entity mention names: of this document, by `owner`."""
+    annotation = annotations.get(annotation_id)
+    if annotation is None:
+        raise check.fail(where, f"{named} is not an annotation of this document")
+    if annotation.annotator != owner:
+        raise check.fail(where, f"{named} belongs to another annotator")
+    return annotation
+
+
 def _parse_relation(
     check: _Checker,
     item: Any,
@@ -400,14 +417,10 @@ def _parse_relation(
         source=check.field(item, "source", str, where),
         target=check.field(item, "target", str, where),
     )
-    ends = []
-    for key, end_id in (("source", link.source), ("target", link.target)):
-        annotation = annotations.get(end_id)
-        if annotation is None:
-            raise check.fail(where, f"'{key}' {end_id!r} is not an annotation of this document")
-        if annotation.annotator != link.annotator:
-            raise check.fail(where, f"'{key}' {end_id!r} belongs to another annotator")
-        ends.append(annotation)
+    ends = [
+        _owned_annotation(check, annotations, end_id, link.annotator, f"'{key}' {end_id!r}", where)
+        for key, end_id in (("source", link.source), ("target", link.target))
+    ]
     relation_type = schema.relation_type(link.type)
     if relation_type is None:
         raise check.fail(where, f"'type' {link.type!r} is not in 'relation_types'")
@@ -460,11 +473,8 @@ def _parse_entity(
     if len(set(mentions)) != len(mentions):
         raise check.fail(where, "'mentions' lists an annotation twice")
     for mention in mentions:
-        annotation = annotations.get(mention) if isinstance(mention, str) else None
-        if annotation is None:
-            raise check.fail(where, f"mention {mention!r} is not an annotation of this document")
-        if annotation.annotator != entity.annotator:
-            raise check.fail(where, f"mention {mention!r} belongs to another annotator")
+        named = f"mention {mention!r}"
+        annotation = _owned_annotation(check, annotations, mention, entity.annotator, named, where)
         label = schema.label(annotation.label)
         if label is None or not label.forms_entities:
             raise check.fail(where, f"mention {mention!r} is a {annotation.label}, not an entity")
