@@ -316,6 +316,8 @@ def parse_export(data: dict[str, Any], name: str) -> tuple[Schema, list[Exported
 def _parse_document(
     check: _Checker, raw: dict[str, Any], where: str, doc_id: str, schema: Schema, seen: set[str]
 ) -> ExportedDocument:
+    # Long because the checks of one exported document's fields in the format's order, each naming
+    # the field it refuses.
     text = check.field(raw, "text", str, where)
     if not text or len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
         raise check.fail(where, "'text' is empty or larger than 20 MB")

@@ -446,6 +446,8 @@ class _DocumentImport:
     # -- relations ----------------------------------------------------------------------------
 
     def _relations(self, links: Sequence[RelationData]) -> None:
+        # Long because the rules for one document's imported links (ends, types, limits, conflicts)
+        # over the same lookups, one refusal each.
         if not links:
             return
         existing = self._existing(Relation, [r.id for r in links])
@@ -530,6 +532,8 @@ class _DocumentImport:
     # -- entities -----------------------------------------------------------------------------
 
     def _entities(self, entities: Sequence[EntityData]) -> None:
+        # Long because the rules for one document's imported entities (ids, mentions, owners,
+        # conflicts) over the same lookups, one refusal each.
         if not entities:
             return
         existing = self._existing(Entity, [e.id for e in entities])
