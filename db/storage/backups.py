@@ -2,10 +2,10 @@
 
 A copy is taken on the first use of each day (the newest 7 daily ones are kept) and before
 every bulk operation (import of annotations, accept-all, database-wide delete), so a mistake
-or a damaged disk costs at most a day's work. Backups are named like the upgrade backups of
-db/storage/database.py, `<name>.<reason>-<UTC stamp>.bak`
-(e.g. `spanwise.db.daily-20261126-081500.bak`), and are ordinary Spanwise databases: any of
-them opens as it is.
+or a damaged disk costs at most a day's work. Every backup, the upgrade backups
+of db/storage/database.py too, is made by `backup_file` here and named
+`<name>.<reason>-<UTC stamp>.bak` (e.g. `spanwise.db.daily-20261126-081500.bak`); each is an
+ordinary Spanwise database: any of them opens as it is.
 
 `restore_backup` must not run while the database is open in a window or a command: the caller
 closes its Store first (File > Restore backup: close the database, restore, open it again).
@@ -22,7 +22,33 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from db.errors import DatabaseProblem
-from db.storage.database import backup_file
+from db.files.outputs import atomic_copy
+
+
+def backup_file(path: Path, reason: str, now: datetime | None = None) -> Path:
+    """Copy a database consistently (SQLite's backup API) to a timestamped file beside it,
+    `<name>.<reason>-<UTC stamp>.bak`; never over an earlier backup of the same second."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.{reason}-{stamp}-{number}.bak")
+    source = sqlite3.connect(path)
+
+    def copy(partial: Path) -> None:
+        dest = sqlite3.connect(partial)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+
+    try:  # under a temporary name until whole: half a backup must never pass for one
+        atomic_copy(target, copy)
+    finally:
+        source.close()
+    return target
+
 
 DAILY = "daily"
 KEEP = 7  # of each kind: daily, and each "before-<operation>"

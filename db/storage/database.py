@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from db.errors import DatabaseProblem
-from db.files.outputs import atomic_copy
+from db.storage.backups import backup_file
 from db.text.messages import counted
 
 BUSY_TIMEOUT_MS = 5000
@@ -162,31 +161,6 @@ def _outside_transaction(engine: Engine, statement: str) -> list[Any]:
         raw = connection.connection.dbapi_connection
         assert raw is not None
         return list(raw.execute(statement).fetchall())
-
-
-def backup_file(path: Path, reason: str, now: datetime | None = None) -> Path:
-    """Copy a database consistently (SQLite's backup API) to a timestamped file beside it,
-    `<name>.<reason>-<UTC stamp>.bak`; never over an earlier backup of the same second."""
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
-    number = 1
-    while target.exists():
-        number += 1
-        target = path.with_name(f"{path.name}.{reason}-{stamp}-{number}.bak")
-    source = sqlite3.connect(path)
-
-    def copy(partial: Path) -> None:
-        dest = sqlite3.connect(partial)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-
-    try:  # under a temporary name until whole: half a backup must never pass for one
-        atomic_copy(target, copy)
-    finally:
-        source.close()
-    return target
 
 
 def _current_revision(engine: Engine) -> str | None:

@@ -214,7 +214,7 @@ def run_folder(store: Store, workdir: Path) -> None:
 
 def run_backup(store: Store) -> None:
     """Backups before a bulk operation, again and again (the daily backup takes the same
-    path: db.storage.database.backup_file)."""
+    path: db.storage.backups.backup_file)."""
     round_ = 0
     while True:
         round_ += 1

@@ -101,7 +101,7 @@ def test_a_backup_before_a_bulk_operation_never_overwrites_an_earlier_one(databa
 
 def test_bulk_operation_backups_keep_seven_of_each_and_leave_the_others(database: Path) -> None:
     daily = daily_backup(database, NOON)
-    upgrade = db.storage.database.backup_file(database, "before-upgrade-0001", NOON)
+    upgrade = db.storage.backups.backup_file(database, "before-upgrade-0001", NOON)
     for minute in range(9):
         backup_before(database, "Accept all", NOON + timedelta(minutes=minute))
     backup_before(database, "delete all", NOON)
@@ -213,7 +213,7 @@ def test_restore_refuses_a_file_that_is_no_spanwise_backup(
 
 
 def test_restoring_an_upgrade_backup_opens_and_upgrades_again(database: Path) -> None:
-    upgrade = db.storage.database.backup_file(database, "before-upgrade-0001", NOON)
+    upgrade = db.storage.backups.backup_file(database, "before-upgrade-0001", NOON)
     _add_note(database, "after upgrade")
     restore_backup(database, upgrade)
     assert _notes(database) == ["first"]
