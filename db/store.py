@@ -20,6 +20,7 @@ from db.changes import Change, added, removed, updated
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
 from db.files.text_files import TextFile, read_text_files, text_sha256
 from db.import_consent import TRUSTED, Consent
+from db.import_summary import ImportSummary
 from db.model_records import ModelRecord
 from db.records import (
     STATUSES,
@@ -30,7 +31,6 @@ from db.records import (
     EntityData,
     ExportedDocument,
     Fragments,
-    ImportSummary,
     RelationData,
     new_annotation,
     new_id,

@@ -16,7 +16,8 @@ from db.formats import FormatReport, ReadOptions
 from db.formats.detect import SPANWISE, TEXT, detect, load_formats
 from db.formats.spanwise_json import load_export_file, looks_like_spanwise, parse_export
 from db.import_consent import Consent
-from db.records import ExportedDocument, ImportSummary
+from db.import_summary import ImportSummary
+from db.records import ExportedDocument
 from db.schema.label_schema import Schema
 from db.store import Progress, Store
 from db.text.messages import Messages

@@ -16,6 +16,7 @@ from db.files.json_files import parse_json
 from db.files.outputs import atomic_text
 from db.files.text_files import MAX_TEXT_BYTES, shown, text_sha256
 from db.gc_pause import paused_gc
+from db.import_summary import ImportSummary
 from db.model_records import parse_model_records
 from db.records import (
     STATUSES,
@@ -24,7 +25,6 @@ from db.records import (
     EntityData,
     ExportedDocument,
     Fragments,
-    ImportSummary,
     RelationData,
     now_iso,
 )

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
 from db.files.text_files import TextFile
 from db.import_consent import TRUSTED, Consent, ConsentNeeded, Needs
+from db.import_summary import ImportSummary
 from db.records import (
     AnnotationData,
     DocumentData,
     EntityData,
     ExportedDocument,
-    ImportSummary,
     RelationData,
     now_iso,
 )

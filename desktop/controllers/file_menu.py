@@ -13,12 +13,11 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from db.errors import EncodingRefused, FormatUnknown, SpanwiseError
 from db.files.text_files import split_source
 from db.import_consent import Consent
-from db.records import ImportSummary
 from desktop.session import read_schema_file
 from desktop.widgets.import_questions import import_asking, unexpected
 
 if TYPE_CHECKING:
-    from db.records import ImportSummary
+    from db.import_summary import ImportSummary
     from desktop.controllers.window_face import WindowFace
 
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from db.files.text_files import shown
 from db.import_consent import GOLD, Consent, ConsentNeeded
-from db.records import ImportSummary
+from db.import_summary import ImportSummary
 from desktop.widgets.dialogs import Dialogs
 
 RunImport = Callable[[Consent], ImportSummary]
