@@ -179,6 +179,8 @@ def write_import(
     """Write everything, or raise (rolling the caller's transaction back): an ImportRefused
     for a record the database cannot take, ConsentNeeded when the import would write under
     a protected name or grow the schema without the user's yes."""
+    # Long because the import's steps in order inside the caller's transaction (consent, schema,
+    # documents, records, summary), each a few lines over the same catalogue.
     summary = ImportSummary()
     needs = Needs()
     protected = consent.protected
