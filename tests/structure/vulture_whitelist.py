@@ -9,16 +9,16 @@ an entry here is a decision, made in review, that a name stays.
 
 _ = object()
 
-# Fields of results a caller reads as data (JSON, reports, the tests of the measures).
+# Fields of results: read as data (JSON, reports, tests), or set for a reader still to come.
 overlap_precision  # PairMeasures / Row: in the JSON of `spanwise agree --json`
 overlap_recall
 first_spans
 second_spans
-closed  # a found quote says whether its closing mark was found (tests, --json)
+closed  # a quotation records whether its closing mark was found (set, not read yet)
 moved  # W3C re-anchoring says whether the target moved
-kept_local  # SyncReport: pulled while a newer local edit waited
+kept_local  # records a pull kept because a newer local edit waited (set, not shown yet)
 _.kept_local
-schema_updated  # SyncReport: the server's schema was newer
+schema_updated  # SyncReport: the pull brought a newer schema (set, not shown yet)
 _.schema_updated
 _.differs  # utf16.Units: public, used by the tests of offsets
 
