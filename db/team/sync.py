@@ -25,6 +25,7 @@ from db.messages import counted
 from db.models import Label, RelationType
 from db.rows import add_labels, add_relation_types, label_def, relation_type_def
 from db.store import Store
+from db.team import model_sync
 from db.team.apply import Applied, Writer
 from db.team.connect import ServerProblem, describe_address, parse_address
 from db.team.copy_stream import copy_chunks, in_background
@@ -173,9 +174,18 @@ def _sync(store: Store, raw: Any, address: str, say: Progress) -> SyncReport:
             report.pushed = pushed
             local = LocalSide(store)
             try:
+                models = model_sync.exchanged(local, address, me)
+                window = _window(local)  # _pull_and_finish moves it on
+                written, sent = model_sync.push_models(cursor, local, models, me, reviewer)
+                if written:
+                    pushed.written[model_sync.KIND] = written
                 _pull_and_finish(
                     cursor, local, store, outbox, pushed, report, me, reviewer, gold, say
                 )
+                models |= sent | model_sync.pull_models(
+                    cursor, local, window.condition(), models, report.pulled
+                )
+                model_sync.remember(local, address, me, models)
                 pg.commit()
             except BaseException:
                 local.rollback()
