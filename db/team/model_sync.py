@@ -6,9 +6,12 @@ A model is not one of the record kinds of db/team/kinds.py: it belongs to no doc
 never edited (a new version is a new row, so there are no conflicts nor tombstones), is not
 noted by the local outbox triggers, and is one large binary value rather than rows to COPY.
 So it has this small path of its own inside the same sync transactions: push the local
-models the server has not seen from this laptop (INSERT ... ON CONFLICT DO NOTHING, so a
-push repeated after an interruption writes nothing twice), pull the rows the previous
-pull's snapshot could not see. The ids already exchanged are kept in one setting.
+models the server has not had from this laptop (INSERT ... ON CONFLICT DO NOTHING, so a
+push repeated after an interruption writes nothing twice), then list the ids of the models
+the server lets us read and fetch only those this laptop has not seen. The ids already
+exchanged are kept in one setting. (The list, not the pull window of the record kinds: a
+gold model becomes readable to an annotator when its documents are adjudicated, long after
+it was written.)
 
 A pulled model is checked as an import checks a model record of a file
 (db/model_records.py), then its payload is read as data (bounded zlib, JSON, the format and
@@ -24,8 +27,6 @@ import json
 import zlib
 from collections.abc import Callable
 from typing import Any
-
-from psycopg import sql
 
 from db.errors import SpanwiseError
 from db.model_records import MAX_PAYLOAD_BYTES, ModelRecord, parse_model_records
@@ -97,17 +98,13 @@ def push_models(
     return written, set(waiting)
 
 
-def pull_models(
-    cursor: Any, local: LocalSide, where: sql.Composable, known: set[str], applied: Applied
-) -> set[str]:
-    """Write the new models the server lets us read (`where`: the sync's window), each
-    checked as an imported model record is; returns the ids seen."""
+def pull_models(cursor: Any, local: LocalSide, known: set[str], applied: Applied) -> set[str]:
+    """Write the models the server lets us read and this laptop has not seen, each checked
+    as an imported model record is (a refused one is not fetched again); returns the ids
+    seen."""
     here = {row[0] for row in local.raw.execute("SELECT id FROM suggestion_model")}
     listed = cursor.execute(
-        sql.SQL(
-            "SELECT id, octet_length(payload) FROM spanwise.suggestion_model WHERE {} "
-            "ORDER BY created, id"
-        ).format(where)
+        "SELECT id, octet_length(payload) FROM spanwise.suggestion_model ORDER BY created, id"
     ).fetchall()
     seen: set[str] = set()
     for model_id, size in listed:

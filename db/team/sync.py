@@ -65,8 +65,8 @@ class SyncReport:
 
     def describe(self) -> str:
         parts = [
-            f"pushed {counted(self.pushed.total, 'record')}",
-            f"pulled {counted(self.pulled.total, 'record')}",
+            f"pushed {counted(self.pushed.total, 'record')}" + _models_among(self.pushed.written),
+            f"pulled {counted(self.pulled.total, 'record')}" + _models_among(self.pulled.written),
         ]
         if self.documents_new:
             parts.append(f"{counted(self.documents_new, 'new document')}")
@@ -83,6 +83,11 @@ class SyncReport:
                 "(or not assigned to you) kept on this laptop"
             )
         return f"synced with {self.server} as {self.name} ({self.role}): " + ", ".join(parts)
+
+
+def _models_among(written: dict[str, int]) -> str:
+    models = written.get(model_sync.KIND, 0)
+    return f" ({counted(models, 'trained suggestion model')} among them)" if models else ""
 
 
 def linked_server(store: Store) -> str | None:
@@ -175,16 +180,13 @@ def _sync(store: Store, raw: Any, address: str, say: Progress) -> SyncReport:
             local = LocalSide(store)
             try:
                 models = model_sync.exchanged(local, address, me)
-                window = _window(local)  # _pull_and_finish moves it on
                 written, sent = model_sync.push_models(cursor, local, models, me, reviewer)
                 if written:
                     pushed.written[model_sync.KIND] = written
                 _pull_and_finish(
                     cursor, local, store, outbox, pushed, report, me, reviewer, gold, say
                 )
-                models |= sent | model_sync.pull_models(
-                    cursor, local, window.condition(), models, report.pulled
-                )
+                models |= sent | model_sync.pull_models(cursor, local, models, report.pulled)
                 model_sync.remember(local, address, me, models)
                 pg.commit()
             except BaseException:

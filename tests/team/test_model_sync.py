@@ -135,6 +135,27 @@ def test_an_annotator_never_gets_a_model_of_a_colleagues_work(team, laptop) -> N
     assert (report.pulled.total, ana.models()) == (0, [])
 
 
+def test_a_gold_model_waits_until_the_gold_it_learnt_from_is_adjudicated(team, laptop) -> None:
+    """Suggestions from gold an annotator is still blind on would show them that gold: the
+    model reaches them with the adjudication of the documents it learnt from."""
+    rita = laptop("rita")
+    for name in ARTICLES:
+        path = GOLD / f"{name}.spanwise.json"
+        import_export(rita, json.loads(path.read_text(encoding="utf-8")), path.name)
+    first = rita.documents("gold")[0].id
+    rita.set_status(first, "gold", "in progress")
+    model = train_from_store(rita, "gold")
+    sync(rita, team.address("rita"))
+    ana = laptop("ana")
+    assert (sync(ana, team.address("ana")).pulled.refused, ana.models()) == (0, [])
+    with team.connect("ana") as raw:  # not even through raw SQL
+        assert raw.execute("SELECT id FROM spanwise.suggestion_model").fetchall() == []
+    rita.set_status(first, "gold", "done")
+    sync(rita)
+    assert sync(ana).pulled.written["suggestion_model"] == 1
+    assert [m.id for m in ana.models()] == [model.id]
+
+
 FORBIDDEN_FOR_ANNOTATORS = [
     ("read another annotator's model", "SELECT id FROM spanwise.suggestion_model", ()),
     ("write a model owned by another", INSERT_MODEL, ("x1", "ana", "ana", b"m")),

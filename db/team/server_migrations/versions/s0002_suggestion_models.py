@@ -3,9 +3,11 @@
 `owner` is the person who wrote the row (who trained or pushed it); `annotator` is whose
 work it learnt from. A model trained on someone's annotations carries their work, so blind
 annotation extends to models: an annotator reads the models they own, the models trained on
-their own work and the models reviewers publish from gold; reviewers read every model. Only
-reviewers write models of gold or of someone else's work. No one may change a row (a new
-version is a new row); the owner may withdraw one.
+their own work and the models reviewers publish from gold, except a gold model that learnt
+from a document assigned to them and not adjudicated yet (its suggestions would show them the
+gold they must not see before adjudication); reviewers read every model. Only reviewers
+write models of gold or of someone else's work. No one may change a row (a new version is a
+new row); the owner may withdraw one. `documents` holds the server's document ids.
 
 Revision ID: s0002
 Revises: s0001
@@ -45,7 +47,9 @@ ALTER TABLE spanwise.suggestion_model ENABLE ROW LEVEL SECURITY;
 
 ME = "(SELECT spanwise.my_name())"
 REVIEWER = "(SELECT spanwise.is_reviewer())"
-GOLD = "annotator IN (SELECT name FROM spanwise.gold_name)"
+GOLD = """(annotator IN (SELECT name FROM spanwise.gold_name) AND NOT EXISTS (
+        SELECT 1 FROM jsonb_array_elements_text(documents) AS learnt (id)
+        WHERE spanwise.assigned_to_me(learnt.id) AND NOT spanwise.adjudicated(learnt.id)))"""
 POLICIES = f"""
 CREATE POLICY read ON spanwise.suggestion_model FOR SELECT
     USING ({REVIEWER} OR owner = {ME} OR annotator = {ME} OR {GOLD});
