@@ -46,20 +46,6 @@ def team(make_project: MakeProject) -> Project:
     return project
 
 
-@pytest.fixture
-def laptop(tmp_path: Path) -> Callable[[str], Store]:
-    stores: list[Store] = []
-
-    def open_laptop(name: str) -> Store:
-        store = Store(tmp_path / f"{name}.db")
-        stores.append(store)
-        return store
-
-    yield open_laptop  # type: ignore[misc]
-    for store in stores:
-        store.close()
-
-
 def _gold_model(team: Project, laptop: Callable[[str], Store]) -> tuple[Store, ModelRecord]:
     """rita adjudicated the articles on her laptop and trained on gold; she syncs."""
     rita = laptop("rita")

@@ -36,12 +36,8 @@ CREATE TABLE spanwise.suggestion_model (
     counts jsonb NOT NULL,
     trainer text NOT NULL,
     format int NOT NULL,
-    payload bytea NOT NULL,
-    txid xid8 NOT NULL
+    payload bytea NOT NULL
 );
-CREATE INDEX suggestion_model_txid ON spanwise.suggestion_model (txid);
-CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON spanwise.suggestion_model
-    FOR EACH ROW EXECUTE FUNCTION spanwise.stamp();
 ALTER TABLE spanwise.suggestion_model ENABLE ROW LEVEL SECURITY;
 """
 
