@@ -22,6 +22,8 @@ from db.spanwise_json import import_export
 from db.store import Store
 from db.suggest import suggest
 from db.suggest.train_store import latest_model, train_from_store
+from db.team import local as local_module
+from db.team import model_sync
 from db.team.manage import Manager, upgrade_server
 from db.team.sync import sync
 from desktop.cli import main
@@ -46,12 +48,18 @@ def team(make_project: MakeProject) -> Project:
     return project
 
 
-def _gold_model(team: Project, laptop: Callable[[str], Store]) -> tuple[Store, ModelRecord]:
-    """rita adjudicated the articles on her laptop and trained on gold; she syncs."""
+def _adjudicated(laptop: Callable[[str], Store]) -> Store:
+    """rita's laptop with the gold version of the articles (done), as exchanged by files."""
     rita = laptop("rita")
     for name in ARTICLES:
         path = GOLD / f"{name}.spanwise.json"
         import_export(rita, json.loads(path.read_text(encoding="utf-8")), path.name)
+    return rita
+
+
+def _gold_model(team: Project, laptop: Callable[[str], Store]) -> tuple[Store, ModelRecord]:
+    """rita adjudicated the articles on her laptop and trained on gold; she syncs."""
+    rita = _adjudicated(laptop)
     record = train_from_store(rita, "gold")
     report = sync(rita, team.address("rita"))
     assert report.pushed.written["suggestion_model"] == 1
@@ -124,10 +132,7 @@ def test_an_annotator_never_gets_a_model_of_a_colleagues_work(team, laptop) -> N
 def test_a_gold_model_waits_until_the_gold_it_learnt_from_is_adjudicated(team, laptop) -> None:
     """Suggestions from gold an annotator is still blind on would show them that gold: the
     model reaches them with the adjudication of the documents it learnt from."""
-    rita = laptop("rita")
-    for name in ARTICLES:
-        path = GOLD / f"{name}.spanwise.json"
-        import_export(rita, json.loads(path.read_text(encoding="utf-8")), path.name)
+    rita = _adjudicated(laptop)
     first = rita.documents("gold")[0].id
     rita.set_status(first, "gold", "in progress")
     model = train_from_store(rita, "gold")
@@ -254,3 +259,35 @@ def test_server_init_upgrades_a_server_that_predates_models(team) -> None:
         ana.execute(INSERT_MODEL, ("ana-model", "ana", "ana", b"m"))
     with team.connect("ben") as ben:
         assert ben.execute("SELECT id FROM spanwise.suggestion_model").fetchall() == []
+
+
+def test_a_crash_after_the_servers_commit_loses_and_doubles_no_model(
+    team, laptop, monkeypatch
+) -> None:
+    """Both laptops die between the server's commit and their own, once each: the next
+    sync writes nothing twice on the server and the model still arrives."""
+    original = local_module.LocalSide.commit
+    armed = {"rita", "ana"}
+
+    def crash_once(self):  # type: ignore[no-untyped-def]
+        who = self.setting("team_name")
+        if who in armed and self.setting(model_sync.EXCHANGED) is not None:  # the last one
+            armed.discard(who)
+            self.rollback()
+            raise KeyboardInterrupt("the laptop died")
+        original(self)
+
+    monkeypatch.setattr(local_module.LocalSide, "commit", crash_once)
+    rita = _adjudicated(laptop)
+    model = train_from_store(rita, "gold")
+    with pytest.raises(KeyboardInterrupt):
+        sync(rita, team.address("rita"))
+    assert sync(rita).pushed.written.get("suggestion_model", 0) == 0  # it was there already
+    ana = laptop("ana")
+    with pytest.raises(KeyboardInterrupt):
+        sync(ana, team.address("ana"))
+    assert ana.models() == []
+    assert sync(ana).pulled.written["suggestion_model"] == 1
+    assert [m.id for m in ana.models()] == [model.id]
+    with team.connect() as manager:
+        assert manager.execute("SELECT count(*) FROM spanwise.suggestion_model").fetchone() == (1,)
