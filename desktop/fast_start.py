@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QKeyCombination, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
@@ -325,8 +325,7 @@ def hand_over(first: FirstPaintWindow, window: MainWindow) -> None:
         window.doc.ensure_complete()
         for held in first.held:
             _select(window.article, held.selection, held.caret)
-            press = QKeyEvent(QEvent.Type.KeyPress, held.key, held.modifiers, held.text)
-            QApplication.sendEvent(window.article, press)  # shortcuts too, as if typed
+            _press(window, held)
         _select(window.article, first.article.selected_span(), first.article.cursor_offset())
         bar = first.article.verticalScrollBar()
         window.article.verticalScrollBar().setValue(bar.value())
@@ -341,6 +340,18 @@ def hand_over(first: FirstPaintWindow, window: MainWindow) -> None:
         )
     first.held.clear()
     first.close()
+
+
+def _press(window: MainWindow, held: HeldKey) -> None:
+    """What the key does in the article: the action it is a shortcut of (the article's own
+    first, as Qt's shortcut contexts would choose), else the key itself."""
+    sequence = QKeySequence(QKeyCombination(held.modifiers, Qt.Key(held.key)))
+    for action in [*window.article.actions(), *window.actions()]:
+        if action.isEnabled() and sequence in action.shortcuts():
+            action.trigger()
+            return
+    press = QKeyEvent(QEvent.Type.KeyPress, held.key, held.modifiers, held.text)
+    QApplication.sendEvent(window.article, press)
 
 
 def _select(article: ArticleView, selection: tuple[int, int] | None, caret: int) -> None:
