@@ -25,8 +25,8 @@ run: $(STAMP)
 test: lint typecheck pytest x11
 
 lint: $(STAMP)
-	$(BIN)/ruff check db desktop tests
-	$(BIN)/ruff format --check db desktop tests
+	$(BIN)/ruff check db desktop tests bundle
+	$(BIN)/ruff format --check db desktop tests bundle
 
 typecheck: $(STAMP)
 	$(BIN)/mypy db desktop
