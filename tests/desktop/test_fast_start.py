@@ -180,3 +180,32 @@ def test_the_screenshot_of_a_start_shows_the_full_window(tmp_path, database):
 
     image = QImage(str(png))
     assert (image.width(), image.height()) == (1440, 860)
+
+
+def _stays_open_and_opens_the_store(tmp_path: Path, database: Path, platform: str) -> str:
+    from db.backups import list_backups
+    from tests.processes import SPANWISE, quiet_environment, stays_open, xvfb_run
+
+    env = quiet_environment(tmp_path, QT_QPA_PLATFORM=platform)
+    command = [SPANWISE, "--db", str(database)]
+    if platform == "xcb":
+        env.pop("DISPLAY", None)  # xvfb-run gives its own
+        command = [xvfb_run(), "-a", *command]
+    stderr = stays_open(command, env, cwd=tmp_path)
+    assert list_backups(database), stderr  # past the first paint: the store opened it
+    return stderr
+
+
+def test_spanwise_on_a_database_in_use_paints_first_then_opens_and_stays_open(tmp_path, database):
+    from tests.processes import OFFSCREEN_NOTES, assert_no_fault
+
+    assert_no_fault(
+        _stays_open_and_opens_the_store(tmp_path, database, "offscreen"), OFFSCREEN_NOTES
+    )
+
+
+@pytest.mark.x11
+def test_spanwise_on_a_database_in_use_stays_open_on_a_real_x_server(tmp_path, database):
+    from tests.processes import assert_no_fault
+
+    assert_no_fault(_stays_open_and_opens_the_store(tmp_path, database, "xcb"))
