@@ -229,6 +229,7 @@ class PaintedStart:
         self.keeper: WindowKeeper | None = None
         self.code = 0
         self._loading = False
+        self._running = False
 
     def _settings(self) -> QSettings:
         if self.settings is None:
@@ -253,6 +254,7 @@ class PaintedStart:
         """The whole start: paint, load right after the paint, run until the window closes."""
         app = ensure_app()
         self.paint(self.load)
+        self._running = True
         code = app.exec()
         if self.keeper is not None:
             self.keeper.window.store.close()
@@ -274,7 +276,8 @@ class PaintedStart:
             self.code = 2
         if self.window is not None and self.keeper is None:
             self.window.close()
-            app.exit(self.code)
+            if self._running:  # exit() before exec() would end the next event loop at once
+                app.exit(self.code)
 
     def _load(self) -> int:
         assert self.window is not None
