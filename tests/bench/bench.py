@@ -82,6 +82,17 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
     return times
 
 
+def big_document(store: Store) -> None:
+    """W2's document (W1 starts on it too), at the run's scale."""
+    data.big_document(
+        store,
+        size=int(2_000_000 * SCALE),
+        annotations=int(20_000 * SCALE),
+        links=int(5_000 * SCALE),
+        entities=max(1, int(500 * SCALE)),
+    )
+
+
 # -- W1 start ---------------------------------------------------------------------------------
 
 # The floor: a bare PySide6 window painting the same text (what any Qt program must do).
@@ -128,13 +139,7 @@ def w1(work: Path) -> dict[str, object]:
     2 MB, 20,000 annotations), against a bare PySide6 window painting the same text."""
     database = work / "start.db"
     store = Store(database)
-    data.big_document(
-        store,
-        size=int(2_000_000 * SCALE),
-        annotations=int(20_000 * SCALE),
-        links=int(5_000 * SCALE),
-        entities=max(1, int(500 * SCALE)),
-    )
+    big_document(store)
     text = work / "start.txt"
     text.write_text(store.document(store.documents("bench")[0].id).text, encoding="utf-8")
     store.close()
@@ -164,13 +169,7 @@ def window_workloads(work: Path) -> dict[str, dict[str, object]]:
     small = work / "small.txt"
     small.write_text("A short article to start from.", encoding="utf-8")
     store.import_texts([small])
-    data.big_document(
-        store,
-        size=int(2_000_000 * SCALE),
-        annotations=int(20_000 * SCALE),
-        links=int(5_000 * SCALE),
-        entities=max(1, int(500 * SCALE)),
-    )
+    big_document(store)
     store.close()
     runs = str(RUNS)
     window = run_python(["-m", "tests.bench.window_child", "window", str(database), runs])
