@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QKeyCombination, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QKeyCombination,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
@@ -50,6 +59,7 @@ _MOVING = {
     Qt.Key.Key_Meta,
 }
 _READING = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.SelectAll)
+ARTICLE_TOP = "window/articleTop"  # the article's top in the full window (pixels)
 
 
 def ensure_app() -> QApplication:
@@ -163,6 +173,9 @@ class FirstPaintWindow(QMainWindow):
         splitter.setSizes([260, 620, 560])
         self.setCentralWidget(splitter)
         self.resize(1440, 860)
+        if settings is not None:  # the menus and the toolbar above it, from the last start
+            top = settings.value(ARTICLE_TOP, 0, type=int)
+            splitter.setContentsMargins(0, max(0, min(int(top), 200)), 0, 0)  # type: ignore[call-overload]
         if settings is not None:  # a screenshot uses none: neither will its window
             state, geometry = settings.value("window/splitter"), settings.value("window/geometry")
             if isinstance(state, QByteArray):
@@ -322,6 +335,9 @@ def hand_over(first: FirstPaintWindow, window: MainWindow) -> None:
     window.restoreGeometry(first.saveGeometry())
     same = window.doc.document_id == first.doc.document_id
     window.show()
+    # where the article starts below the menus and the toolbar: the next first paint puts
+    # it there too, so the text does not move when the window takes its place
+    window.settings.setValue(ARTICLE_TOP, window.article.mapTo(window, QPoint(0, 0)).y())
     window.activateWindow()
     window.article.setFocus()
     if same:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor
 
 from db.store import Store
@@ -85,8 +85,13 @@ def test_the_last_article_is_painted_with_its_highlights_before_the_store_loads(
     assert not first.isVisible() and window.isVisible()
     assert window.doc.text == STORY
     assert _highlights(window.article) == painted  # the same colours where they were
+    top = window.article.mapTo(window, QPoint(0, 0)).y()  # below the menus and the toolbar
     window.close()
     window.store.close()
+    again = PaintedStart(WindowRequest(database), start.settings).paint()  # the next start
+    qtbot.addWidget(again)
+    qtbot.waitExposed(again)
+    assert again.article.mapTo(again, QPoint(0, 0)).y() == top  # the text will not jump down
 
 
 def test_a_label_key_pressed_before_the_store_is_ready_is_applied_once_it_is(
