@@ -173,10 +173,10 @@ class FirstPaintWindow(QMainWindow):
         splitter.setSizes([260, 620, 560])
         self.setCentralWidget(splitter)
         self.resize(1440, 860)
-        if settings is not None:  # the menus and the toolbar above it, from the last start
-            top = settings.value(ARTICLE_TOP, 0, type=int)
-            splitter.setContentsMargins(0, max(0, min(int(top), 200)), 0, 0)  # type: ignore[call-overload]
         if settings is not None:  # a screenshot uses none: neither will its window
+            # below the menus and the toolbar, as the full window had it at the last start
+            top = str(settings.value(ARTICLE_TOP, "0"))
+            splitter.setContentsMargins(0, min(int(top), 200) if top.isdigit() else 0, 0, 0)
             state, geometry = settings.value("window/splitter"), settings.value("window/geometry")
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
@@ -191,9 +191,12 @@ class FirstPaintWindow(QMainWindow):
         if event.type() == QEvent.Type.Paint and watched is self.article.viewport():
             self.painted = True
         elif (
-            event.type() == QEvent.Type.KeyPress and watched is self.article and self._holds(event)  # type: ignore[arg-type]
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and watched is self.article
+            and self._holds(event)
         ):
-            self._hold(event)  # type: ignore[arg-type]
+            self._hold(event)
             return True
         return super().eventFilter(watched, event)
 
