@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
+ONLY ?=
 
 .PHONY: run test lint typecheck pytest x11 venv screenshot bench eval clean
 
@@ -24,8 +25,8 @@ run: $(STAMP)
 test: lint typecheck pytest x11
 
 lint: $(STAMP)
-	$(BIN)/ruff check db desktop tests
-	$(BIN)/ruff format --check db desktop tests
+	$(BIN)/ruff check db desktop tests bundle
+	$(BIN)/ruff format --check db desktop tests bundle
 
 typecheck: $(STAMP)
 	$(BIN)/mypy db desktop
@@ -52,7 +53,7 @@ eval: $(STAMP)
 	$(BIN)/python -m tests.eval.evaluate
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.bench
+	QT_QPA_PLATFORM=offscreen SPANWISE_BENCH_ONLY=$(ONLY) $(BIN)/python -m tests.bench.bench
 
 # Every README screenshot, from the real window on Xvfb (xcb), as a user sees it.
 screenshot: $(STAMP)

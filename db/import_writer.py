@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from db.change_writer import check_spans
 from db.database import driver_connection, driver_errors
 from db.errors import ImportRefused, InvalidAnnotation, SpanwiseError
+from db.first_paint import ANNOTATION_COLUMNS
 from db.import_consent import TRUSTED, Consent, ConsentNeeded, Needs
 from db.keys import in_use, key_problem, normalised
 from db.messages import Repeated, counted
@@ -66,19 +67,6 @@ Progress = Callable[[int, int], None]
 Owned = AnnotationData | RelationData | EntityData  # records with a document and an annotator
 _CHUNK = 500  # ids per IN (...) query, below SQLite's variable limit
 _ROWS_AT_ONCE = 20_000  # rows built before they are written
-ANNOTATION_COLUMNS = (
-    "id",
-    "document_id",
-    "annotator_id",
-    "label_id",
-    "start",
-    "end",
-    "attributes",
-    "note",
-    "created",
-    "modified",
-    "fragments",
-)
 dumps = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":")
 ).encode  # ids per IN (...) query, below SQLite's variable limit

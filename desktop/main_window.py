@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +38,7 @@ from desktop.attribute_panel import AttributePanel
 from desktop.commands import ApplyChange, SetStatus, StoreCommand, undo_text
 from desktop.compare_view import CompareView
 from desktop.dialogs import Dialogs
+from desktop.fast_start import last_document_key
 from desktop.file_menu import FileMenu
 from desktop.find_bar import FindBar
 from desktop.identity import APP_NAME, ORGANISATION
@@ -256,8 +256,7 @@ class MainWindow(QMainWindow):
     # -- settings -----------------------------------------------------------------------------
 
     def _settings_key(self) -> str:
-        digest = hashlib.sha1(str(self.store.path.resolve()).encode()).hexdigest()[:12]
-        return f"lastDocument/{digest}"
+        return last_document_key(self.store.path)
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
