@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from db.errors import ImportRefused
 from db.json_stream import ExportStream
@@ -30,23 +30,31 @@ from db.spanwise_json import (
 )
 
 
-class StreamedDocuments:
+class StreamedDocuments(Sequence[ExportedDocument]):
     """The documents of an export file, each parsed and checked when it is reached. Walking
     them again reads the file again (an import refused for consent is retried this way).
-    `len()` is the number of documents once a walk has counted them (0 before)."""
+    `len()` is the number of documents once a walk has counted them (an estimate before)."""
 
     def __init__(self, stream: ExportStream, schema: Schema) -> None:
         self.stream = stream
         self.schema = schema
-        self.count = 0
+        self.counted = 0
         self._walked = 0
         self.walking = False  # a walk began and did not finish (a refusal stopped it)
 
     def __len__(self) -> int:
         """The count once known; meanwhile an estimate from the part of the file read."""
-        if self.count or not self._walked or not self.stream.read_bytes:
-            return self.count or self._walked
+        if self.counted or not self._walked or not self.stream.read_bytes:
+            return self.counted or self._walked
         return max(self._walked, round(self._walked * self.stream.size / self.stream.read_bytes))
+
+    @overload
+    def __getitem__(self, index: int) -> ExportedDocument: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ExportedDocument]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        """By reading the file up to it (the import only ever walks the documents)."""
+        return list(self)[index]
 
     def __iter__(self) -> Iterator[ExportedDocument]:
         name = self.stream.name
@@ -66,7 +74,7 @@ class StreamedDocuments:
             _refuse_unpaired_surrogates({"documents": [raw]}, name)
             yield _parse_document(check, raw, where, doc_id, self.schema, set())
             count = self._walked = index + 1
-        self.count = count
+        self.counted = count
         self.walking = False
 
 
