@@ -51,8 +51,10 @@ endif
 eval: $(STAMP)
 	$(BIN)/python -m tests.eval.evaluate
 
+# `make bench ONLY=W12,W13,W14` runs only the workloads named.
+ONLY ?=
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.bench
+	SPANWISE_BENCH_ONLY=$(ONLY) QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.bench
 
 # Every README screenshot, from the real window on Xvfb (xcb), as a user sees it.
 screenshot: $(STAMP)

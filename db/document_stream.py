@@ -35,7 +35,9 @@ def exported_documents(
     session: Session, annotator: str | None, document_id: str | None
 ) -> Iterator[ExportedDocument]:
     """Documents with statuses, annotations, links and entities (of `annotator` only, when
-    given), in the database's order, one batch read at a time."""
+    given), in the database's order, one batch read at a time. An unknown document or
+    annotator is refused at once, before anything is written; the session is closed when
+    the documents have been read (or the reading is abandoned)."""
     query = select(Document.id).order_by(Document.position, Document.title)
     if document_id is not None:
         query = query.where(Document.id == document_id)
@@ -48,8 +50,15 @@ def exported_documents(
         raise SpanwiseError(
             f"unknown annotator '{annotator}' (annotators: {', '.join(known) or 'none yet'})"
         )
-    for start in range(0, len(ids), BATCH):
-        yield from _batch(session, ids[start : start + BATCH], owner)
+    return _batches(session, ids, owner)
+
+
+def _batches(session: Session, ids: list[str], owner: int | None) -> Iterator[ExportedDocument]:
+    try:
+        for start in range(0, len(ids), BATCH):
+            yield from _batch(session, ids[start : start + BATCH], owner)
+    finally:
+        session.close()
 
 
 def _batch(session: Session, ids: Sequence[str], owner: int | None) -> list[ExportedDocument]:

@@ -460,8 +460,12 @@ class Store:
     ) -> Iterator[ExportedDocument]:
         """export_documents a batch at a time, from one snapshot: a 50,000-document export
         or agreement holds one batch in memory, not the corpus."""
-        with self._session() as session:
-            yield from exported_documents(session, annotator, document_id)
+        session = self._session()
+        try:
+            return exported_documents(session, annotator, document_id)
+        except BaseException:
+            session.close()
+            raise
 
     def labels_used(self, annotators: Sequence[str]) -> tuple[set[str], set[str]]:
         """The labels the annotators used, and those of entity mentions (for agreement)."""

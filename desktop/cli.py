@@ -294,8 +294,10 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     data = export_json(store, args.annotator, args.document, lazy=True)
     if args.output is None:
         stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
-        write_export(data, stdout)
-        stdout.detach()
+        try:
+            write_export(data, stdout)
+        finally:
+            stdout.detach()
     else:
         save_export(data, args.output)
         print(f"exported {describe_export(data)} to {args.output}", file=sys.stderr)

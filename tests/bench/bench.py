@@ -22,7 +22,7 @@ from pathlib import Path
 from db.schema import load_schema
 from db.store import Store
 from seeds import seed_paths
-from tests.bench import data, import_memory, stacked_window
+from tests.bench import corpus_scale, data, import_memory, stacked_window
 
 SCALE = float(os.environ.get("SPANWISE_BENCH_SCALE", "1"))
 RUNS = int(os.environ.get("SPANWISE_BENCH_RUNS", "5"))
@@ -41,7 +41,12 @@ TARGETS = {
     "W10": "<= 1 s",
     "W11": "ratio <= 3, <= +500 MB",
     "H2": "shown <= 2 s, ready ratio <= 5",
+    "W12": "ratio <= 3, peak <= 500 MB",
+    "W13": "<= 5 s, <= +300 MB",
+    "W14": "ratio (50,000 / 1,000 documents) <= 1.1",
 }
+# SPANWISE_BENCH_ONLY=W12,W13,W14 (make bench ONLY=...) runs only those workloads.
+ONLY = {name.strip() for name in os.environ.get("SPANWISE_BENCH_ONLY", "").split(",") if name}
 
 
 def summary(times: list[float], floor: list[float] | None, met: bool) -> dict[str, object]:
@@ -325,20 +330,37 @@ def table(results: dict[str, dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def wanted(*names: str) -> bool:
+    return not ONLY or bool(ONLY & set(names))
+
+
 def main() -> int:
+    results: dict[str, dict[str, object]] = {}
+    memory: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="spanwise-bench-") as folder:
         work = Path(folder)
-        results: dict[str, dict[str, object]] = {"W1": w1(work)}
-        results.update(window_workloads(work))
-        results.update(corpus_workloads(work))
+        if wanted("W1"):
+            results["W1"] = w1(work)
+        if wanted("W2", "W3", "W4", "W8"):
+            results.update(window_workloads(work))
+        if wanted("W5", "W6", "W7"):
+            results.update(corpus_workloads(work))
         from tests.bench import team  # the team sync: a PostgreSQL of its own
 
-        if team.available():
+        if not wanted("W9", "W10", "W11"):
+            pass
+        elif team.available():
             results.update(team.team_workloads(work, SCALE, RUNS))
         else:
             print("!!! W9-W11 SKIPPED: no PostgreSQL server binaries (install postgresql) !!!")
-        results["H2"] = stacked_window.measure(work, max(1, RUNS - 2))
-        memory = import_memory.measure(work)
+        if wanted("H2"):
+            results["H2"] = stacked_window.measure(work, max(1, RUNS - 2))
+        if wanted("H1"):
+            memory = import_memory.measure(work)
+        only = ONLY or {"W12", "W13", "W14"}
+        results.update(corpus_scale.workloads(work, SCALE, RUNS, only))
+    if ONLY:
+        results = {name: result for name, result in results.items() if name in ONLY}
     for name, result in results.items():
         result["target"] = TARGETS[name]
     output = {"machine": machine(), "workloads": results, "H1_import_memory": memory}
@@ -346,12 +368,15 @@ def main() -> int:
         json.dumps(output, indent=2), encoding="utf-8"
     )
     print(table(results))
-    print(
-        f"H2: {results['H2']['spans']} identical spans ({results['H2']['file_mb']} MB .ann): "
-        f"shown in {results['H2']['shown_s']} s, drawn as {results['H2']['selections']} "
-        f"selection(s), peak {results['H2']['peak_mb']} MB"
-    )
-    print(import_memory.table(memory))
+    if "H2" in results:
+        print(
+            f"H2: {results['H2']['spans']} identical spans ({results['H2']['file_mb']} MB "
+            f".ann): shown in {results['H2']['shown_s']} s, drawn as "
+            f"{results['H2']['selections']} selection(s), peak {results['H2']['peak_mb']} MB"
+        )
+    if memory:
+        print(import_memory.table(memory))
+    print(corpus_scale.table({k: v for k, v in results.items() if k in corpus_scale.NAMES}))
     return 0
 
 
