@@ -51,6 +51,7 @@ class _Window:
         self.line = 1  # line and column of text[0], for error positions
         self.column = 1
         self.eof = False
+        self.escaped = False  # whether the last value read holds a \u escape
 
     def more(self, at_least: int = _CHUNK) -> bool:
         """Read at least `at_least` more bytes (or to the end); False at the end of file."""
@@ -132,6 +133,8 @@ class _Window:
             if end == len(self.text) and not self.eof and not isinstance(value, (dict, list, str)):
                 self.more()  # a number or literal may go on in the next chunk
                 continue
+            # a lone surrogate can only come from a \u escape: a later check may skip
+            self.escaped = self.text.find("\\u", self.pos, end) >= 0
             self.pos = end
             return value
 
@@ -171,6 +174,7 @@ class ExportStream:
         self._after_head = documents_after_head
         self.size = path.stat().st_size
         self.read_bytes = 0  # how far the current walk has read, for progress
+        self.escaped = True  # whether the document just read holds a \u escape
 
     @classmethod
     def open(cls, path: Path) -> ExportStream:
@@ -188,6 +192,7 @@ class ExportStream:
                 return
             for element in _elements(window):
                 self.read_bytes = handle.tell()
+                self.escaped = window.escaped
                 yield element
             _finish(window, head_read_first=self._after_head)
 

@@ -71,7 +71,8 @@ class StreamedDocuments(Sequence[ExportedDocument]):
             if doc_id in document_ids:
                 raise check.fail(where, "duplicate document id")
             document_ids.add(doc_id)
-            _refuse_unpaired_surrogates({"documents": [raw]}, name)
+            if self.stream.escaped:  # (only an escape can make a lone surrogate)
+                _refuse_unpaired_surrogates({"documents": [raw]}, name)
             yield _parse_document(check, raw, where, doc_id, self.schema, set())
             count = self._walked = index + 1
         self.counted = count
