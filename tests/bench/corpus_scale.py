@@ -1,5 +1,5 @@
 """W12-W14 (issue 18): a 50,000-document corpus. Each step runs in a child process, so that
-its peak memory (ru_maxrss from wait4) is its own; floors are timed in the same run.
+its peak memory (VmHWM, tests/bench/peak.py) is its own; floors are timed in the same run.
 
 - W12: `spanwise import` of a 50,000-document export into an empty database, beside the
   floor (the same file read a document at a time with json + executemany into plain
@@ -17,6 +17,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -31,25 +32,30 @@ NAMES = ("W12", "W13", "W14")
 
 
 def run(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak MB of a child Python process (which must succeed)."""
+    """Seconds and peak MB (tests/bench/peak.py) of a child Python process, which must
+    succeed."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with tempfile.NamedTemporaryFile(suffix=".peak", delete=False) as handle:
+        peak_file = Path(handle.name)
     start = time.perf_counter()
     child = subprocess.Popen(  # noqa: S603
-        [sys.executable, *args],
+        [sys.executable, "-m", "tests.bench.peak", str(peak_file), *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     assert child.stderr is not None
-    _pid, status, usage = os.wait4(child.pid, 0)
+    _pid, status = os.waitpid(child.pid, 0)
     seconds = time.perf_counter() - start
     error = child.stderr.read().decode("utf-8", "replace")
     child.stderr.close()
     child.returncode = os.waitstatus_to_exitcode(status)
+    peak = int(peak_file.read_text(encoding="ascii") or 0) / 1024
+    peak_file.unlink()
     if child.returncode:
         raise RuntimeError(f"{' '.join(args)} failed ({child.returncode}):\n{error[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, peak
 
 
 def cli(database: Path, *args: str) -> list[str]:
