@@ -241,19 +241,27 @@ def _keys(window: _Window, name: str) -> Iterator[str]:
         window.pos += 1
         return
     while True:
-        if window.skip_space() != '"':
-            window.refuse(f"expected a key, found {_found(window.skip_space())}")
-        key = window.value()
-        window.expect(":", "':'")
-        yield key
-        char = window.skip_space()
-        if char == ",":
-            window.pos += 1
-            continue
-        if char == "}":
-            window.pos += 1
+        yield _key(window)
+        if not _another(window, "}"):
             return
-        window.refuse(f"expected ',' or '}}', found {_found(char)}")
+
+
+def _key(window: _Window) -> str:
+    """A member's key and its colon."""
+    if window.skip_space() != '"':
+        window.refuse(f"expected a key, found {_found(window.skip_space())}")
+    key = window.value()
+    window.expect(":", "':'")
+    return str(key)
+
+
+def _another(window: _Window, close: str) -> bool:
+    """After a member: True at a comma, False at the closing bracket (either read)."""
+    char = window.skip_space()
+    if char not in (",", close):
+        window.refuse(f"expected ',' or {close!r}, found {_found(char)}")
+    window.pos += 1
+    return char == ","
 
 
 def _elements(window: _Window, skip: bool = False) -> Iterator[Any]:
@@ -267,14 +275,8 @@ def _elements(window: _Window, skip: bool = False) -> Iterator[Any]:
     while True:
         value = window.value()
         yield None if skip else value
-        char = window.skip_space()
-        if char == ",":
-            window.pos += 1
-            continue
-        if char == "]":
-            window.pos += 1
+        if not _another(window, "]"):
             return
-        window.refuse(f"expected ',' or ']', found {_found(char)}")
 
 
 def _to_documents(window: _Window) -> bool:
@@ -291,29 +293,15 @@ def _finish(window: _Window, head_read_first: bool) -> None:
     """Read the rest of the object after its documents: nothing but JSON may follow. When the
     head was read only up to the documents, a key after them comes too late to be used:
     refused, rather than silently left out."""
-    char = window.skip_space()
-    if char == ",":
-        window.pos += 1
-        while True:
-            if window.skip_space() != '"':
-                window.refuse(f"expected a key, found {_found(window.skip_space())}")
-            key = window.value()
-            window.expect(":", "':'")
-            if key == "documents":
-                window.refuse("'documents' appears twice")
-            if head_read_first and key in SCHEMA_KEYS:
-                raise ImportRefused(
-                    f"{window.name}: {key!r} comes after 'documents'; a Spanwise export "
-                    "gives it before them (as Spanwise writes it)"
-                )
-            window.value()
-            char = window.skip_space()
-            if char == ",":
-                window.pos += 1
-                continue
-            break
-    if char != "}":
-        window.refuse(f"expected ',' or '}}', found {_found(char)}")
-    window.pos += 1
+    while _another(window, "}"):
+        key = _key(window)
+        if key == "documents":
+            window.refuse("'documents' appears twice")
+        if head_read_first and key in SCHEMA_KEYS:
+            raise ImportRefused(
+                f"{window.name}: {key!r} comes after 'documents'; a Spanwise export "
+                "gives it before them (as Spanwise writes it)"
+            )
+        window.value()
     if window.skip_space() != "":
         window.refuse("Extra data after the export")

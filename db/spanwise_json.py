@@ -323,16 +323,23 @@ def parse_export(data: dict[str, Any], name: str) -> tuple[Schema, list[Exported
     seen: set[str] = set()  # every id in the file: documents, annotations, links, entities
     documents: list[ExportedDocument] = []
     for index, raw in enumerate(documents_raw):
-        where = f"documents[{index}]"
-        if not isinstance(raw, dict):
-            raise check.fail(where, "must be an object")
-        doc_id = check.field(raw, "id", str, where)
-        where = f"document '{doc_id}'"
-        if doc_id in seen:
-            raise check.fail(where, "duplicate document id")
-        seen.add(doc_id)
+        doc_id, where = document_id(check, raw, index, seen)
         documents.append(_parse_document(check, raw, where, doc_id, schema, seen))
     return schema, documents
+
+
+def document_id(check: _Checker, raw: Any, index: int, seen: set[str]) -> tuple[str, str]:
+    """The id of the file's `index`th document (an object, its id new in `seen`) and how
+    messages name it."""
+    where = f"documents[{index}]"
+    if not isinstance(raw, dict):
+        raise check.fail(where, "must be an object")
+    doc_id = check.field(raw, "id", str, where)
+    where = f"document '{doc_id}'"
+    if doc_id in seen:
+        raise check.fail(where, "duplicate document id")
+    seen.add(doc_id)
+    return doc_id, where
 
 
 def _parse_document(

@@ -26,6 +26,7 @@ from db.spanwise_json import (
     _Checker,
     _parse_document,
     _refuse_unpaired_surrogates,
+    document_id,
     parse_export,
 )
 
@@ -63,14 +64,7 @@ class StreamedDocuments(Sequence[ExportedDocument]):
         count = 0
         self.walking = True
         for index, raw in enumerate(self.stream.raw_documents()):
-            where = f"documents[{index}]"
-            if not isinstance(raw, dict):
-                raise check.fail(where, "must be an object")
-            doc_id = check.field(raw, "id", str, where)
-            where = f"document '{doc_id}'"
-            if doc_id in document_ids:
-                raise check.fail(where, "duplicate document id")
-            document_ids.add(doc_id)
+            doc_id, where = document_id(check, raw, index, document_ids)
             if self.stream.escaped:  # (only an escape can make a lone surrogate)
                 _refuse_unpaired_surrogates({"documents": [raw]}, name)
             yield _parse_document(check, raw, where, doc_id, self.schema, set())

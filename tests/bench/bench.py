@@ -23,6 +23,7 @@ from db.schema import load_schema
 from db.store import Store
 from seeds import seed_paths
 from tests.bench import corpus_scale, data, import_memory, stacked_window
+from tests.bench.corpus_child import annotation_values
 
 SCALE = float(os.environ.get("SPANWISE_BENCH_SCALE", "1"))
 RUNS = int(os.environ.get("SPANWISE_BENCH_RUNS", "5"))
@@ -261,22 +262,7 @@ def _raw_import(source: Path, target: Path) -> None:
         )
         connection.executemany(
             "INSERT INTO annotation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    a["id"],
-                    d["id"],
-                    a["annotator"],
-                    a["label"],
-                    a["start"],
-                    a["end"],
-                    json.dumps(a["attributes"]),
-                    a["note"],
-                    a["created"],
-                    a["modified"],
-                )
-                for d in loaded["documents"]
-                for a in d["annotations"]
-            ],
+            [annotation_values(a, d["id"]) for d in loaded["documents"] for a in d["annotations"]],
         )
         connection.executemany(
             "INSERT INTO relation VALUES (?, ?, ?, ?)",

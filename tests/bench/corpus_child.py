@@ -7,6 +7,23 @@ import json
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
+
+
+def annotation_values(a: dict[str, Any], document_id: str) -> tuple[Any, ...]:
+    """An exported annotation as the floors' plain table holds it."""
+    return (
+        a["id"],
+        document_id,
+        a["annotator"],
+        a["label"],
+        a["start"],
+        a["end"],
+        json.dumps(a["attributes"]),
+        a["note"],
+        a["created"],
+        a["modified"],
+    )
 
 
 def main(source: Path, target: Path) -> None:
@@ -30,21 +47,7 @@ def main(source: Path, target: Path) -> None:
             )
             connection.executemany(
                 "INSERT INTO annotation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        a["id"],
-                        d["id"],
-                        a["annotator"],
-                        a["label"],
-                        a["start"],
-                        a["end"],
-                        json.dumps(a["attributes"]),
-                        a["note"],
-                        a["created"],
-                        a["modified"],
-                    )
-                    for a in d["annotations"]
-                ],
+                [annotation_values(a, d["id"]) for a in d["annotations"]],
             )
             connection.executemany(
                 "INSERT INTO relation VALUES (?, ?, ?, ?)",
