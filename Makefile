@@ -52,6 +52,8 @@ endif
 eval: $(STAMP)
 	$(BIN)/python -m tests.eval.evaluate
 
+# `make bench ONLY=W12,W13,W14` runs only the workloads named.
+ONLY ?=
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen SPANWISE_BENCH_ONLY=$(ONLY) $(BIN)/python -m tests.bench.bench
 

@@ -23,7 +23,7 @@ from db.records import AnnotationData, DocumentData, new_annotation_record
 from db.schema import LabelDef
 
 # The migration whose tables this reader knows (db.database.SCHEMA_HEAD; a test compares).
-PAINT_REVISION = "0005_team_sync"
+PAINT_REVISION = "0006_document_order"
 ANNOTATOR_SETTING = "current_annotator"  # the setting naming the last annotator
 
 ANNOTATION_COLUMNS = (

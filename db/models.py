@@ -52,6 +52,7 @@ class RelationType(Base):
 
 class Document(Base):
     __tablename__ = "document"
+    __table_args__ = (Index("ix_document_order", "position", "title"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     title: Mapped[str] = mapped_column(Text)

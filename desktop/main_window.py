@@ -38,11 +38,11 @@ from desktop.attribute_panel import AttributePanel
 from desktop.commands import ApplyChange, SetStatus, StoreCommand, undo_text
 from desktop.compare_view import CompareView
 from desktop.dialogs import Dialogs
+from desktop.document_list import LazyDocumentListModel
 from desktop.fast_start import last_document_key
 from desktop.file_menu import FileMenu
 from desktop.find_bar import FindBar
 from desktop.identity import APP_NAME, ORGANISATION
-from desktop.item_models import DocumentListModel
 from desktop.linking import LinkController
 from desktop.open_document import OpenDocument
 from desktop.plain_text import tooltip_text
@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
     # -- construction -------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.document_model = DocumentListModel()
+        self.document_model = LazyDocumentListModel()
         self.document_list = QTreeView()
         self.document_list.setObjectName("documentList")
         self.document_list.setAccessibleName("Documents")
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         return self.annotation_panel.shown
 
     def refresh_documents(self) -> None:
-        self.document_model.set_documents(self.store.documents(self.annotator))
+        self.document_model.load(self.store, self.annotator)
         names = self.store.annotators()
         if names != self._known_annotators:
             self._known_annotators = names

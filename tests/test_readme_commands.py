@@ -537,6 +537,11 @@ NOT_RUN: dict[str, tuple[str, Check]] = {
         "the start alone, about 30 s; tests/test_bench_smoke.py runs a small version of all",
         _dry_run("bench ONLY=W1", "SPANWISE_BENCH_ONLY=W1", "tests.bench.bench"),
     ),
+    "make bench ONLY=W12,W13,W14": (
+        "the 50,000-document workloads take about ten minutes; tests/test_bench_smoke.py runs "
+        "a small version of them",
+        _dry_run("bench", "SPANWISE_BENCH_ONLY", "tests.bench.bench"),
+    ),
     "make crash": (
         "50 kills and 40 cut syncs take minutes; tests/robust/test_crash.py and "
         "tests/team/test_crash_sync.py run small versions",

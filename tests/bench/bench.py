@@ -21,12 +21,12 @@ from pathlib import Path
 
 from db.schema import load_schema
 from db.store import Store
-from tests.bench import data, import_memory, stacked_window
+from tests.bench import corpus_scale, data, import_memory, stacked_window
+from tests.bench.corpus_child import annotation_values
 
 SCALE = float(os.environ.get("SPANWISE_BENCH_SCALE", "1"))
 RUNS = int(os.environ.get("SPANWISE_BENCH_RUNS", "5"))
 # `make bench ONLY=W1` (or W1,H2...): those workloads alone
-ONLY = {name for name in os.environ.get("SPANWISE_BENCH_ONLY", "").split(",") if name}
 ROOT = Path(__file__).resolve().parents[2]
 
 TARGETS = {
@@ -42,7 +42,12 @@ TARGETS = {
     "W10": "<= 1 s",
     "W11": "ratio <= 3, <= +500 MB",
     "H2": "shown <= 2 s, ready ratio <= 5",
+    "W12": "ratio <= 3, peak <= 500 MB",
+    "W13": "<= 5 s, <= +300 MB",
+    "W14": "ratio (50,000 / 1,000 documents) <= 1.1",
 }
+# SPANWISE_BENCH_ONLY=W12,W13,W14 (make bench ONLY=...) runs only those workloads.
+ONLY = {name.strip() for name in os.environ.get("SPANWISE_BENCH_ONLY", "").split(",") if name}
 
 
 def wanted(*names: str) -> bool:
@@ -286,22 +291,7 @@ def _raw_import(source: Path, target: Path) -> None:
         )
         connection.executemany(
             "INSERT INTO annotation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    a["id"],
-                    d["id"],
-                    a["annotator"],
-                    a["label"],
-                    a["start"],
-                    a["end"],
-                    json.dumps(a["attributes"]),
-                    a["note"],
-                    a["created"],
-                    a["modified"],
-                )
-                for d in loaded["documents"]
-                for a in d["annotations"]
-            ],
+            [annotation_values(a, d["id"]) for d in loaded["documents"] for a in d["annotations"]],
         )
         connection.executemany(
             "INSERT INTO relation VALUES (?, ?, ?, ?)",
@@ -356,9 +346,10 @@ def table(results: dict[str, dict[str, object]]) -> str:
 
 
 def main() -> int:
+    results: dict[str, dict[str, object]] = {}
+    memory: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="spanwise-bench-") as folder:
         work = Path(folder)
-        results: dict[str, dict[str, object]] = {}
         if wanted("W1"):
             results["W1"] = w1(work)
         if wanted("W2", "W3", "W4", "W8"):
@@ -375,7 +366,12 @@ def main() -> int:
             print("!!! W9-W11 SKIPPED: no PostgreSQL server binaries (install postgresql) !!!")
         if wanted("H2"):
             results["H2"] = stacked_window.measure(work, max(1, RUNS - 2))
-        memory = import_memory.measure(work) if wanted("H1") else {}
+        if wanted("H1"):
+            memory = import_memory.measure(work)
+        only = ONLY or {"W12", "W13", "W14"}
+        results.update(corpus_scale.workloads(work, SCALE, RUNS, only))
+    if ONLY:
+        results = {name: result for name, result in results.items() if name in ONLY}
     for name, result in results.items():
         result["target"] = TARGETS[name]
     output = {"machine": machine(), "workloads": results, "H1_import_memory": memory}
@@ -393,6 +389,7 @@ def main() -> int:
         )
     if memory:
         print(import_memory.table(memory))
+    print(corpus_scale.table({k: v for k, v in results.items() if k in corpus_scale.NAMES}))
     return 0
 
 
