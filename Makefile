@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
+ONLY ?=
 
 .PHONY: run test lint typecheck pytest x11 venv screenshot bench eval clean long-functions dead-code
 
@@ -24,8 +25,8 @@ run: $(STAMP)
 test: lint typecheck pytest x11
 
 lint: $(STAMP)
-	$(BIN)/ruff check db desktop tests
-	$(BIN)/ruff format --check db desktop tests
+	$(BIN)/ruff check db desktop tests bundle
+	$(BIN)/ruff format --check db desktop tests bundle
 	$(BIN)/lint-imports --no-cache
 	$(MAKE) --no-print-directory dead-code
 
@@ -63,8 +64,9 @@ eval: $(STAMP)
 long-functions: $(STAMP)
 	$(BIN)/python -m tests.structure.long_functions
 
+# `make bench ONLY=W12,W13,W14` runs only the workloads named.
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.bench
+	QT_QPA_PLATFORM=offscreen SPANWISE_BENCH_ONLY=$(ONLY) $(BIN)/python -m tests.bench.bench
 
 # Every README screenshot, from the real window on Xvfb (xcb), as a user sees it.
 screenshot: $(STAMP)

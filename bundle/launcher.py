@@ -2,7 +2,7 @@
 
 import sys
 
-from desktop.cli.main import main
+from desktop.window.fast_start import main
 
 if __name__ == "__main__":
     sys.exit(main())

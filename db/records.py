@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -18,6 +17,8 @@ REJECTED = "rejected"
 def new_id() -> str:
     """A fresh id for an annotation, link or entity: unique across annotators and machines,
     so colleagues' exports merge without clashes."""
+    import uuid  # here: its import (platform's) would delay the window's first paint
+
     return uuid.uuid4().hex
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,6 +49,7 @@ from db.storage.backups import backup_before
 from db.storage.bulk_writer import is_bulk, write_bulk
 from db.storage.change_writer import dependents, write_change
 from db.storage.database import for_writing, open_engine
+from db.storage.document_stream import document_page, exported_documents, labels_used
 from db.storage.import_writer import write_import
 from db.storage.models import (
     Annotation,
@@ -259,6 +260,11 @@ class Store:
                 for doc_id, title, source in rows
             ]
 
+    def document_page(self, annotator: str, offset: int, limit: int) -> list[DocumentSummary]:
+        """Part of `documents(annotator)`: what the window's list shows as it scrolls."""
+        with self._session() as session:
+            return document_page(session, annotator, offset, limit)
+
     def document(self, document_id: str) -> DocumentData:
         with self._session() as session:
             row = session.get(Document, document_id)
@@ -415,40 +421,24 @@ class Store:
         self, annotator: str | None = None, document_id: str | None = None
     ) -> list[ExportedDocument]:
         """Documents with statuses, annotations, links and entities, for an export."""
+        return list(self.iter_documents(annotator, document_id))
+
+    def iter_documents(
+        self, annotator: str | None = None, document_id: str | None = None
+    ) -> Iterator[ExportedDocument]:
+        """export_documents a batch at a time, from one snapshot: a 50,000-document export
+        or agreement holds one batch in memory, not the corpus."""
+        session = self._session()
+        try:
+            return exported_documents(session, annotator, document_id)
+        except BaseException:
+            session.close()
+            raise
+
+    def labels_used(self, annotators: Sequence[str]) -> tuple[set[str], set[str]]:
+        """The labels the annotators used, and those of entity mentions (for agreement)."""
         with self._session() as session:
-            query = select(Document).order_by(Document.position, Document.title)
-            if document_id is not None:
-                query = query.where(Document.id == document_id)
-            documents = [document_data(d) for d in session.scalars(query)]
-            if document_id is not None and not documents:
-                raise SpanwiseError(f"no document with id {document_id}")
-            owner = annotator_id_of(session, annotator)
-            if owner == -1:
-                raise _unknown_annotator(str(annotator), _annotator_names(session))
-            only = None if document_id is None else [document_id]
-            status_query = select(
-                DocumentStatus.document_id, Annotator.name, DocumentStatus.status
-            ).join(Annotator)
-            if owner is not None:
-                status_query = status_query.where(DocumentStatus.annotator_id == owner)
-            if only is not None:
-                status_query = status_query.where(DocumentStatus.document_id.in_(only))
-            statuses: dict[str, dict[str, str]] = {}
-            for doc_id, name, status in session.execute(status_query).tuples():
-                statuses.setdefault(doc_id, {})[name] = status
-            annotations = _by_document(read_annotations(session, only, owner))
-            relations = _by_document(read_relations(session, only, owner))
-            entities = _by_document(read_entities(session, only, owner))
-            return [
-                ExportedDocument(
-                    d,
-                    dict(sorted(statuses.get(d.id, {}).items())),
-                    annotations.get(d.id, []),
-                    relations.get(d.id, []),
-                    entities.get(d.id, []),
-                )
-                for d in documents
-            ]
+            return labels_used(session, annotators)
 
     def import_texts(
         self,
@@ -498,16 +488,6 @@ class Store:
                 f"the file holds text with an unpaired surrogate ({shown(where[:60])}), which "
                 "cannot be stored; nothing was imported"
             ) from exc
-
-
-T = TypeVar("T", AnnotationData, RelationData, EntityData)
-
-
-def _by_document(items: list[T]) -> dict[str, list[T]]:
-    grouped: dict[str, list[T]] = {}
-    for item in items:
-        grouped.setdefault(item.document_id, []).append(item)
-    return grouped
 
 
 def _put_setting(session: Session, key: str, value: str) -> None:

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from db import __version__
 from db.errors import SpanwiseError
 from db.store import Store, default_annotator_name
-from desktop.identity import APP_ID, APP_NAME, ORGANISATION
 from desktop.session import ANNOTATOR_SETTING, current_annotator, open_store
-from desktop.widgets.app_icon import application_icon
 from desktop.widgets.dialogs import Dialogs
+from desktop.window.fast_start import ensure_app
 from desktop.window.main_window import MainWindow
-
-
-def ensure_app() -> QApplication:
-    """The QApplication, made once with Spanwise's name and icon."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(ORGANISATION)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)  # Wayland matches the window to the launcher entry by it
-    app.setWindowIcon(application_icon())
-    return app
 
 
 def create_window(database: str, annotator: str, settings: QSettings | None = None) -> MainWindow:
@@ -90,22 +73,30 @@ def run_gui(
 ) -> int:
     """Open the window and run the event loop until it closes; the exit code."""
     app = ensure_app()
-    try:
-        store = open_store(database, schema_text)
-    except SpanwiseError as exc:
-        if screenshot is None:  # started from a desktop icon, nobody reads stderr
-            Dialogs().error(None, "Spanwise cannot open the database", str(exc))
-        raise
     if screenshot is not None:
-        return _screenshot(app, store, annotator, screenshot)
-    if annotator is None and store.setting(ANNOTATOR_SETTING) is None:
-        annotator = Dialogs().ask_annotator(None, default_annotator_name())
-    window = MainWindow(store, current_annotator(store, annotator))
-    keeper = WindowKeeper(window)
-    window.show()
+        return _screenshot(app, open_store(database, schema_text), annotator, screenshot)
+    keeper = start_window(database, annotator, schema_text)
+    keeper.window.show()
     code = app.exec()
     keeper.window.store.close()
     return code
+
+
+def start_window(
+    database: Path | None,
+    annotator: str | None,
+    schema_text: str | None = None,
+    settings: QSettings | None = None,
+) -> WindowKeeper:
+    """The window on its database, not shown yet (the annotator asked for if none is known)."""
+    try:
+        store = open_store(database, schema_text)
+    except SpanwiseError as exc:  # started from a desktop icon, nobody reads stderr
+        Dialogs().error(None, "Spanwise cannot open the database", str(exc))
+        raise
+    if annotator is None and store.setting(ANNOTATOR_SETTING) is None:
+        annotator = Dialogs().ask_annotator(None, default_annotator_name())
+    return WindowKeeper(MainWindow(store, current_annotator(store, annotator), settings))
 
 
 def _screenshot(app: QApplication, store: Store, annotator: str | None, target: Path) -> int:

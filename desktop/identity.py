@@ -7,6 +7,7 @@ the command line and the database path read these without loading the window.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 APP_NAME = "Spanwise"
@@ -20,6 +21,14 @@ def data_folder() -> Path:
     from platformdirs import user_data_dir  # only when it is asked for
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_path() -> Path:
+    """$SPANWISE_DB, or spanwise.db in the user's data folder."""
+    env = os.environ.get("SPANWISE_DB")
+    if env:
+        return Path(env).expanduser()
+    return data_folder() / DATABASE_FILE
 
 
 # The icon's sizes as rendered from its SVG by bundle/render_icons.py (hicolor's usual sizes).

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 from db.errors import DatabaseProblem, SpanwiseError
 from db.files.input_files import SETTINGS_FILE_BYTES, read_input
 from db.schema.label_schema import load_schema
 from db.storage.backups import daily_backup
+from db.storage.first_paint import ANNOTATOR_SETTING
 from db.store import Store, default_annotator_name
 from db.text.plain import shown
-from desktop.identity import DATABASE_FILE, data_folder
+from desktop.identity import default_database_path
 from seeds import seed_paths
-
-ANNOTATOR_SETTING = "current_annotator"
-
-
-def default_database_path() -> Path:
-    """$SPANWISE_DB, or spanwise.db in the user's data folder."""
-    env = os.environ.get("SPANWISE_DB")
-    if env:
-        return Path(env).expanduser()
-    return data_folder() / DATABASE_FILE
 
 
 def read_schema_file(path: Path) -> str:

@@ -35,7 +35,10 @@ def test_benchmark_runs_and_writes_every_workload(tmp_path):
     from tests.team.cluster import server_bin
 
     last = 11 if server_bin() is not None else 8  # W9-W11 need a PostgreSQL
-    assert sorted(data["workloads"]) == sorted([f"W{i}" for i in range(1, last + 1)] + ["H2"])
+    corpus = ["W12", "W13", "W14"]  # issue 18's 50,000-document corpus
+    assert sorted(data["workloads"]) == sorted(
+        [f"W{i}" for i in range(1, last + 1)] + ["H2", *corpus]
+    )
     formats = {"spanwise", "text", "brat", "parc-brat", "uima-xmi", "uima-json", "doccano"}
     formats |= {"label-studio", "webanno-tsv"}
     assert formats <= set(data["H1_import_memory"])  # every format Spanwise imports

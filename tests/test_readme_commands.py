@@ -447,7 +447,11 @@ def _dry_run(target: str, *expected: str) -> Check:
 
     def instead(sandbox: Sandbox, command: str) -> None:
         plan = subprocess.run(
-            ["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, check=True
+            ["make", "-n", "-B", *target.split()],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         for piece in expected:
             assert piece in plan, plan
@@ -528,6 +532,15 @@ NOT_RUN: dict[str, tuple[str, Check]] = {
     "make bench": (
         "takes about a minute; tests/test_bench_smoke.py runs a small version",
         _dry_run("bench", "tests.bench.bench"),
+    ),
+    "make bench ONLY=W1": (
+        "the start alone, about 30 s; tests/test_bench_smoke.py runs a small version of all",
+        _dry_run("bench ONLY=W1", "SPANWISE_BENCH_ONLY=W1", "tests.bench.bench"),
+    ),
+    "make bench ONLY=W12,W13,W14": (
+        "the 50,000-document workloads take about ten minutes; tests/test_bench_smoke.py runs "
+        "a small version of them",
+        _dry_run("bench", "SPANWISE_BENCH_ONLY", "tests.bench.bench"),
     ),
     "make crash": (
         "50 kills and 40 cut syncs take minutes; tests/robust/test_crash.py and "

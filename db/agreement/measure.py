@@ -20,6 +20,7 @@ The numbers come from `db.agreement.stats`; `AgreementResult.to_json()` is the s
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -424,6 +425,12 @@ def _agreement(
             if label_def.forms_entities:
                 mention_labels.add(label_def.name)
         only = wanted[0] if wanted is not None and len(wanted) == 1 else None
+        if wanted is None or only is not None:  # a document at a time, never all at once
+            used, mentions = store.labels_used(names)
+            mention_labels |= mentions
+            labels = _labels_of(used, schema_labels, label)
+            streamed = store.iter_documents(None, only)
+            return _compute(streamed, names, labels, sorted(mention_labels))
         documents: Sequence[ExportedDocument] = store.export_documents(None, only)
     else:
         documents = store_or_documents
@@ -455,10 +462,16 @@ def _labels(
 ) -> list[str]:
     """The schema's labels in schema order, then any other label the annotators used."""
     used = {a.label for item in documents for a in item.annotations if a.annotator in names}
+    if label is not None and any(a.label == label for d in documents for a in d.annotations):
+        used.add(label)  # another annotator's label is a label too
+    return _labels_of(used, schema_labels, label)
+
+
+def _labels_of(used: set[str], schema_labels: Sequence[str], label: str | None) -> list[str]:
     labels = [*schema_labels, *sorted(used - set(schema_labels))]
     if label is None:
         return labels
-    if label not in labels and not any(a.label == label for d in documents for a in d.annotations):
+    if label not in labels:
         raise SpanwiseError(f"unknown label '{label}' (labels: {', '.join(labels) or 'none'})")
     return [label]
 
@@ -471,7 +484,7 @@ def _entity_labels(item: ExportedDocument) -> set[str]:
 
 
 def _compute(
-    documents: Sequence[ExportedDocument],
+    documents: Iterable[ExportedDocument],
     names: list[str],
     labels: list[str],
     mention_labels: list[str],
@@ -488,7 +501,9 @@ def _compute(
         for label, label_tallies in tallies.labels.items():
             totals[label].add(label_tallies)
             used.add(label)
-        per_document.append((item, tallies.present, tallies.common, tallies.labels))
+        # what the per-document results need (id, title), not the text or the annotations
+        heading = ExportedDocument(dataclasses.replace(item.document, text=""), {}, [], [], [])
+        per_document.append((heading, tallies.present, tallies.common, tallies.labels))
     pooled = [label for label in labels if label in used]
     pairs = list(combinations(range(len(names)), 2))
     documents_result = {

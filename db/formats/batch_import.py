@@ -14,7 +14,7 @@ from db.files.input_files import check_input
 from db.files.text_files import TextFile, read_text_files
 from db.formats import FormatReport, ReadOptions
 from db.formats.detect import SPANWISE, TEXT, detect, load_formats
-from db.formats.spanwise_json import load_export_file, looks_like_spanwise, parse_export
+from db.formats.spanwise_stream import named_refusal, stream_export
 from db.import_consent import Consent
 from db.import_summary import ImportSummary
 from db.records import ExportedDocument
@@ -54,11 +54,8 @@ def plan_import(
         name = fmt or detect(path, loaded)
         if name == TEXT:
             text_paths.append(path)
-        elif name == SPANWISE:
-            data = loaded.pop(path, None) or load_export_file(path)
-            if not looks_like_spanwise(data):
-                raise ImportRefused(f'{path}: not a Spanwise export (no "format": "spanwise")')
-            plan.exports.append(parse_export(data, str(path)))
+        elif name == SPANWISE:  # read a document at a time while the import writes
+            plan.exports.append(stream_export(path))
         else:
             by_format.setdefault(name, []).append(path)
     if by_format:
@@ -90,7 +87,15 @@ def import_paths(
     Files come from users: without `consent` the import refuses (ConsentNeeded) to write
     under gold or to add labels and link types to the database's schema."""
     plan = plan_import(paths, encoding, fmt, options)
-    summary = store.import_batch(plan.texts, plan.exports, replace, progress, consent or Consent())
+    try:
+        summary = store.import_batch(
+            plan.texts, plan.exports, replace, progress, consent or Consent()
+        )
+    except ImportRefused as exc:
+        refusal = named_refusal(plan.exports, exc)
+        if refusal is exc:
+            raise
+        raise refusal from exc
     messages = Messages()
     for path, name, report in plan.reports:
         messages.append(f"{path} ({name}): {report.describe()}")

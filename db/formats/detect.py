@@ -15,7 +15,7 @@ from typing import Any
 from db.errors import FormatUnknown, ImportRefused
 from db.files.text_files import TEXT_SUFFIXES
 from db.formats import FORMATS, Format
-from db.formats.spanwise_json import load_export_file, looks_like_spanwise
+from db.formats.spanwise_stream import looks_like_spanwise_file
 
 SPANWISE = "spanwise"
 TEXT = "text"
@@ -72,20 +72,18 @@ def known_formats() -> str:
 def detect(path: Path, loaded: dict[Path, dict[str, Any]] | None = None) -> str:
     """The format `path` is in, as `spanwise import` reads it: spanwise, text, or another
     tool's format; refuses, naming the known formats, when none recognises it. A Spanwise
-    export read on the way is kept in `loaded`, so that the import does not read it twice."""
+    export is known by its head alone (`loaded` is no longer filled: the import streams)."""
     path = Path(path)
     if not path.exists():
         raise ImportRefused(f"{path}: no such file or folder")
     problem = f"{path}: not in a format Spanwise recognises"
     if path.is_file() and path.suffix.lower() == ".json":
         try:
-            data = load_export_file(path)
+            spanwise = looks_like_spanwise_file(path)  # reads the head, not the documents
         except ImportRefused as exc:  # not JSON: say so, unless another format claims it
             problem = f"{exc}, nor in another format Spanwise recognises"
         else:
-            if looks_like_spanwise(data):
-                if loaded is not None:
-                    loaded[path] = data
+            if spanwise:
                 return SPANWISE
             problem = f'{path}: not a Spanwise export (no "format": "spanwise") nor in another '
             problem += "format Spanwise recognises"

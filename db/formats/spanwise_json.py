@@ -7,6 +7,7 @@ points, so `text[start:end] == annotation["text"]` for every annotation.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -100,15 +101,35 @@ def document_json(item: ExportedDocument) -> dict[str, Any]:
     }
 
 
+class DocumentsOut:
+    """An export's documents, read a batch at a time and made JSON objects as they are
+    written (a 50,000-document export never holds more than a batch), counted on the way."""
+
+    def __init__(self, items: Iterable[ExportedDocument]) -> None:
+        self.items = items
+        self.documents = 0
+        self.annotations = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        with paused_gc():
+            for item in self.items:
+                self.documents += 1
+                self.annotations += len(item.annotations)
+                yield document_json(item)
+
+
 def export_json(
-    store: Store, annotator: str | None = None, document_id: str | None = None
+    store: Store, annotator: str | None = None, document_id: str | None = None, lazy: bool = False
 ) -> dict[str, Any]:
-    """The whole database (or one annotator's work, or one document) as a v1 export."""
+    """The whole database (or one annotator's work, or one document) as a v1 export; with
+    `lazy`, its "documents" are a DocumentsOut, read while `write_export` writes them."""
     with paused_gc():  # hundreds of thousands of small dicts, none in a cycle
-        return _export_json(store, annotator, document_id)
+        return _export_json(store, annotator, document_id, lazy)
 
 
-def _export_json(store: Store, annotator: str | None, document_id: str | None) -> dict[str, Any]:
+def _export_json(
+    store: Store, annotator: str | None, document_id: str | None, lazy: bool = False
+) -> dict[str, Any]:
     schema = store.schema()
     data: dict[str, Any] = {
         "format": FORMAT,
@@ -123,6 +144,9 @@ def _export_json(store: Store, annotator: str | None, document_id: str | None) -
     models = store.models()
     if models:  # the trained suggestion models travel with the annotations
         data["suggestion_models"] = [model.to_json() for model in models]
+    if lazy:
+        data["documents"] = DocumentsOut(store.iter_documents(annotator, document_id))
+        return data
     data["documents"] = [
         document_json(item) for item in store.export_documents(annotator, document_id)
     ]
@@ -149,6 +173,11 @@ def write_export(data: dict[str, Any], handle: IO[str]) -> None:
 def describe_export(data: dict[str, Any]) -> str:
     """ "1 document, 3 annotations": what an export holds, for the line that reports it."""
     documents = data["documents"]
+    if isinstance(documents, DocumentsOut):  # counted while written
+        return (
+            f"{counted(documents.documents, 'document')}, "
+            f"{counted(documents.annotations, 'annotation')}"
+        )
     annotations = sum(len(d["annotations"]) for d in documents)
     return f"{counted(len(documents), 'document')}, {counted(annotations, 'annotation')}"
 
@@ -239,10 +268,6 @@ def _describe_path(path: tuple[str | int, ...], data: dict[str, Any]) -> str:
     return ", ".join(parts).replace(", [", "[") or "the file"
 
 
-def looks_like_spanwise(data: dict[str, Any]) -> bool:
-    return data.get("format") == FORMAT
-
-
 class _Checker:
     """Validates one export and names the document and field of the first problem."""
 
@@ -301,16 +326,23 @@ def parse_export(data: dict[str, Any], name: str) -> tuple[Schema, list[Exported
     seen: set[str] = set()  # every id in the file: documents, annotations, links, entities
     documents: list[ExportedDocument] = []
     for index, raw in enumerate(documents_raw):
-        where = f"documents[{index}]"
-        if not isinstance(raw, dict):
-            raise check.fail(where, "must be an object")
-        doc_id = check.field(raw, "id", str, where)
-        where = f"document '{doc_id}'"
-        if doc_id in seen:
-            raise check.fail(where, "duplicate document id")
-        seen.add(doc_id)
+        doc_id, where = document_id(check, raw, index, seen)
         documents.append(_parse_document(check, raw, where, doc_id, schema, seen))
     return schema, documents
+
+
+def document_id(check: _Checker, raw: Any, index: int, seen: set[str]) -> tuple[str, str]:
+    """The id of the file's `index`th document (an object, its id new in `seen`) and how
+    messages name it."""
+    where = f"documents[{index}]"
+    if not isinstance(raw, dict):
+        raise check.fail(where, "must be an object")
+    doc_id = check.field(raw, "id", str, where)
+    where = f"document '{doc_id}'"
+    if doc_id in seen:
+        raise check.fail(where, "duplicate document id")
+    seen.add(doc_id)
+    return doc_id, where
 
 
 def _parse_document(

@@ -23,7 +23,7 @@ BUSY_TIMEOUT_MS = 5000
 # The newest migration in db/storage/migrations/versions (a test checks that Alembic agrees).
 # Opening an up-to-date database compares against this and never loads Alembic, which would add a
 # tenth of a second to every start.
-SCHEMA_HEAD = "0005_team_sync"
+SCHEMA_HEAD = "0006_document_order"
 
 
 def _alembic_config() -> Any:

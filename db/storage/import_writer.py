@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -33,6 +34,7 @@ from db.schema.keys import in_use, key_problem, normalised
 from db.schema.label_schema import LabelDef, RelationTypeDef, Schema
 from db.storage.checks import check_spans
 from db.storage.database import driver_connection, driver_errors
+from db.storage.first_paint import ANNOTATION_COLUMNS
 from db.storage.models import (
     Annotation,
     Document,
@@ -58,7 +60,6 @@ from db.storage.rows import (
     next_position,
     relation_data,
     relation_type_def,
-    set_status,
 )
 from db.text.messages import Repeated, counted
 
@@ -66,19 +67,6 @@ Progress = Callable[[int, int], None]
 Owned = AnnotationData | RelationData | EntityData  # records with a document and an annotator
 _CHUNK = 500  # ids per IN (...) query, below SQLite's variable limit
 _ROWS_AT_ONCE = 20_000  # rows built before they are written
-ANNOTATION_COLUMNS = (
-    "id",
-    "document_id",
-    "annotator_id",
-    "label_id",
-    "start",
-    "end",
-    "attributes",
-    "note",
-    "created",
-    "modified",
-    "fragments",
-)
 dumps = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":")
 ).encode  # ids per IN (...) query, below SQLite's variable limit
@@ -130,8 +118,61 @@ def insert_many(session: Session, table: str, columns: Sequence[str], rows: list
     raw = driver_connection(session)
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" * len(columns))
+    try:
+        with driver_errors(session):
+            raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    except sqlite3.IntegrityError as exc:  # an id used twice (a streamed file is checked
+        raise repeated_id(session, table, rows) from exc  # one document at a time)
+
+
+def repeated_id(session: Session, table: str, rows: list[tuple]) -> ImportRefused:
+    """Name the first id of `rows` that the table (or `rows` itself) already holds."""
+    raw = driver_connection(session)
+    seen: set[Any] = set()
+    for row in rows:
+        if (
+            row[0] in seen
+            or raw.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row[0],)).fetchone()
+        ):
+            where = f"document '{row[1]}', " if table != "document" else ""
+            return ImportRefused(
+                f"{where}{table} '{row[0]}': duplicate id (used twice in the import)"
+            )
+        seen.add(row[0])
+    return ImportRefused(f"{table}: a record the database cannot take twice")
+
+
+def any_exist(session: Session, table: str, ids: Sequence[str]) -> bool:
+    """Whether any of `ids` is in `table`: one indexed query per 500 ids, no ORM objects."""
+    session.flush()  # the driver does not see what the session has not written yet
+    raw = driver_connection(session)
     with driver_errors(session):
-        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        for chunk in chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            query = f"SELECT 1 FROM {table} WHERE id IN ({marks}) LIMIT 1"
+            if raw.execute(query, list(chunk)).fetchone():
+                return True
+    return False
+
+
+def put_status(session: Session, document_id: str, annotator: int, status: str) -> bool:
+    """set_status without the ORM (a query, and a write only when it changes something):
+    adding an annotator to 10,000 documents must not flush the session 10,000 times."""
+    session.flush()
+    raw = driver_connection(session)
+    with driver_errors(session):
+        row = raw.execute(
+            "SELECT status FROM document_status WHERE document_id = ? AND annotator_id = ?",
+            (document_id, annotator),
+        ).fetchone()
+        if row is not None and row[0] == status:
+            return False
+        raw.execute(
+            "INSERT OR REPLACE INTO document_status (document_id, annotator_id, status) "
+            "VALUES (?, ?, ?)",
+            (document_id, annotator, status),
+        )
+    return True
 
 
 def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -184,14 +225,14 @@ def write_import(
     summary = ImportSummary()
     needs = Needs()
     protected = consent.protected
-    total = len(texts) + sum(len(documents) for _schema, documents in exports)
     done = 0
 
     def step() -> None:
         nonlocal done
         done += 1
-        if progress:
-            progress(done, total)
+        if progress:  # a streamed export's length is an estimate until it is read through
+            total = len(texts) + sum(len(documents) for _schema, documents in exports)
+            progress(done, max(total, done))
 
     by_sha = dict(session.execute(select(Document.sha256, Document.id)).tuples().all())
     titles = set(session.scalars(select(Document.title)))
@@ -253,7 +294,7 @@ def write_import(
             else:
                 summary.documents_matched += 1
                 for name, status in exported.statuses.items():
-                    if set_status(session, local_id, catalogue.annotator(name), status):
+                    if put_status(session, local_id, catalogue.annotator(name), status):
                         needs.wrote(name, protected)
             _DocumentImport(
                 session, catalogue, local_id, doc.text, replace, summary, new_document
@@ -360,8 +401,8 @@ class _DocumentImport:
 
     def _existing(self, model: Any, ids: Sequence[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
-        if self.new_document:
-            return found
+        if self.new_document or not any_exist(self.session, model.__tablename__, ids):
+            return found  # the common case (a new annotator's work): no ORM rows loaded
         for chunk in chunks(ids):
             for row in self.session.scalars(select(model).where(model.id.in_(chunk))).unique():
                 found[row.id] = row
@@ -427,8 +468,8 @@ class _DocumentImport:
         summary = self.summary
         if row.document_id != self.document_id:
             raise ImportRefused(
-                f"document '{self.document_id}', annotation '{record.id}': the id belongs to "
-                "an annotation of another document in the database"
+                f"document '{self.document_id}', annotation '{record.id}': duplicate id, "
+                "that of an annotation of another document (in the database or the import)"
             )
         current = annotation_data(row)
         if current.same_content(record):
@@ -604,7 +645,12 @@ class _DocumentImport:
             self.summary.entities_added += 1
             self._wrote(entity.annotator)
         if entity_rows:
-            self.session.execute(insert(Entity), entity_rows)
+            insert_many(
+                self.session,
+                "entity",
+                tuple(entity_rows[0]),
+                [tuple(row.values()) for row in entity_rows],
+            )
             self.session.execute(insert(EntityMention), mention_rows)
 
     def _check_entity(self, entity: EntityData) -> None:

@@ -58,6 +58,7 @@ class Document(Base):
     """An article: its text exactly as imported, identified by its SHA-256."""
 
     __tablename__ = "document"
+    __table_args__ = (Index("ix_document_order", "position", "title"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     title: Mapped[str] = mapped_column(Text)

@@ -7,7 +7,6 @@ names from two small maps, and build the frozen records directly.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,10 +18,10 @@ from db.records import (
     AnnotationData,
     EntityData,
     RelationData,
-    new_annotation_record,
     new_relation_record,
 )
 from db.storage.database import driver_connection, driver_errors
+from db.storage.first_paint import ANNOTATION_ORDER, ANNOTATION_SELECT, annotation_records
 from db.storage.models import Annotator, Entity, EntityMention, Label, Relation
 
 
@@ -83,7 +82,7 @@ def read_annotations(
     if starting_before is not None:  # the top of a document, for its first paint
         where += " AND start < ?" if where else " WHERE start < ?"
         params.append(starting_before)
-    order = 'ORDER BY document_id, start, "end" DESC, id'
+    order = f"ORDER BY document_id, {ANNOTATION_ORDER}"
     if limit is not None:
         order += " LIMIT ?"
         params.append(limit)
@@ -99,31 +98,8 @@ def _annotation_records(
     names: dict[int, str],
     labels: dict[int, str],
 ) -> list[AnnotationData]:
-    rows = _rows(
-        session,
-        'SELECT id, document_id, annotator_id, label_id, start, "end", attributes, note, '
-        f"created, modified, fragments FROM annotation{where} {order}",
-        params,
-    )
-    loads = json.loads
-    result = []
-    for id_, doc, who, label, start, end, attributes, note, created, modified, pieces in rows:
-        result.append(
-            new_annotation_record(
-                id_,
-                doc,
-                names[who],
-                labels[label],
-                start,
-                end,
-                {} if attributes in (None, "{}") else loads(attributes),
-                note,
-                created,
-                modified,
-                tuple((s, e) for s, e in loads(pieces)) if pieces and pieces != "null" else (),
-            )
-        )
-    return result
+    rows = _rows(session, f"{ANNOTATION_SELECT}{where} {order}", params)
+    return annotation_records(rows, names, labels)
 
 
 def read_relations(

@@ -24,6 +24,7 @@ from db.errors import SpanwiseError
 from db.storage.models import Label, RelationType
 from db.storage.rows import add_labels, add_relation_types, label_def, relation_type_def
 from db.store import Store
+from db.team import model_sync
 from db.team.apply import Applied, Writer
 from db.team.connect import ServerProblem, describe_address, parse_address
 from db.team.copy_stream import copy_chunks, in_background
@@ -65,8 +66,8 @@ class SyncReport:
     def describe(self) -> str:
         """The sync's outcome in one line for the status bar and the terminal."""
         parts = [
-            f"pushed {counted(self.pushed.total, 'record')}",
-            f"pulled {counted(self.pulled.total, 'record')}",
+            f"pushed {counted(self.pushed.total, 'record')}" + _models_among(self.pushed.written),
+            f"pulled {counted(self.pulled.total, 'record')}" + _models_among(self.pulled.written),
         ]
         if self.documents_new:
             parts.append(f"{counted(self.documents_new, 'new document')}")
@@ -83,6 +84,11 @@ class SyncReport:
                 "(or not assigned to you) kept on this laptop"
             )
         return f"synced with {self.server} as {self.name} ({self.role}): " + ", ".join(parts)
+
+
+def _models_among(written: dict[str, int]) -> str:
+    models = written.get(model_sync.KIND, 0)
+    return f" ({counted(models, 'trained suggestion model')} among them)" if models else ""
 
 
 def linked_server(store: Store) -> str | None:
@@ -174,9 +180,15 @@ def _sync(store: Store, raw: Any, address: str, say: Progress) -> SyncReport:
             report.pushed = pushed
             local = LocalSide(store)
             try:
+                models = model_sync.exchanged(local, address, me)
+                written, sent = model_sync.push_models(cursor, local, models, me, reviewer)
+                if written:
+                    pushed.written[model_sync.KIND] = written
                 _pull_and_finish(
                     cursor, local, store, outbox, pushed, report, me, reviewer, gold, say
                 )
+                models |= sent | model_sync.pull_models(cursor, local, models, report.pulled)
+                model_sync.remember(local, address, me, models)
                 pg.commit()
             except BaseException:
                 local.rollback()

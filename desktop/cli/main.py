@@ -300,11 +300,13 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         for message in report.messages:
             print(f"  {shown(message)}", file=sys.stderr)
         return 0
-    data = export_json(store, args.annotator, args.document)
+    data = export_json(store, args.annotator, args.document, lazy=True)
     if args.output is None:
         stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
-        write_export(data, stdout)
-        stdout.detach()
+        try:
+            write_export(data, stdout)
+        finally:
+            stdout.detach()
     else:
         save_export(data, args.output)
         print(f"exported {describe_export(data)} to {args.output}", file=sys.stderr)

@@ -264,10 +264,8 @@ class FileMenu(QObject):
         if not path:
             return
         try:
-            data = self._with_progress(
-                "Exporting…", lambda _p: export_json(self.window.store, None, document_id)
-            )
-            save_export(data, Path(path))
+            data = export_json(self.window.store, None, document_id, lazy=True)
+            self._with_progress("Exporting…", lambda _p: save_export(data, Path(path)))
         except (SpanwiseError, OSError) as exc:
             self.window.dialogs.error(self.window.qt, "Export failed", str(exc))
             return

@@ -10,16 +10,18 @@ from __future__ import annotations
 import gc
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from db.changes import Change
 from db.gc_pause import paused_gc
 from db.records import AnnotationData, DocumentData, EntityData, RelationData
-from db.store import Store
 from desktop.document.offsets import PositionMap
 from desktop.document.span_stacks import SpanStacks, spans_of
+
+if TYPE_CHECKING:  # the first paint shows a document before the store (SQLAlchemy) loads
+    from db.store import Store
 
 BULK_CHANGE = 500  # annotations in one change from which the views are reset, not told each
 EAGER_LIMIT = 2000  # a document with more annotations paints its top first
@@ -42,9 +44,9 @@ class OpenDocument(QObject):
     linksChanged = Signal()  # relations or entities changed
     currentChanged = Signal(object)  # AnnotationData | None
 
-    def __init__(self, store: Store, annotator: str, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store | None, annotator: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.store: Store = store  # type: ignore[assignment]  # None: a first paint (preview)
         self.annotator = annotator
         self.others: set[str] = set()  # other annotators whose work is shown (read-only)
         self.document: DocumentData | None = None
@@ -102,6 +104,15 @@ class OpenDocument(QObject):
         self.reset.emit()
         self.currentChanged.emit(None)
         QTimer.singleShot(0, lambda doc=self.document: self._complete(doc))
+
+    def preview(self, document: DocumentData, records: list[AnnotationData]) -> None:
+        """Show a document's first screens read without the store (desktop/window/fast_start.py):
+        read-only, nothing to complete, for the moments before the window is ready."""
+        self.document = document
+        self.positions = PositionMap(document.text)
+        self.current = None
+        self._set_records(records)
+        self.reset.emit()
 
     def _complete(self, document: DocumentData | None) -> None:
         if document is self.document and not self.complete:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -45,13 +44,14 @@ from desktop.identity import APP_NAME, ORGANISATION
 from desktop.widgets.article_view import ArticleView
 from desktop.widgets.attribute_panel import AttributePanel
 from desktop.widgets.dialogs import Dialogs
+from desktop.widgets.document_list import LazyDocumentListModel
 from desktop.widgets.find_bar import FindBar
-from desktop.widgets.item_models import DocumentListModel
 from desktop.widgets.plain_text import tooltip_text
 from desktop.widgets.side_panels import AnnotationPanel, AnnotatorPanel, EntityPanel
 from desktop.widgets.welcome import WelcomePane
 from desktop.window.actions import build_actions, build_menus_and_toolbar
 from desktop.window.edit_runner import EditRunner
+from desktop.window.fast_start import last_document_key
 
 if TYPE_CHECKING:
     from desktop.controllers.agreement_dialog import AgreementDialog
@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.resize(1440, 860)
 
     def _build_document_list(self) -> None:
-        self.document_model = DocumentListModel()
+        self.document_model = LazyDocumentListModel()
         self.document_list = QTreeView()
         self.document_list.setObjectName("documentList")
         self.document_list.setAccessibleName("Documents")
@@ -290,8 +290,7 @@ class MainWindow(QMainWindow):
     # -- settings -----------------------------------------------------------------------------
 
     def _settings_key(self) -> str:
-        digest = hashlib.sha1(str(self.store.path.resolve()).encode()).hexdigest()[:12]
-        return f"lastDocument/{digest}"
+        return last_document_key(self.store.path)
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -349,7 +348,7 @@ class MainWindow(QMainWindow):
 
     def refresh_documents(self) -> None:
         """Reload the document list from the store."""
-        self.document_model.set_documents(self.store.documents(self.annotator))
+        self.document_model.load(self.store, self.annotator)
         names = self.store.annotators()
         if names != self._known_annotators:
             self._known_annotators = names

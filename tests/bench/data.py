@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from db.files.text_files import text_sha256
@@ -158,8 +159,14 @@ def big_document(
 
 def corpus(documents: int = 2000, per_annotator: int = 50, seed: int = 2) -> list[ExportedDocument]:
     """W5-W7: documents annotated by two annotators who mostly agree."""
+    return list(corpus_stream(documents, per_annotator, seed))
+
+
+def corpus_stream(
+    documents: int, per_annotator: int = 50, seed: int = 2
+) -> Iterator[ExportedDocument]:
+    """corpus() a document at a time (W12's 50,000 documents are never all in memory)."""
     rng = random.Random(seed)
-    result = []
     for index in range(documents):
         text = make_text(rng.randint(1500, 3000), seed * 100_000 + index)
         a, ra, _ = annotate(text, f"d{index}", "ana", per_annotator, 10, 0, index)
@@ -184,16 +191,13 @@ def corpus(documents: int = 2000, per_annotator: int = 50, seed: int = 2) -> lis
                     record.modified,
                 )
             )
-        result.append(
-            ExportedDocument(
-                _doc(text, f"Article {index}", f"article-{index}.txt"),
-                {"ana": "done", "ben": "done"},
-                a + b,
-                [r for r in ra if r.source in {x.id for x in a}],
-                [],
-            )
+        yield ExportedDocument(
+            _doc(text, f"Article {index}", f"article-{index}.txt"),
+            {"ana": "done", "ben": "done"},
+            a + b,
+            [r for r in ra if r.source in {x.id for x in a}],
+            [],
         )
-    return result
 
 
 def build_corpus_database(path: Path) -> Store:

@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 from db.errors import SpanwiseError
 from db.formats.spanwise_json import (
+    FORMAT,
     export_json,
-    looks_like_spanwise,
     parse_export,
     parse_export_bytes,
     write_export,
@@ -196,7 +196,7 @@ class Importer:
         before = self.data_version()
         try:
             data = parse_export_bytes(raw, "fuzz.json")
-            if not looks_like_spanwise(data):
+            if data.get("format") != FORMAT:
                 raise SpanwiseError("not a Spanwise export")
             schema, documents = parse_export(data, "fuzz.json")
             self.store.import_batch([], [(schema, documents)], replace=replace)

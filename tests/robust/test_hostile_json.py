@@ -104,7 +104,16 @@ def _duplicate_annotation(data: dict[str, Any]) -> None:
 
 
 def _annotation_id_of_another_document(data: dict[str, Any]) -> None:
-    data["documents"][1]["annotations"][0]["id"] = data["documents"][0]["annotations"][0]["id"]
+    """The second document's first annotation takes the first one's id, its links and
+    entities following it (a file consistent in itself but for the repeat)."""
+    second = data["documents"][1]
+    old, new = second["annotations"][0]["id"], data["documents"][0]["annotations"][0]["id"]
+    second["annotations"][0]["id"] = new
+    for link in second["relations"]:
+        for end in ("source", "target"):
+            link[end] = new if link[end] == old else link[end]
+    for entity in second["entities"]:
+        entity["mentions"] = [new if m == old else m for m in entity["mentions"]]
 
 
 def _relation_id_like_an_annotation(data: dict[str, Any]) -> None:

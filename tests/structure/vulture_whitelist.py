@@ -26,6 +26,7 @@ _.differs  # utf16.Units: public, used by the tests of offsets
 labeling_config  # db.formats.label_studio.labeling_config(schema)
 reanchor  # db.formats.w3c.reanchor(annotation, text)
 import_export  # Spanwise JSON import in one call, for scripts and the tests
+load_export_file  # the whole-file read that import_export takes (scripts, tests)
 
 # Registered by being built: the format registry keeps them.
 BIO
@@ -61,3 +62,5 @@ _.emphasised_ids
 _.training  # MainWindow: the training controller (tests/desktop/test_training.py)
 _.annotator_list  # MainWindow: the annotator list widget (tests/desktop/test_review.py)
 _.annotation_proxy  # MainWindow: the annotation list's filter model
+_.painted  # FirstPaintWindow: tests wait for the first paint by it
+TABLE_COLUMNS  # db/storage/first_paint.py: the test holding its SQL to the models reads it

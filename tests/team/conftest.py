@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from db.store import Store
 from tests.desktop.conftest import make_window  # noqa: F401  (the window tests use it)
 from tests.team.cluster import Cluster, create_cluster, destroy_cluster, server_bin
 
@@ -121,6 +122,21 @@ def make_project(cluster: Cluster) -> Iterator[MakeProject]:
         return project
 
     yield make
+
+
+@pytest.fixture
+def laptop(tmp_path: Path) -> Iterator[Callable[[str], Store]]:
+    """Open a person's laptop database by name (closed after the test)."""
+    stores: list[Store] = []
+
+    def open_laptop(name: str) -> Store:
+        store = Store(tmp_path / f"{name}.db")
+        stores.append(store)
+        return store
+
+    yield open_laptop
+    for store in stores:
+        store.close()
 
 
 @pytest.fixture

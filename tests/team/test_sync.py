@@ -37,20 +37,6 @@ def team(make_project: MakeProject, texts: Callable[..., list[Path]]) -> Project
     return project
 
 
-@pytest.fixture
-def laptop(tmp_path: Path) -> Callable[[str], Store]:
-    stores: list[Store] = []
-
-    def open_laptop(name: str) -> Store:
-        store = Store(tmp_path / f"{name}.db")
-        stores.append(store)
-        return store
-
-    yield open_laptop  # type: ignore[misc]
-    for store in stores:
-        store.close()
-
-
 def _content(store: Store, annotator: str | None = None) -> list[dict]:
     """Documents with everything on them, as an export has them (times of export aside)."""
     data = export_json(store, annotator)

@@ -70,7 +70,7 @@ def test_a_team_project_from_publishing_to_gold(
     project = make_project(annotators=(), reviewers=())
     manager = project.manager
     # -- the manager: tables, people, documents, assignments ------------------------------
-    assert "revision s0001" in _run("server", "init", manager)
+    assert "revision s0002" in _run("server", "init", manager)
     for name, role in (("ana", "annotator"), ("ben", "annotator"), ("rita", "reviewer")):
         login = f"{project.database}_{name}"
         out = _run(
