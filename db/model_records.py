@@ -14,9 +14,8 @@ from typing import Any
 
 from db.errors import SpanwiseError
 from db.messages import counted
+from db.model_payload import MAX_PAYLOAD_BYTES, check_payload
 from db.quote_definition import DEFINITIONS
-
-MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -109,6 +108,10 @@ def _parse_one(item: Any, where: str) -> ModelRecord:
         payload = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise SpanwiseError(f"{where}.payload is not base64 ({exc})") from exc
+    try:
+        check_payload(payload)
+    except SpanwiseError as exc:
+        raise SpanwiseError(f"{where}: {exc}") from exc
     return ModelRecord(
         text("id"),
         number("version"),

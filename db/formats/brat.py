@@ -38,7 +38,7 @@ from db.formats import (
     register,
     stable_id,
 )
-from db.input_files import folder_files, read_input
+from db.input_files import check_input, folder_files, read_input
 from db.outputs import atomic_folder
 from db.plain import shown
 from db.records import (
@@ -562,6 +562,9 @@ def find_pairs(paths: Sequence[Path], options: ReadOptions) -> list[tuple[Path, 
             ann, txt = path.with_suffix(".ann"), path.with_suffix(".txt")
             if not txt.is_file():
                 raise ImportRefused(f"{path}: no {txt.name} beside it")
+            sibling = txt if path.suffix == ".ann" else ann
+            if sibling.exists() or sibling.is_symlink():  # not named by the user: stay inside
+                check_input(sibling, path.parent)
             found.append((ann, txt, default))
         elif not path.exists():
             raise ImportRefused(f"{path}: no such file or folder")
