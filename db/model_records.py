@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.model_payload import MAX_PAYLOAD_BYTES, check_payload
 from db.schema.quote_definition import DEFINITIONS
 from db.text.messages import counted
-
-MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -110,6 +109,10 @@ def _parse_one(item: Any, where: str) -> ModelRecord:
         payload = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise SpanwiseError(f"{where}.payload is not base64 ({exc})") from exc
+    try:
+        check_payload(payload)
+    except SpanwiseError as exc:
+        raise SpanwiseError(f"{where}: {exc}") from exc
     return ModelRecord(
         text("id"),
         number("version"),

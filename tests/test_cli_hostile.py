@@ -203,6 +203,15 @@ def test_links_out_of_a_folder_fifos_and_devices_are_refused_by_name(tmp_path: P
     (brat / "doc.txt").write_text("Ana said hello.\n", encoding="utf-8")
     (brat / "doc.ann").symlink_to(secret)
     cases["link out of a brat folder"] = ([str(brat)], "doc.ann: links to", "outside")
+    named = tmp_path / "brat_named"
+    named.mkdir()
+    (named / "x.ann").write_text("T1\tQuote 0 4\troot\n", encoding="utf-8")
+    (named / "x.txt").symlink_to(secret)
+    cases["the .txt beside a named .ann links out"] = (
+        ["--format", "brat", str(named / "x.ann")],
+        "x.txt: links to",
+        "outside",
+    )
     linked_dir = tmp_path / "linked"
     linked_dir.mkdir()
     (linked_dir / "etc").symlink_to(secret.parent, target_is_directory=True)

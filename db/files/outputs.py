@@ -62,6 +62,12 @@ def cannot_write(target: Path, exc: OSError) -> SpanwiseError:
     return SpanwiseError(f"{shown(target)}: cannot write ({reason}); nothing was written there")
 
 
+def _discard(partial: Path) -> None:
+    """Remove a half-written file; on a read-only or vanished file system there is none."""
+    with contextlib.suppress(OSError):
+        partial.unlink(missing_ok=True)
+
+
 def _sync(path: Path) -> None:
     with contextlib.suppress(OSError):  # a file system without fsync: the rename still holds
         fd = os.open(path, os.O_RDONLY)
@@ -83,10 +89,10 @@ def atomic_text(target: Path, newline: str | None = "\n") -> Iterator[IO[str]]:
         _sync(partial)
         partial.replace(target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise cannot_write(target, exc) from exc
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
 
 
@@ -113,13 +119,13 @@ def atomic_copy(target: Path, write: Callable[[Path], None]) -> None:
     is renamed onto `target` once `write` has returned."""
     _clear_leftovers(target)
     partial = _temporary_beside(target, "partial")
-    partial.unlink(missing_ok=True)
+    _discard(partial)
     try:
         write(partial)
         _sync(partial)
         partial.replace(target)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
 
 

@@ -261,7 +261,13 @@ def write_cases(
                 )
         for who in annotators:
             cas = document_cas(item, who, ts, report)
-            content = cas.to_xmi() if suffix == ".xmi" else cas.to_json(pretty_print=True)
+            try:
+                content = cas.to_xmi() if suffix == ".xmi" else cas.to_json(pretty_print=True)
+            except ValueError as exc:  # a note, title or name XML 1.0 cannot carry
+                raise SpanwiseError(
+                    f"document '{item.document.title}', annotator '{who}': {exc}; "
+                    "a note, title or name holds a control character: export as uima-json"
+                ) from exc
             outputs.append((folder / f"{file_names[who]}{suffix}", content))
             report.count("annotations", len(cas.select(SPAN)))
             report.count("links", len(cas.select(LINK)))

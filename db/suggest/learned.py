@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.errors import SpanwiseError
+from db.model_payload import PAYLOAD_FORMAT, unpack_payload
 from db.schema.quote_definition import SuggestSettings, parse_suggest_settings
 from db.suggest.analysis import Analysis, Cue
 from db.suggest.found import Found
@@ -31,7 +32,6 @@ from db.suggest.ranker import Ranker
 from db.suggest.speakers import mention_of
 from db.suggest.tagging import Describer, Segment, Words, segments
 
-PAYLOAD_FORMAT = 1
 MODEL_RULE = "model"
 
 
@@ -91,7 +91,7 @@ class LearnedModel:
     def from_payload(cls, payload: bytes, version: int = 0) -> LearnedModel:
         """A model from the bytes the database keeps; a damaged one is refused in one line."""
         try:
-            data: Any = json.loads(zlib.decompress(payload).decode("utf-8"))
+            data: Any = unpack_payload(payload)
             if data.get("format") != PAYLOAD_FORMAT:
                 raise SpanwiseError(
                     f"the suggestion model has format {data.get('format')!r}; this Spanwise "
@@ -107,7 +107,7 @@ class LearnedModel:
                 _weights(data["speaker_weights"]),
                 version,
             )
-        except (zlib.error, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise SpanwiseError(f"the suggestion model is damaged ({exc})") from exc
 
     # -- suggesting ---------------------------------------------------------------------------

@@ -88,7 +88,13 @@ class Writer:
         """Checked and compacted once per label and distinct value (there are few)."""
         key = (label.name, raw)
         if key not in self._checked:
-            label.check_attributes(json.loads(raw))
+            try:
+                attributes = json.loads(raw)
+            except RecursionError as exc:  # nested beyond any attribute's need
+                raise SpanwiseError(f"{label.name}: attributes nested too deeply") from exc
+            if not isinstance(attributes, dict):
+                raise SpanwiseError(f"{label.name}: attributes must be an object of names")
+            label.check_attributes(attributes)
             self._checked[key] = _compact(raw)
         return self._checked[key]
 

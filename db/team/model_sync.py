@@ -22,15 +22,12 @@ and the rest of the sync goes on.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
-import zlib
 from collections.abc import Callable
 from typing import Any
 
 from db.errors import SpanwiseError
 from db.model_records import MAX_PAYLOAD_BYTES, ModelRecord, parse_model_records
-from db.schema.quote_definition import parse_suggest_settings
 from db.storage.rows import model_row
 from db.team.apply import Applied
 from db.team.local import LocalSide
@@ -40,8 +37,6 @@ EXCHANGED = "team_models"  # setting: the server, the person, the model ids exch
 _COLUMNS = (
     "id, owner, annotator, version, created, quote_definition, documents, counts, trainer, format"
 )
-_MAX_READ = 4 * MAX_PAYLOAD_BYTES
-_READ_FACTOR = 64  # a payload may unpack to at most this many times its size (and _MAX_READ)
 
 
 def exchanged(local: LocalSide, server: str, me: str) -> set[str]:
@@ -157,47 +152,9 @@ def _checked(row: tuple[Any, ...], local_document: Callable[[str], str | None]) 
         ],
         "the team server",
     )
-    check_payload(record.payload)
-    return record
+    return record  # parse_model_records checked the payload as an import does
 
 
 def _one_line(name: str) -> str:
     """A name from the server as one short line of a message."""
     return " ".join(str(name).split())[:80]
-
-
-def check_payload(payload: bytes) -> None:
-    """Refuse, in one line, a payload that is not a model this Spanwise reads: it is only
-    unpacked (within a bound) and parsed as JSON, never run."""
-    from db.suggest.learned import PAYLOAD_FORMAT  # the suggester loads when first needed
-
-    limit = min(_MAX_READ, _READ_FACTOR * len(payload) + (1 << 20))
-    unpack = zlib.decompressobj()
-    try:
-        raw = unpack.decompress(payload, limit)
-    except zlib.error as exc:
-        raise SpanwiseError(f"the payload is not a suggestion model ({exc})") from exc
-    if unpack.unconsumed_tail:
-        raise SpanwiseError("the payload unpacks to more than a suggestion model can hold")
-    if not unpack.eof:
-        raise SpanwiseError("the payload is cut short")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
-        raise SpanwiseError(f"the payload is not a suggestion model ({exc})") from exc
-    if not isinstance(data, dict) or data.get("format") != PAYLOAD_FORMAT:
-        found = data.get("format") if isinstance(data, dict) else None
-        raise SpanwiseError(
-            f"the payload has format {found!r}; this Spanwise reads format {PAYLOAD_FORMAT}"
-        )
-    parse_suggest_settings(data.get("settings"), "the payload")
-    try:
-        base64.b64decode(str(data.get("crf")), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise SpanwiseError(f"the payload's tagger is not base64 ({exc})") from exc
-    for name in ("cue_weights", "speaker_weights"):
-        weights = data.get(name)
-        if not isinstance(weights, dict) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in weights.values()
-        ):
-            raise SpanwiseError(f"the payload's {name} must map names to numbers")

@@ -354,3 +354,22 @@ def test_full_disk_when_backing_up_before_an_upgrade_leaves_the_old_database(
     monkeypatch.undo()
     assert dump(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["spanwise.db"]
+
+
+def test_export_onto_a_read_only_file_system_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a read-only file system even removing the half-written file fails (EROFS, not
+    ENOENT): the user still gets one line, not that second error's traceback."""
+    import errno
+
+    from db.errors import SpanwiseError
+    from db.files.outputs import write_text_atomically
+
+    def read_only(*_args: Any, **_kwargs: Any) -> Any:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "open", read_only)
+    monkeypatch.setattr(Path, "unlink", read_only)
+    with pytest.raises(SpanwiseError, match=r"x\.json: cannot write \(Read-only file system\)"):
+        write_text_atomically(tmp_path / "x.json", "{}")

@@ -328,11 +328,18 @@ def test_a_hostile_colleagues_rows_are_refused_and_the_rest_arrives(team, laptop
             "('b3', %s, 'ben', 'Cue', 0, 3, 'x', 'x')",
             (doc, doc, doc),
         )
+        ben.execute(  # attributes that are no object of names: a list, and nested deep
+            'INSERT INTO spanwise.annotation (id, document_id, annotator, label, start, "end", '
+            "attributes, created, modified) VALUES ('b4', %s, 'ben', 'Cue', 0, 3, "
+            "'[[[[1]]]]', 'x', 'x'), ('b5', %s, 'ben', 'Cue', 0, 3, %s, 'x', 'x')",
+            (doc, doc, '{"a":' * 2000 + "1" + "}" * 2000),
+        )
         ben.commit()
     rita = laptop("rita")
     report = sync(rita, team.address("rita"))
-    assert report.pulled.refused == 2
+    assert report.pulled.refused == 4
     assert any("outside the text" in m for m in report.pulled.messages)
+    assert any("attributes must be an object" in m for m in report.pulled.messages)
     assert sorted(a.id for a in rita.annotations(doc)) == sorted([ana.annotations(doc)[0].id, "b3"])
 
 

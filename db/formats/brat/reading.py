@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.errors import ImportRefused
-from db.files.input_files import folder_files, read_input
+from db.files.input_files import check_input, folder_files, read_input
 from db.files.text_files import decode_text, text_sha256, title_for
 from db.formats import (
     FormatReport,
@@ -78,6 +78,9 @@ def find_pairs(paths: Sequence[Path], options: ReadOptions) -> list[tuple[Path, 
             ann, txt = path.with_suffix(".ann"), path.with_suffix(".txt")
             if not txt.is_file():
                 raise ImportRefused(f"{path}: no {txt.name} beside it")
+            sibling = txt if path.suffix == ".ann" else ann
+            if sibling.exists() or sibling.is_symlink():  # not named by the user: stay inside
+                check_input(sibling, path.parent)
             found.append((ann, txt, default))
         elif not path.exists():
             raise ImportRefused(f"{path}: no such file or folder")

@@ -148,6 +148,16 @@ def test_control_characters_go_to_json_not_xmi(store: Store, tmp_path: Path) -> 
     assert batch.documents[0].document.text[record.start : record.end] == "two"
 
 
+def test_control_character_in_a_note_is_refused_in_one_line(store: Store, tmp_path: Path) -> None:
+    text = "Ana said hello."
+    store.import_batch([TextFile(Path("n.txt"), "Notes", text)], [])
+    [doc] = store.documents("ana")
+    store.add_annotation(doc.id, "ana", "Place", *at(text, "Ana"), note="bell\x07 here")
+    with pytest.raises(SpanwiseError, match="control character: export as uima-json"):
+        XMI.write(store.export_documents(), store.schema(), tmp_path / "x", WriteOptions())
+    assert not (tmp_path / "x").exists()
+
+
 def test_registered() -> None:
     assert FORMATS["uima-xmi"].can_export and FORMATS["uima-json"].can_import
 
