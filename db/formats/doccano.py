@@ -108,7 +108,7 @@ class DoccanoFormat:
         if not options.annotator and any(d.annotations for d in documents):
             report.messages.append(
                 f"doccano names no annotator; lines without an 'annotator' key were "
-                f"imported as annotator '{TOOL}' (choose another with --annotator)"
+                f"imported as annotator '{TOOL}'"
             )
         return ImportedBatch(
             needs.schema(f"imported from {TOOL}", f"from {TOOL}"), documents, report

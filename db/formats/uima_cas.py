@@ -330,7 +330,12 @@ def load_cas(path: Path, root: Path) -> Any:
         except ImportRefused:
             raise
         except Exception as exc:  # lxml, cassis and json raise many kinds for a bad file
-            raise ImportRefused(f"{path}: not a readable UIMA CAS ({exc})") from exc
+            detail = (
+                str(exc)
+                if isinstance(exc, ValueError | SyntaxError)  # the parser names the place
+                else "its content is not laid out as a UIMA CAS"  # not Python's internals
+            )
+            raise ImportRefused(f"{path}: not a readable UIMA CAS ({detail})") from exc
 
 
 def _type_system_for(path: Path, root: Path) -> Path:

@@ -43,6 +43,19 @@ COMMON_ENCODINGS = [
 ]
 
 
+_JSON_FORMATS = ("spanwise", "label-studio", "uima-json", "doccano")
+
+
+def likely_first(formats: list[str], paths: list[Path]) -> list[str]:
+    """The formats to offer, those a file's extension suggests first (a .json is no XMI)."""
+    suffixes = {p.suffix.lower() for p in paths}
+    if suffixes & {".json", ".jsonl"}:
+        return [f for f in formats if f in _JSON_FORMATS] + [
+            f for f in formats if f not in _JSON_FORMATS
+        ]
+    return formats
+
+
 def encodings_to_offer(suggested: str | None, tried: str | None) -> list[str]:
     """The list to choose from: the suggested encoding first, the one just tried last."""
     first = [e for e in COMMON_ENCODINGS if suggested and e.startswith(suggested + " ")]
@@ -194,10 +207,14 @@ class FileMenu(QObject):
             except FormatUnknown as exc:
                 from db.formats.detect import importable_formats
 
+                formats = importable_formats()
+                named = ", ".join(p.name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
                 fmt = self.window.dialogs.choose_format(
                     self.window.qt,
-                    "Spanwise cannot tell which tool wrote this: which format is it?",
-                    [f.name for f in importable_formats()],
+                    "Which format?",
+                    likely_first([f.name for f in formats], paths),
+                    f"Spanwise cannot tell which tool wrote {named}.\nWhich format is it?",
+                    {f.name: f.description for f in formats},
                 )
                 if fmt is None:
                     return self._refused(str(exc).split(";")[0])  # not the command line's advice

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from db.records import EntityData
 from desktop.widgets.entity_chooser import EntityChooser
@@ -135,10 +135,29 @@ class Dialogs:
         chosen = menu.exec(at)
         return str(chosen.data()) if chosen is not None else None
 
-    def choose_format(self, parent: QWidget | None, title: str, formats: list[str]) -> str | None:
-        """One of `formats`, chosen from the list or typed (its beginning is enough)."""
-        name, ok = QInputDialog.getItem(parent, title, "Format:", formats, 0, True)
-        return one_of(name, formats) if ok else None
+    def choose_format(
+        self,
+        parent: QWidget | None,
+        title: str,
+        formats: list[str],
+        question: str = "Format:",
+        descriptions: dict[str, str] | None = None,
+    ) -> str | None:
+        """One of `formats`, chosen from the list (each with what it is) or typed (its
+        beginning is enough)."""
+        shown = [f"{n} — {descriptions[n]}" if descriptions and n in descriptions else n
+                 for n in formats]  # fmt: skip
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(question)
+        dialog.setComboBoxItems(shown)
+        dialog.setComboBoxEditable(True)
+        combo = dialog.findChild(QComboBox)
+        if combo is not None:  # typed names stay as typed: one Enter accepts, no completion
+            combo.setCompleter(None)  # type: ignore[arg-type]  # Qt takes nullptr
+        if not dialog.exec():
+            return None
+        return one_of(dialog.textValue().split(" — ")[0], formats)
 
     def choose_encoding(
         self, parent: QWidget | None, problem: str, encodings: list[str]

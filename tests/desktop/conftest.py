@@ -41,6 +41,7 @@ class AnsweringDialogs(Dialogs):
         self.texts: list[str | None] = []
         self.databases: list[str | None] = []
         self.formats: list[str] = []
+        self.format_questions: list[tuple[str, list[str]]] = []
         self.encodings: list[str | None] = []
         self.encoding_questions: list[tuple[str, list[str]]] = []
 
@@ -98,8 +99,16 @@ class AnsweringDialogs(Dialogs):
         self.role_menus.append((roles, at))
         return self.roles.pop(0) if self.roles else None
 
-    def choose_format(self, parent: QWidget | None, title: str, formats: list[str]) -> str | None:
+    def choose_format(
+        self,
+        parent: QWidget | None,
+        title: str,
+        formats: list[str],
+        question: str = "Format:",
+        descriptions: dict[str, str] | None = None,
+    ) -> str | None:
         _parent_ok(parent)
+        self.format_questions.append((question, formats))
         return self.formats.pop(0) if self.formats else None
 
     def choose_encoding(

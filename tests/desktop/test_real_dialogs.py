@@ -139,10 +139,20 @@ def test_a_file_of_unknown_format_gets_its_format_chosen_and_imports(
         pressing(Qt.Key.Key_Return)(box)
 
     answers.then(QFileDialog, typing(str(tool_file)))
-    answers.then(QInputDialog, typing("doccano"))
+    asked: list[tuple[str, list[str]]] = []
+
+    def read_then_type(dialog):
+        asked.append((dialog.labelText(), dialog.comboBoxItems()))
+        typing("doccano")(dialog)
+
+    answers.then(QInputDialog, read_then_type)
     answers.then(QMessageBox, read_then_enter)
     keys(qtbot, window, "Ctrl+I")
-    assert answers.titles[1] == "Spanwise cannot tell which tool wrote this: which format is it?"
+    assert answers.titles[1] == "Which format?"
+    [(question, offered)] = asked
+    assert "from-doccano.json" in question  # the file is named, not only the title
+    assert offered[0].startswith("uima-json — ")  # a .json file: JSON formats first, described
+    assert not any(o.startswith("uima-xmi") for o in offered[:3])
     assert window.document_model.rowCount() == 2
     assert "(doccano): 1 document, 0 annotations" in reports[0]  # not "1 documents"
 

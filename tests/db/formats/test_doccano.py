@@ -161,7 +161,8 @@ def test_annotator_comes_from_the_line_then_the_option_then_doccano(tmp_path: Pa
     assert [d.annotations[0].annotator for d in named] == ["ana", "carla"]
     unnamed = DOCCANO.read([path], ReadOptions())
     assert [d.annotations[0].annotator for d in unnamed.documents] == ["ana", "doccano"]
-    assert any("--annotator" in m for m in unnamed.report.messages)
+    assert any("imported as annotator 'doccano'" in m for m in unnamed.report.messages)
+    assert not any("--annotator" in m for m in unnamed.report.messages)  # the window has none
 
 
 def test_new_labels_and_relation_types_come_with_the_batch(store: Store, tmp_path: Path) -> None:
