@@ -92,6 +92,9 @@ class LearnedModel:
         """A model from the bytes the database keeps; a damaged one is refused in one line."""
         try:
             data: Any = unpack_payload(payload)
+        except SpanwiseError as exc:
+            raise SpanwiseError(f"the suggestion model is damaged ({exc})") from exc
+        try:
             if data.get("format") != PAYLOAD_FORMAT:
                 raise SpanwiseError(
                     f"the suggestion model has format {data.get('format')!r}; this Spanwise "
