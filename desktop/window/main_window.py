@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -806,8 +806,16 @@ class MainWindow(QMainWindow):
     # -- help ---------------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
-        """Help > Keyboard shortcuts: every action with keys, in a table."""
-        table = QTableWidget(0, 2, self)
+        """Help > Keyboard shortcuts: every action with keys, in a table; one window, which
+        F1 brings back to the front and Esc or Ctrl+W closes."""
+        shown = self.findChild(QTableWidget, "shortcutTable")
+        if shown is not None:
+            shown.show()
+            shown.raise_()
+            shown.activateWindow()
+            return
+        table = ShortcutTable(0, 2, self)
+        table.horizontalHeader().setStretchLastSection(True)
         table.setWindowFlag(Qt.WindowType.Window)
         table.setObjectName("shortcutTable")
         table.setAccessibleName("Keyboard shortcuts")
@@ -824,3 +832,27 @@ class MainWindow(QMainWindow):
         table.resizeColumnsToContents()
         table.resize(520, 560)
         table.show()
+
+
+class ShortcutTable(QTableWidget):
+    """The shortcut list's own window: Esc or Ctrl+W closes it, as any dialog."""
+
+    @staticmethod
+    def _closes(event: QKeyEvent) -> bool:
+        return event.matches(QKeySequence.StandardKey.Cancel) or event.matches(
+            QKeySequence.StandardKey.Close
+        )
+
+    def event(self, event: QEvent) -> bool:
+        """Esc and Ctrl+W are this window's own, before any of the main window's shortcuts."""
+        if event.type() == QEvent.Type.ShortcutOverride and self._closes(cast(QKeyEvent, event)):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc and Ctrl+W close; every other key does what a table does."""
+        if self._closes(event):
+            self.close()
+            return
+        super().keyPressEvent(event)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QTableWidget, QTreeView
 
 from db.store import Store
@@ -155,7 +155,12 @@ def test_no_key_is_bound_twice_and_f1_lists_each_once(make_window, qtbot):
     for row in range(table.rowCount()):
         keys = table.item(row, 1).text().split(", ")
         assert len(keys) == len(set(keys)), table.item(row, 0).text()
-    table.close()
+    window.actions_by_name["shortcuts"].trigger()  # F1 again: the same window, not another
+    assert len(window.findChildren(QTableWidget, "shortcutTable")) == 1
+    table.activateWindow()
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Escape)  # closed from the keyboard
+    assert not table.isVisible()
 
 
 def test_a_latin1_file_asks_for_its_encoding_not_for_a_command_line_flag(
