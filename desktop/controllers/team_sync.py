@@ -116,11 +116,17 @@ class TeamSync(QObject):
             address = self.window.dialogs.ask_text(
                 self.window.qt,
                 "Sync with the team server",
-                "Address of the team's PostgreSQL server (the password comes from your "
-                "~/.pgpass file, never from Spanwise):",
-                ADDRESS_EXAMPLE,
+                "Address of the team's PostgreSQL server, for example\n"
+                f"{ADDRESS_EXAMPLE}\n(the password comes from your ~/.pgpass file, never "
+                "from Spanwise):",
+                "",
             )
-            if not address or address == ADDRESS_EXAMPLE:
+            if address is None:
+                return
+            if not address.strip() or address.strip() == ADDRESS_EXAMPLE:
+                self.window.show_message(
+                    "No server address given: nothing was synced (ask your manager for it)."
+                )
                 return
         self._start(address, asked=True)
 

@@ -188,3 +188,14 @@ def test_every_table_fits_the_default_window(make_window, qtbot):
         last = max(range(header.count()), key=header.sectionViewportPosition)
         right = header.sectionViewportPosition(last) + header.sectionSize(last)
         assert right <= table.viewport().width() + 1, table.objectName()
+
+
+def test_sync_with_no_address_says_nothing_was_synced(make_window, qtbot):
+    """The address field starts empty (the example is in the question, not in the field):
+    OK on nothing, or on the example, says so instead of doing nothing silently."""
+    window = make_window({"a.txt": "Ana said hello."})
+    for answer in ("", "postgresql://you@host/project"):
+        window.dialogs.texts.append(answer)
+        window.actions_by_name["sync"].trigger()
+        assert "No server address given" in window.statusBar().currentMessage()
+        assert not window.team.running
