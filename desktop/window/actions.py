@@ -68,9 +68,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.files.import_annotations,
         ("Ctrl+I",),
     ),
-    ActionSpec("importFormat", "Import from &another tool…", lambda w: w.files.import_other_format),
+    ActionSpec("importFormat", "Import from another &tool…", lambda w: w.files.import_other_format),
     ActionSpec("exportAll", "&Export database as JSON…", lambda w: w.files.export_all, ("Ctrl+E",)),
-    ActionSpec("exportFormat", "Export in another &format…", lambda w: w.files.export_other_format),
+    ActionSpec("exportFormat", "Export in another for&mat…", lambda w: w.files.export_other_format),
     ActionSpec(
         "exportDocument",
         "Export &current document…",
@@ -238,7 +238,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "autoSuggest",
-        "Suggest automatically for &new documents",
+        "Suggest automatically for new &documents",
         lambda w: lambda: w.suggestions.set_automatic(_action(w, "autoSuggest").isChecked()),
         tip="Show suggestions on opening a document you have not annotated yet",
         checkable=True,

@@ -199,3 +199,18 @@ def test_sync_with_no_address_says_nothing_was_synced(make_window, qtbot):
         window.actions_by_name["sync"].trigger()
         assert "No server address given" in window.statusBar().currentMessage()
         assert not window.team.running
+
+
+def test_no_menu_gives_one_letter_to_two_items(make_window, qtbot):
+    """Alt+F then a letter must name one item: two with the same underlined letter make the
+    key cycle between them instead of choosing."""
+    from PySide6.QtWidgets import QMenu
+
+    window = make_window({"a.txt": "Ana said hello."})
+    for menu in window.menuBar().findChildren(QMenu):
+        letters = [
+            a.text().split("&", 1)[1][0].lower()
+            for a in menu.actions()
+            if "&" in a.text().replace("&&", "")
+        ]
+        assert len(letters) == len(set(letters)), (menu.title(), letters)
