@@ -109,11 +109,7 @@ def _parse_one(item: Any, where: str) -> ModelRecord:
         payload = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise SpanwiseError(f"{where}.payload is not base64 ({exc})") from exc
-    try:
-        check_payload(payload)
-    except SpanwiseError as exc:
-        raise SpanwiseError(f"{where}: {exc}") from exc
-    return ModelRecord(
+    record = ModelRecord(
         text("id"),
         number("version"),
         text("annotator"),
@@ -125,3 +121,8 @@ def _parse_one(item: Any, where: str) -> ModelRecord:
         number("format"),
         payload,
     )
+    try:  # last: the fields' mistakes are named first, and the costly check runs once
+        check_payload(payload)
+    except SpanwiseError as exc:
+        raise SpanwiseError(f"{where}: {exc}") from exc
+    return record

@@ -4,8 +4,11 @@ the suggester reads it from the database, and exports carry it with the trained 
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import tempfile
+import zlib
 from pathlib import Path
 
 import jsonschema
@@ -13,6 +16,7 @@ import pytest
 
 from db.errors import SpanwiseError
 from db.formats.spanwise_json import export_json, import_export, parse_export
+from db.model_payload import PAYLOAD_FORMAT
 from db.model_records import ModelRecord
 from db.schema.label_schema import load_schema
 from db.schema.quote_definition import BROAD, SPEECH, SuggestSettings
@@ -87,10 +91,35 @@ def test_a_wrong_setting_is_refused_naming_the_file_and_field(
     assert str(refused.value).startswith("mine.json: ")
 
 
+def tiny_payload(folder: Path) -> bytes:
+    """A real, tiny model payload (a CRFsuite tagger trained on two words): an import tries
+    a model's tagger before keeping it."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer.append([{"w=said": 1.0}, {"w=Ana": 1.0}], ["B-Cue", "B-Speaker"])
+    trainer.train(str(folder / "tiny.crfsuite"))
+    data = {
+        "format": PAYLOAD_FORMAT,
+        "settings": SuggestSettings(BROAD).to_json(),
+        "uses_rules": True,
+        "crf": base64.b64encode((folder / "tiny.crfsuite").read_bytes()).decode("ascii"),
+        "cue_weights": {},
+        "speaker_weights": {},
+    }
+    return zlib.compress(json.dumps(data).encode("utf-8"))
+
+
+_PAYLOAD: list[bytes] = []
+
+
 def model(version: int, annotator: str = "gold") -> ModelRecord:
+    if not _PAYLOAD:
+        with tempfile.TemporaryDirectory() as folder:
+            _PAYLOAD.append(tiny_payload(Path(folder)))
     return ModelRecord(
         f"model-{version}", version, annotator, "2026-12-01T10:00:00.000Z", BROAD,
-        ("doc1",), {"articles": 1, "quotes": 3}, "test", 1, bytes(range(256)),
+        ("doc1",), {"articles": 1, "quotes": 3}, "test", 1, _PAYLOAD[0],
     )  # fmt: skip
 
 
