@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -376,8 +377,9 @@ def _parse_document(
         except SpanwiseError as exc:
             raise check.fail(at, f"'attributes': {exc}") from exc
         annotations[record.id] = record
+    scope = _Scope(doc_id, schema, annotations)
     relations = [
-        _parse_relation(check, item, f"{where}, relations[{i}]", doc_id, schema, annotations)
+        _parse_relation(check, item, f"{where}, relations[{i}]", scope)
         for i, item in enumerate(check.field(raw, "relations", list, where))
     ]
     for link in relations:
@@ -387,7 +389,7 @@ def _parse_document(
     in_entity: set[str] = set()
     for e_index, item in enumerate(check.field(raw, "entities", list, where)):
         at = f"{where}, entities[{e_index}]"
-        entity = _parse_entity(check, item, at, doc_id, schema, annotations)
+        entity = _parse_entity(check, item, at, scope)
         _unique(check, seen, entity.id, at)
         for mention in entity.mentions:
             if mention in in_entity:
@@ -433,19 +435,27 @@ def _owned_annotation(
     return annotation
 
 
-def _parse_relation(
-    check: _Checker,
-    item: Any,
-    where: str,
-    doc_id: str,
-    schema: Schema,
-    annotations: dict[str, AnnotationData],
-) -> RelationData:
+@dataclass(frozen=True)
+class _Scope:
+    """What a link or an entity of one document is checked against."""
+
+    doc_id: str
+    schema: Schema
+    annotations: dict[str, AnnotationData]
+
+
+def _object(check: _Checker, item: Any, where: str) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise check.fail(where, "must be an object")
+    return item
+
+
+def _parse_relation(check: _Checker, item: Any, where: str, scope: _Scope) -> RelationData:
+    item = _object(check, item, where)
+    schema, annotations = scope.schema, scope.annotations
     link = RelationData(
         id=check.field(item, "id", str, where),
-        document_id=doc_id,
+        document_id=scope.doc_id,
         annotator=check.field(item, "annotator", str, where),
         type=check.field(item, "type", str, where),
         source=check.field(item, "source", str, where),
@@ -481,22 +491,15 @@ def _check_link_counts(
             )
 
 
-def _parse_entity(
-    check: _Checker,
-    item: Any,
-    where: str,
-    doc_id: str,
-    schema: Schema,
-    annotations: dict[str, AnnotationData],
-) -> EntityData:
-    if not isinstance(item, dict):
-        raise check.fail(where, "must be an object")
+def _parse_entity(check: _Checker, item: Any, where: str, scope: _Scope) -> EntityData:
+    item = _object(check, item, where)
+    schema, annotations = scope.schema, scope.annotations
     mentions = check.field(item, "mentions", list, where)
     if not all(isinstance(mention, str) for mention in mentions):
         raise check.fail(where, "'mentions' must be a list of annotation ids")
     entity = EntityData(
         id=check.field(item, "id", str, where),
-        document_id=doc_id,
+        document_id=scope.doc_id,
         annotator=check.field(item, "annotator", str, where),
         name=check.field(item, "name", str, where),
         label=check.field(item, "label", str, where),
