@@ -22,15 +22,15 @@ from db.storage.database import driver_connection, for_writing
 from db.storage.models import Setting
 from db.store import Store
 from db.team.kinds import ANNOTATION, DECISION, ENTITY, RELATION, STATUS, Kind
-
-# Settings (the `setting` table) a linked database keeps; never a password.
-SERVER = "team_server"
-SNAPSHOT = "team_snapshot"
-OWN_XID = "team_own_xid"
-LAST_SYNC = "team_last_sync"
-NAME = "team_name"
-ROLE = "team_role"
-LAST_PROBLEM = "team_last_problem"
+from db.team.link import (  # noqa: F401  (the settings keys, read here and by the sync)
+    LAST_PROBLEM,
+    LAST_SYNC,
+    NAME,
+    OWN_XID,
+    ROLE,
+    SERVER,
+    SNAPSHOT,
+)
 
 _CHUNK = 500
 PULL_CACHE_KB = 256 * 1024

@@ -91,16 +91,6 @@ def _models_among(written: dict[str, int]) -> str:
     return f" ({counted(models, 'trained suggestion model')} among them)" if models else ""
 
 
-def linked_server(store: Store) -> str | None:
-    """The team server's address this database syncs with (None: not linked)."""
-    return store.setting(SERVER)
-
-
-def last_sync(store: Store) -> str | None:
-    """When the last sync finished (ISO 8601, UTC), None before the first."""
-    return store.setting(LAST_SYNC) or None
-
-
 def sync(store: Store, address: str | None = None, progress: Progress | None = None) -> SyncReport:
     """Sync the database with its team server (`address` links it, or relinks it)."""
     address = address or store.setting(SERVER)

@@ -98,7 +98,7 @@ class TeamSync(QObject):
     @property
     def linked(self) -> bool:
         """Whether this database is linked to a team server."""
-        from db.team.sync import linked_server
+        from db.team.link import linked_server  # psycopg loads only for a linked database
 
         return linked_server(self.store) is not None
 
@@ -176,13 +176,14 @@ class TeamSync(QObject):
 
     def refresh_label(self) -> None:
         """ "Last sync 14:02 · 3 changes waiting", or why the server was not reached."""
-        from db.team.sync import last_sync, waiting_count
-
         if self.running:
             return
         if not self.linked:
             self.label.hide()
             return
+        from db.team.link import last_sync
+        from db.team.sync import waiting_count
+
         try:
             waiting, last = waiting_count(self.store), last_sync(self.store)
         except SpanwiseError:

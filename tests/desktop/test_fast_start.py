@@ -214,3 +214,21 @@ def test_spanwise_on_a_database_in_use_stays_open_on_a_real_x_server(tmp_path, d
     from tests.processes import assert_no_fault
 
     assert_no_fault(_stays_open_and_opens_the_store(tmp_path, database, "xcb"))
+
+
+def test_a_database_no_team_uses_opens_the_full_window_without_the_server_driver(database):
+    """psycopg (80-100 ms to import) loads for a database linked to a team server only."""
+    script = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from db.store import Store\n"
+        "from desktop.window.main_window import MainWindow\n"
+        f"window = MainWindow(Store({str(database)!r}), 'ana')\n"
+        "window.show()\n"
+        "app.processEvents()\n"
+        "print(window.windowTitle() != '', 'psycopg' in sys.modules)\n"
+    )
+    result = _run("-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True False"
